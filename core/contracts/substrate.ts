@@ -1,0 +1,79 @@
+/**
+ * The substrate contract: datagram I/O. Real UDP sockets and the simulated
+ * network both implement it, together with the clock, timers and random
+ * source the stack should use (a simulated host supplies virtual ones).
+ *
+ * @module
+ */
+import type { PeerAddress } from './address.js';
+import type { Clock, TimerService } from '../time/clock.js';
+import type { RandomSource } from '../random/random.js';
+
+/** Called for every datagram received on a bound socket. Must not throw. */
+export type DatagramHandler = (data: Uint8Array, from: PeerAddress) => void;
+
+/** Options for {@link Substrate.bind}. */
+export interface BindOptions {
+  /** Local address to bind (e.g. `127.0.0.1`, `::1`, `0.0.0.0`). */
+  readonly host: string;
+  /** Local UDP port; 0 asks for an ephemeral port. */
+  readonly port: number;
+  /** If set, the socket is connected to this peer (client sockets). */
+  readonly connect?: PeerAddress;
+}
+
+/** Counters every substrate socket keeps (JSON-serialisable). */
+export interface SubstrateStats {
+  /** Datagrams sent. */
+  datagramsSent: number;
+  /** Bytes sent (UDP payload). */
+  bytesSent: number;
+  /** Datagrams received. */
+  datagramsReceived: number;
+  /** Bytes received (UDP payload). */
+  bytesReceived: number;
+  /** Send errors by reason. */
+  sendErrors: Record<string, number>;
+}
+
+/** A bound datagram socket. */
+export interface SubstrateSocket {
+  /** Local address of the socket. */
+  address(): PeerAddress;
+  /** The connected peer, if the socket is connected. */
+  readonly remote: PeerAddress | undefined;
+  /** Install the receive handler (one per socket). */
+  onDatagram(handler: DatagramHandler): void;
+  /**
+   * Send one datagram made of `parts` concatenated (header(s) then payload),
+   * so callers never concatenate buffers. Synchronous; may queue internally.
+   * On a connected socket `to` must be the connected peer or omitted.
+   * The substrate may hold references to `parts` until the datagram has
+   * left, so callers must not modify them afterwards.
+   */
+  send(parts: readonly Uint8Array[], to?: PeerAddress): void;
+  /** Counters. */
+  stats(): SubstrateStats;
+  /** Close the socket. */
+  close(): Promise<void>;
+}
+
+/** Environment a substrate imposes on stacks that use it (virtual time in the simulator). */
+export interface SubstrateEnvironment {
+  /** The clock to use. */
+  readonly clock: Clock;
+  /** The timer service to use. */
+  readonly timers: TimerService;
+  /** The random source to use. */
+  readonly random: RandomSource;
+}
+
+/** A datagram I/O provider (real UDP, or a simulated host). */
+export interface Substrate {
+  /** Short name, e.g. `udp` or `sim`. */
+  readonly kind: string;
+  /** Bind a socket. */
+  bind(options: BindOptions): Promise<SubstrateSocket>;
+  /** Clock, timers and random source this substrate requires, if any (the simulator's). */
+  readonly environment?: SubstrateEnvironment;
+}

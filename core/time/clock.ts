@@ -1,0 +1,43 @@
+/**
+ * Clock and timer contracts. Time is milliseconds as a floating-point number
+ * (like `performance.now()`); protocol sessions never read the wall clock.
+ *
+ * @module
+ */
+
+/** A monotonic clock in milliseconds. */
+export interface Clock {
+  /** Current time in milliseconds (floating point, monotonic). */
+  now(): number;
+}
+
+/**
+ * A reusable timer owned by one session. Created once (with its callback),
+ * then armed and re-armed cheaply: no closure or allocation per packet.
+ */
+export interface Timer {
+  /** Arm (or re-arm) the timer to fire at the absolute time `deadline` (ms). */
+  arm(deadline: number): void;
+  /** Disarm the timer; a no-op when it is not armed. */
+  cancel(): void;
+  /** Whether the timer is armed. */
+  readonly armed: boolean;
+  /** Absolute deadline in ms, or `Infinity` when disarmed. */
+  readonly deadline: number;
+}
+
+/**
+ * One timer service per stack: all timers share a single underlying
+ * host timer (real) or the simulator's event queue (virtual).
+ */
+export interface TimerService {
+  /** Create a disarmed timer that calls `callback` when it fires. */
+  createTimer(callback: () => void): Timer;
+  /** Stop every timer and release the host timer. */
+  close(): void;
+}
+
+/** The real monotonic clock (`performance.now()`). */
+export const realClock: Clock = {
+  now: () => performance.now(),
+};

@@ -1,0 +1,104 @@
+/**
+ * The real timer service: every timer of a stack lives in one indexed heap
+ * behind a single Node timeout that is re-armed with `refresh()` when the
+ * earliest deadline does not change, so there is never one `setTimeout`
+ * per segment.
+ *
+ * @module
+ */
+import { DeadlineHeap, type HeapEntry } from './heap.js';
+import type { Clock, Timer, TimerService } from './clock.js';
+
+class HeapTimer implements Timer, HeapEntry {
+  deadline = Infinity;
+  seq = 0;
+  heapIndex = -1;
+  constructor(
+    private readonly service: RealTimerService,
+    readonly callback: () => void,
+  ) {}
+  get armed(): boolean {
+    return this.heapIndex >= 0;
+  }
+  arm(deadline: number): void {
+    this.service.schedule(this, deadline);
+  }
+  cancel(): void {
+    this.service.unschedule(this);
+  }
+}
+
+/** A {@link TimerService} on the real clock, with one host timeout per stack. */
+export class RealTimerService implements TimerService {
+  private readonly heap = new DeadlineHeap<HeapTimer>();
+  private handle: NodeJS.Timeout | undefined;
+  private handleDeadline = Infinity;
+  private firing = false;
+  private closed = false;
+
+  /** @param clock - the clock deadlines are expressed in */
+  constructor(private readonly clock: Clock) {}
+
+  /** {@inheritDoc TimerService.createTimer} */
+  createTimer(callback: () => void): Timer {
+    return new HeapTimer(this, callback);
+  }
+
+  /** @internal */
+  schedule(t: HeapTimer, deadline: number): void {
+    if (this.closed) return;
+    this.heap.schedule(t, deadline);
+    if (!this.firing) this.rearm();
+  }
+
+  /** @internal */
+  unschedule(t: HeapTimer): void {
+    this.heap.remove(t);
+    // A stale host timeout is harmless: it fires, finds nothing due and re-arms.
+  }
+
+  /** {@inheritDoc TimerService.close} */
+  close(): void {
+    this.closed = true;
+    this.heap.clear();
+    if (this.handle) clearTimeout(this.handle);
+    this.handle = undefined;
+    this.handleDeadline = Infinity;
+  }
+
+  private rearm(): void {
+    const first = this.heap.peek();
+    if (first === undefined) {
+      if (this.handle) clearTimeout(this.handle);
+      this.handle = undefined;
+      this.handleDeadline = Infinity;
+      return;
+    }
+    if (first.deadline === this.handleDeadline && this.handle) return;
+    const delay = Math.max(0, first.deadline - this.clock.now());
+    this.handleDeadline = first.deadline;
+    if (this.handle) clearTimeout(this.handle);
+    this.handle = setTimeout(this.fire, Math.ceil(delay));
+    this.handle.unref();
+  }
+
+  private readonly fire = (): void => {
+    this.handle = undefined;
+    this.handleDeadline = Infinity;
+    this.firing = true;
+    try {
+      const now = this.clock.now();
+      for (let t = this.heap.peek(); t !== undefined && t.deadline <= now + 0.5; t = this.heap.peek()) {
+        this.heap.remove(t);
+        try {
+          t.callback();
+        } catch (err) {
+          process.emitWarning(err instanceof Error ? err : new Error(String(err)), 'ToukitTimerWarning');
+        }
+      }
+    } finally {
+      this.firing = false;
+    }
+    if (!this.closed) this.rearm();
+  };
+}
