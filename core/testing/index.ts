@@ -1,0 +1,7 @@
+/**
+ * Compliance suites for plugin authors (`import { … } from 'toukit/testing'`).
+ * Each suite is a function that declares vitest tests for one plugin interface;
+ * run it from your own test file against your plugin.
+ *
+ * @module
+ */
