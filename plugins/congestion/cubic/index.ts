@@ -1,0 +1,61 @@
+/**
+ * The `cubic` congestion plugin: CUBIC (RFC 9438) with HyStart++ (RFC 9406).
+ *
+ * @module
+ */
+import { z } from 'zod';
+import type { CongestionControllerFactory } from '../../../core/contracts/congestion.js';
+import { definePlugin } from '../../../core/contracts/plugin.js';
+import { HyStartPlusPlus } from '../hystart/hystart.js';
+import { ABC_LIMIT_SEGMENTS } from '../reno/loss-based.js';
+import { Cubic } from './cubic.js';
+
+export { Cubic } from './cubic.js';
+export type { CubicOptions } from './cubic.js';
+export { ALPHA_CUBIC, BETA_CUBIC, CUBIC_C, TARGET_CAP, cubicK, wCubic } from './math.js';
+
+/** Options of the `cubic` controller. */
+export const cubicOptionsSchema = z
+  .object({
+    hystart: z.boolean().default(true).describe('use HyStart++ (RFC 9406) for the initial slow start'),
+    fastConvergence: z.boolean().default(true).describe('fast convergence (RFC 9438 §4.7)'),
+    renoFriendly: z.boolean().default(true).describe('Reno-friendly region with W_est (RFC 9438 §4.3)'),
+    abcLimit: z
+      .number()
+      .min(1)
+      .default(ABC_LIMIT_SEGMENTS)
+      .describe('slow-start byte-counting limit L in segments per ACK (RFC 3465 §2.2)'),
+    undo: z.boolean().default(true).describe('undo a reduction the transport reports as spurious (RFC 9438 §4.9)'),
+  })
+  .strict();
+
+/** Options of the `cubic` controller (output of {@link cubicOptionsSchema}). */
+export type CubicPluginOptions = z.output<typeof cubicOptionsSchema>;
+
+/** Factory for CUBIC controllers with the given options. */
+export function cubicFactory(options: Partial<CubicPluginOptions> = {}): CongestionControllerFactory {
+  const o = cubicOptionsSchema.parse(options);
+  return {
+    create: (ctx) =>
+      new Cubic(ctx, {
+        abcLimit: o.abcLimit,
+        undo: o.undo,
+        fastConvergence: o.fastConvergence,
+        renoFriendly: o.renoFriendly,
+        hystart: o.hystart ? new HyStartPlusPlus() : undefined,
+      }),
+  };
+}
+
+/** The `cubic` congestion plugin. */
+export const cubicCongestionPlugin = definePlugin({
+  name: 'cubic',
+  layer: 'congestion',
+  description: 'CUBIC (RFC 9438) with HyStart++ (RFC 9406, option `hystart`)',
+  capabilities: [],
+  requires: { transport: ['congestion-controlled'] },
+  options: cubicOptionsSchema,
+  create: (options: CubicPluginOptions): CongestionControllerFactory => cubicFactory(options),
+});
+
+export default cubicCongestionPlugin;
