@@ -1,0 +1,13 @@
+/**
+ * SVG time-series plots of trace data: {@link renderTimeSeriesSvg} draws
+ * charts, {@link seriesFromTrace} and {@link chartFromTrace} turn trace
+ * events into series.
+ *
+ * @module
+ */
+export { renderTimeSeriesSvg, writeTimeSeriesSvg, escapeXml, PALETTE } from './svg.js';
+export type { TimeSeries, TimeSeriesChart } from './svg.js';
+export { seriesFromTrace, chartFromTrace, packetBytes, METRIC_AXES, UNGROUPED } from './series.js';
+export type { TraceMetric, SeriesFromTraceOptions } from './series.js';
+export { niceScale, tickFormatter, decimalsFor } from './ticks.js';
+export type { AxisUnit, NiceScale } from './ticks.js';
