@@ -92,8 +92,16 @@ export interface Plugin<L extends Layer = Layer, O = unknown> {
   create(options: O, env: PluginEnvironment): LayerInstances[L] | Promise<LayerInstances[L]>;
 }
 
+/** A plugin of one layer with options of unknown type (what registries hold). */
+export interface LayerPlugin<L extends Layer> extends Omit<Plugin<L, unknown>, 'create' | 'options'> {
+  /** Options schema. */
+  readonly options?: StandardSchemaV1<unknown, unknown>;
+  /** Create the layer instance; `options` must be the schema's output. */
+  create(options: never, env: PluginEnvironment): LayerInstances[L] | Promise<LayerInstances[L]>;
+}
+
 /** A plugin of any layer (for registries and lists). */
-export type AnyPlugin = { [L in Layer]: Plugin<L, never> }[Layer];
+export type AnyPlugin = { [L in Layer]: LayerPlugin<L> }[Layer];
 
 /**
  * Define a plugin with its options type inferred from the schema.

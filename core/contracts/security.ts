@@ -108,6 +108,11 @@ export interface SecurityProtocol {
   readonly overhead: number;
   /** GUE transform type used to mark protected datagrams (e.g. 1 for DTLS), or 0. */
   readonly transformType: number;
+  /**
+   * True for the `none` security layer: the stack then bypasses security
+   * sessions entirely and hands payloads straight to the transport.
+   */
+  readonly passthrough?: boolean;
   /** Create a client session. */
   createClient(ctx: SecurityContext): SecuritySession;
   /**

@@ -167,6 +167,11 @@ export interface TransportProtocol {
   /** Typical header bytes per data datagram (used in `describe()` and sizing). */
   readonly overhead: number;
   /**
+   * UDP port to use when neither `listen`/`connect` nor the encapsulation
+   * names one (e.g. 9899 for SCTP over UDP, RFC 6951 §5).
+   */
+  readonly defaultPort?: number;
+  /**
    * Extract the demux key of an incoming payload (TCP: remote·65536 + local port).
    * @throws DecodeError when the payload is too short or malformed
    */

@@ -1,0 +1,293 @@
+/**
+ * One stack's view of one bound socket: the demultiplexing table and the
+ * receive and send paths. Incoming datagrams are matched to connections in
+ * exactly one place, keyed by (remote address, remote UDP port, transport
+ * identity): the peer map finds the peer (and its security session), the
+ * transport's demux key (TCP ports, SCTP verification tag) finds the
+ * connection. A later mobility feature replaces the address part with a
+ * connection ID; an address change is never accepted from an
+ * unauthenticated packet (today a new address is simply a new peer).
+ *
+ * @module
+ */
+import type { PeerAddress } from '../contracts/address.js';
+import type { Decapsulated } from '../contracts/encapsulation.js';
+import type { HandshakeInfo, SecurityContentKind, SecuritySession } from '../contracts/security.js';
+import type { SessionInit, TransportAcceptContext, TransportSession } from '../contracts/transport.js';
+import type { Connection } from '../connection/connection.js';
+import type { Server } from '../connection/server.js';
+import { dropReasonOf, StateError } from '../errors.js';
+import type { DatagramReceiver, SharedSocket } from './socket-mux.js';
+import type { Stack } from './stack.js';
+
+/** A remote UDP endpoint and what this stack holds for it. */
+export class Peer {
+  /** Security session, or null with `security: 'none'`. */
+  security: SecuritySession | null = null;
+  /** Result of the security handshake, once complete. */
+  handshake: HandshakeInfo | undefined;
+  /** Connections with this peer, by transport demux key. */
+  readonly sessions = new Map<number, Connection>();
+  /** A client connection waiting for the security handshake. */
+  pendingClient: { conn: Connection; init: SessionInit } | undefined;
+
+  /**
+   * @param endpoint - the endpoint this peer talks through
+   * @param address - the peer's UDP address
+   */
+  constructor(
+    readonly endpoint: Endpoint,
+    readonly address: PeerAddress,
+  ) {}
+
+  /** @internal */
+  securityEstablished(info: HandshakeInfo): void {
+    this.handshake = info;
+    for (const c of this.sessions.values()) {
+      c.handshake = info;
+      c.emit('handshake', info);
+    }
+    const pending = this.pendingClient;
+    if (pending !== undefined) {
+      this.pendingClient = undefined;
+      pending.conn.handshake = info;
+      pending.conn.emit('handshake', info);
+      if (!pending.conn.destroyed) this.endpoint.stack.startSession(this.endpoint, this, pending.conn, pending.init);
+    }
+  }
+
+  /** @internal */
+  securityFailed(error: Error): void {
+    const pending = this.pendingClient;
+    this.pendingClient = undefined;
+    pending?.conn.destroy(error);
+    for (const c of [...this.sessions.values()]) c.destroy(error);
+    this.security = null;
+    this.endpoint.removePeer(this);
+  }
+
+  /** @internal */
+  securityClosed(): void {
+    const pending = this.pendingClient;
+    this.pendingClient = undefined;
+    pending?.conn.destroy(new StateError('ERR_SECURITY_CLOSED', 'the peer closed the secure session'));
+    for (const c of [...this.sessions.values()]) {
+      c.session?.dispose();
+      c.closedFromTransport();
+    }
+    this.security = null;
+    this.endpoint.removePeer(this);
+  }
+
+  /** @internal */
+  emitEvent(name: string, args: unknown[]): void {
+    this.pendingClient?.conn.emit(name, ...args);
+    for (const c of this.sessions.values()) c.emit(name, ...args);
+    this.endpoint.stack.emitSecurityEvent(name, args, this.address);
+  }
+}
+
+/** A stack's state on one socket. */
+export class Endpoint implements DatagramReceiver {
+  /** Peers by address, then port. */
+  private readonly peers = new Map<string, Map<number, Peer>>();
+  /** Servers accepting connections on this socket. */
+  readonly listeners: Server[] = [];
+  /** The socket's local address. */
+  readonly localAddress: PeerAddress;
+  private released = false;
+
+  /**
+   * @param stack - the owning stack
+   * @param socket - the (possibly shared) socket
+   * @param client - true for a connected client socket
+   */
+  constructor(
+    readonly stack: Stack,
+    readonly socket: SharedSocket,
+    readonly client: boolean,
+  ) {
+    this.localAddress = socket.socket.address();
+  }
+
+  /** {@inheritDoc DatagramReceiver.accepts} */
+  accepts(dec: Decapsulated): boolean {
+    return this.stack.acceptsHeader(dec);
+  }
+
+  /** {@inheritDoc DatagramReceiver.control} */
+  control(ctype: number, payload: Uint8Array, from: PeerAddress): void {
+    this.stack.emitControl(ctype, payload, from);
+  }
+
+  /** {@inheritDoc DatagramReceiver.drop} */
+  drop(reason: string): void {
+    this.stack.countDrop(reason);
+  }
+
+  /** Look up a peer. */
+  peer(from: PeerAddress): Peer | undefined {
+    return this.peers.get(from.address)?.get(from.port);
+  }
+
+  /** Create (or return) the peer for an address. */
+  addPeer(address: PeerAddress): Peer {
+    let ports = this.peers.get(address.address);
+    if (ports === undefined) this.peers.set(address.address, (ports = new Map()));
+    let p = ports.get(address.port);
+    if (p === undefined) {
+      p = new Peer(this, { address: address.address, family: address.family, port: address.port });
+      ports.set(address.port, p);
+    }
+    return p;
+  }
+
+  /** Forget a peer (its security session must be closed already). */
+  removePeer(peer: Peer): void {
+    const ports = this.peers.get(peer.address.address);
+    if (ports?.get(peer.address.port) === peer) {
+      ports.delete(peer.address.port);
+      if (ports.size === 0) this.peers.delete(peer.address.address);
+    }
+    this.maybeRelease();
+  }
+
+  /** Number of peers with state. */
+  get peerCount(): number {
+    let n = 0;
+    for (const m of this.peers.values()) n += m.size;
+    return n;
+  }
+
+  /** {@inheritDoc DatagramReceiver.receive} */
+  receive(data: Uint8Array, dec: Decapsulated, from: PeerAddress): void {
+    const stack = this.stack;
+    stack.countReceived(data.length);
+    if (stack.capture !== undefined) stack.capture.writeDatagram(stack.clock.now(), from, this.localAddress, [data]);
+    const payload = dec.payloadOffset === 0 ? data : data.subarray(dec.payloadOffset);
+    const peer = this.peer(from);
+    if (stack.passthrough) {
+      this.toTransport(peer, payload, from);
+      return;
+    }
+    if (peer !== undefined && peer.security !== null) {
+      peer.security.handleDatagram(payload);
+      return;
+    }
+    if (this.listeners.length === 0) {
+      stack.countDrop('no_session');
+      return;
+    }
+    let accepted: boolean;
+    try {
+      accepted = stack.security.accept(payload, {
+        peer: from,
+        reply: (parts, kind) => this.transmit(parts, from, kind),
+        drop: (reason) => stack.countDrop(reason),
+        clock: stack.clock,
+        random: stack.random,
+      });
+    } catch (err) {
+      stack.countDrop(dropReasonOf(err));
+      return;
+    }
+    if (!accepted) return;
+    const p = this.addPeer(from);
+    p.security = stack.createSecuritySession(this, p, 'server');
+    p.security.start();
+    p.security.handleDatagram(payload);
+  }
+
+  /** Hand a (decrypted) transport payload to its session, or to the transport's unmatched handler. */
+  toTransport(peer: Peer | undefined, payload: Uint8Array, from: PeerAddress = (peer as Peer).address): void {
+    const stack = this.stack;
+    let key: number;
+    try {
+      key = stack.transport.demuxKey(payload);
+    } catch (err) {
+      stack.countDrop(dropReasonOf(err));
+      return;
+    }
+    const conn = peer?.sessions.get(key);
+    if (conn !== undefined && conn.session !== undefined) {
+      conn.session.handleDatagram(payload);
+      return;
+    }
+    try {
+      stack.transport.handleUnmatched(payload, this.acceptContext(peer, from));
+    } catch (err) {
+      stack.countDrop(dropReasonOf(err));
+    }
+  }
+
+  private acceptContext(peer: Peer | undefined, from: PeerAddress): TransportAcceptContext {
+    const stack = this.stack;
+    return {
+      peer: peer?.address ?? from,
+      local: this.localAddress,
+      listening: (port) => this.listenerFor(port) !== undefined,
+      accept: (init): TransportSession => {
+        const listener = this.listenerFor(init.localPort);
+        if (listener === undefined) throw new StateError('ERR_NOT_LISTENING', `no listener for transport port ${init.localPort}`);
+        const p = peer ?? this.addPeer(from);
+        return stack.acceptConnection(this, p, listener, init);
+      },
+      reply: (parts) => {
+        const sec = peer?.security;
+        if (sec) sec.send(parts);
+        else this.transmit(parts, from, 'application');
+      },
+      drop: (reason) => stack.countDrop(reason),
+      clock: stack.clock,
+      random: stack.random,
+      maxDatagramSize: stack.transportMaxDatagram,
+    };
+  }
+
+  /** The listener for a transport port: an exact match first, then a wildcard listener. */
+  listenerFor(port: number): Server | undefined {
+    let wildcard: Server | undefined;
+    for (const l of this.listeners) {
+      if (l.transportPort === port) return l;
+      if (l.transportPort === undefined && wildcard === undefined) wildcard = l;
+    }
+    return wildcard;
+  }
+
+  /** Send one datagram: the encapsulation header, then `parts`. */
+  transmit(parts: readonly Uint8Array[], to: PeerAddress, kind: SecurityContentKind): void {
+    if (this.released) return;
+    const stack = this.stack;
+    const hdr = kind === 'application' ? stack.dataHeader : stack.handshakeHeader;
+    let out: readonly Uint8Array[];
+    if (hdr.length === 0) out = parts;
+    else if (parts.length === 1) out = [hdr, parts[0]];
+    else if (parts.length === 2) out = [hdr, parts[0], parts[1]];
+    else if (parts.length === 3) out = [hdr, parts[0], parts[1], parts[2]];
+    else out = [hdr, ...parts];
+    if (stack.capture !== undefined) stack.capture.writeDatagram(stack.clock.now(), this.localAddress, to, out);
+    stack.countSent(out);
+    this.socket.socket.send(out, this.client ? undefined : to);
+  }
+
+  /** Release the socket when nothing uses this endpoint any more. */
+  maybeRelease(): void {
+    if (this.released || this.listeners.length > 0 || this.peers.size > 0) return;
+    void this.release();
+  }
+
+  /** Detach from the socket (closing it when no other stack uses it). */
+  async release(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    this.stack.forgetEndpoint(this);
+    await this.socket.remove(this);
+  }
+
+  /** Every peer (for teardown). */
+  allPeers(): Peer[] {
+    const out: Peer[] = [];
+    for (const m of this.peers.values()) for (const p of m.values()) out.push(p);
+    return out;
+  }
+}

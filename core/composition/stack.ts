@@ -1,0 +1,538 @@
+/**
+ * `createStack(config, options?)`: resolve a declarative stack through a DI
+ * container, check it before any traffic flows, and run it on a substrate
+ * (real UDP by default, or a simulated host).
+ *
+ * @module
+ */
+import 'reflect-metadata';
+import { container as rootContainer, type DependencyContainer } from 'tsyringe';
+import { EventEmitter } from 'eventemitter3';
+import { familyOf, type PeerAddress } from '../contracts/address.js';
+import type { CongestionContext, CongestionController, CongestionControllerFactory } from '../contracts/congestion.js';
+import { PROTO_NONE, type Decapsulated, type Encapsulation, type EncapsulationHeaderSpec } from '../contracts/encapsulation.js';
+import type { Layer, PluginEnvironment } from '../contracts/plugin.js';
+import type { HandshakeInfo, SecurityContext, SecurityProtocol, SecuritySession } from '../contracts/security.js';
+import type { Substrate } from '../contracts/substrate.js';
+import type { SessionInit, TransportContext, TransportProtocol, TransportSession } from '../contracts/transport.js';
+import { Connection, type ConnectionOwner } from '../connection/connection.js';
+import { Server } from '../connection/server.js';
+import { ConfigError, StateError, ToukitError } from '../errors.js';
+import { CryptoRandom, type RandomSource } from '../random/random.js';
+import { realClock, type Clock, type TimerService } from '../time/clock.js';
+import { RealTimerService } from '../time/real-timers.js';
+import type { DatagramCapture } from '../trace/capture.js';
+import { nullTracer, SinkTracer, type TraceSink, type Tracer } from '../trace/tracer.js';
+import { UdpSubstrate } from '../../plugins/substrate/udp/index.js';
+import { registerBuiltins } from './builtins.js';
+import { resolveStackConfig, type ResolvedStackConfig, type StackConfig } from './config.js';
+import { ConnectionContext, PeerSecurityContext } from './contexts.js';
+import { Endpoint, type Peer } from './endpoint.js';
+import { defaultRegistry, PluginRegistry } from './registry.js';
+import { SharedSocket } from './socket-mux.js';
+import { TOKENS } from './tokens.js';
+import type { AnyPlugin } from '../contracts/plugin.js';
+
+/** Options of {@link createStack}. */
+export interface CreateStackOptions {
+  /** Datagram I/O (default: real UDP). A simulated host also supplies clock, timers and random source. */
+  readonly substrate?: Substrate;
+  /** Clock override. */
+  readonly clock?: Clock;
+  /** Timer service override. */
+  readonly timers?: TimerService;
+  /** Random source override. */
+  readonly random?: RandomSource;
+  /** Tracer override (takes precedence over `trace`). */
+  readonly tracer?: Tracer;
+  /** Trace sinks; a tracer stamping the stack clock is built for them. */
+  readonly trace?: TraceSink | readonly TraceSink[];
+  /** Capture every datagram (e.g. a `PcapWriter`). */
+  readonly capture?: DatagramCapture;
+  /** Parent DI container; tokens registered there override the stack's own (see {@link TOKENS}). */
+  readonly container?: DependencyContainer;
+  /** Extra plugins for this stack only. */
+  readonly plugins?: readonly AnyPlugin[];
+  /** Registry to resolve names from (default: the process-wide registry with the built-ins). */
+  readonly registry?: PluginRegistry;
+}
+
+/** Options of {@link Stack.listen}. */
+export interface ListenOptions {
+  /** Local address (default `127.0.0.1`). */
+  readonly host?: string;
+  /** UDP port; 0 = ephemeral; default: the encapsulation's port (GUE 6080) or the transport's. */
+  readonly port?: number;
+  /** Accept only connections to this transport port (TCP/SCTP port); default: any port no other listener claims. */
+  readonly transportPort?: number;
+}
+
+/** Options of {@link Stack.connect}. */
+export interface ConnectOptions {
+  /** Remote address. */
+  readonly host: string;
+  /** Remote UDP port (default as for `listen`). */
+  readonly port?: number;
+  /** Remote transport port (default: the remote UDP port). */
+  readonly transportPort?: number;
+  /** Local address to bind (default: the wildcard of the remote's family). */
+  readonly localAddress?: string;
+  /** Abort the attempt. */
+  readonly signal?: AbortSignal;
+}
+
+/** A GUE control message received by the stack. */
+export interface ControlMessage {
+  /** Control type. */
+  readonly ctype: number;
+  /** Payload after the header. */
+  readonly payload: Uint8Array;
+  /** Sender. */
+  readonly from: PeerAddress;
+}
+
+/** Events of a {@link Stack}. */
+export interface StackEvents {
+  /** A GUE control message arrived (never handed to a transport). */
+  control: [message: ControlMessage];
+  /** An NSS key-log line from the security layer. */
+  keylog: [line: string, peer: PeerAddress];
+  /** A security handshake completed with a peer. */
+  handshake: [info: HandshakeInfo, peer: PeerAddress];
+}
+
+/** A resolved layer as reported by {@link Stack.describe}. */
+export interface DescribedLayer {
+  /** Plugin name. */
+  readonly name: string;
+  /** Where it came from (`registry`, `object` or a module path). */
+  readonly source: string;
+  /** Options with defaults applied. */
+  readonly options: unknown;
+  /** Capabilities. */
+  readonly capabilities: readonly string[];
+  /** Bytes this layer adds to a full data datagram. */
+  readonly overhead: number;
+}
+
+/** The resolved stack. */
+export interface StackDescription {
+  /** Largest UDP payload in bytes. */
+  readonly mtu: number;
+  /** Substrate kind. */
+  readonly substrate: string;
+  /** Layers from the wire up. */
+  readonly layers: Readonly<Record<Layer, DescribedLayer>>;
+  /** Largest transport datagram (header + payload) in bytes. */
+  readonly maxTransportDatagram: number;
+}
+
+let connectionCounter = 0;
+
+/** A running stack. Create with {@link createStack}. */
+export class Stack extends EventEmitter<StackEvents> implements ConnectionOwner {
+  /** @internal */ readonly clock: Clock;
+  /** @internal */ readonly timers: TimerService;
+  /** @internal */ readonly random: RandomSource;
+  /** @internal */ readonly tracer: Tracer;
+  /** @internal */ readonly capture: DatagramCapture | undefined;
+  /** @internal */ readonly encapsulation: Encapsulation;
+  /** @internal */ readonly security: SecurityProtocol;
+  /** @internal */ readonly transport: TransportProtocol;
+  /** @internal */ readonly passthrough: boolean;
+  /** @internal */ readonly dataHeader: Uint8Array;
+  /** @internal */ readonly handshakeHeader: Uint8Array;
+  /** @internal */ readonly transportMaxDatagram: number;
+  /** @internal */ readonly securityMaxDatagram: number;
+
+  private readonly endpoints = new Set<Endpoint>();
+  private readonly servers = new Set<Server>();
+  private readonly connections = new Map<Connection, { endpoint: Endpoint; peer: Peer }>();
+  private readonly drops: Record<string, number> = {};
+  private readonly counters = { datagramsSent: 0, bytesSent: 0, datagramsReceived: 0, bytesReceived: 0, connectionsOpened: 0 };
+  private closed = false;
+
+  /** @internal Use {@link createStack}. */
+  constructor(
+    private readonly resolved: ResolvedStackConfig,
+    private readonly container: DependencyContainer,
+    private readonly substrate: Substrate,
+    env: { clock: Clock; timers: TimerService; random: RandomSource; tracer: Tracer; capture?: DatagramCapture },
+    private readonly ownsTimers: boolean,
+  ) {
+    super();
+    this.clock = env.clock;
+    this.timers = env.timers;
+    this.random = env.random;
+    this.tracer = env.tracer;
+    this.capture = env.capture;
+    this.encapsulation = container.resolve<Encapsulation>(TOKENS.Encapsulation);
+    this.security = container.resolve<SecurityProtocol>(TOKENS.Security);
+    this.transport = container.resolve<TransportProtocol>(TOKENS.Transport);
+    this.passthrough = this.security.passthrough === true;
+    const t = this.security.transformType;
+    const dataSpec: EncapsulationHeaderSpec =
+      this.passthrough || t === 0 ? { proto: this.transport.proto } : { proto: PROTO_NONE, transform: { type: t, originalProto: this.transport.proto } };
+    const hsSpec: EncapsulationHeaderSpec =
+      this.passthrough || t === 0 ? dataSpec : { proto: PROTO_NONE, transform: { type: t, originalProto: PROTO_NONE } };
+    this.dataHeader = this.encapsulation.header(dataSpec);
+    this.handshakeHeader = this.encapsulation.header(hsSpec);
+    const encapOverhead = Math.max(this.encapsulation.overhead(dataSpec), this.encapsulation.overhead(hsSpec));
+    this.securityMaxDatagram = resolved.mtu - encapOverhead;
+    this.transportMaxDatagram = this.securityMaxDatagram - (this.passthrough ? 0 : this.security.overhead);
+    if (this.transportMaxDatagram < 64) {
+      throw new ConfigError('mtu', [`mtu: ${resolved.mtu} bytes leave only ${this.transportMaxDatagram} bytes for the transport; expected a larger mtu`]);
+    }
+  }
+
+  /** The resolved stack: plugins, options with defaults, per-layer overhead. */
+  describe(): StackDescription {
+    const L = this.resolved.layers;
+    const layer = (l: Layer, overhead: number): DescribedLayer => ({
+      name: L[l].plugin.name,
+      source: L[l].source,
+      options: L[l].options,
+      capabilities: [...L[l].plugin.capabilities],
+      overhead,
+    });
+    return {
+      mtu: this.resolved.mtu,
+      substrate: this.substrate.kind,
+      layers: {
+        encapsulation: layer('encapsulation', this.dataHeader.length),
+        security: layer('security', this.passthrough ? 0 : this.security.overhead),
+        transport: layer('transport', this.transport.overhead),
+        congestion: layer('congestion', 0),
+      },
+      maxTransportDatagram: this.transportMaxDatagram,
+    };
+  }
+
+  /** Counters of the whole stack (JSON-serialisable; bytes; drops by reason). */
+  stats(): Record<string, unknown> {
+    let peers = 0;
+    for (const e of this.endpoints) peers += e.peerCount;
+    return {
+      ...this.counters,
+      connections: this.connections.size,
+      servers: this.servers.size,
+      sockets: this.endpoints.size,
+      peers,
+      drops: { ...this.drops },
+    };
+  }
+
+  private defaultPort(): number | undefined {
+    return this.encapsulation.defaultPort ?? this.transport.defaultPort;
+  }
+
+  /** Listen for connections. */
+  async listen(options: ListenOptions = {}): Promise<Server> {
+    this.assertOpen();
+    const host = options.host ?? '127.0.0.1';
+    const port = options.port ?? this.defaultPort() ?? 0;
+    const shared = await SharedSocket.listen(this.substrate, this.encapsulation, host, port);
+    let endpoint = [...this.endpoints].find((e) => e.socket === shared);
+    if (endpoint === undefined) {
+      endpoint = new Endpoint(this, shared, false);
+      this.endpoints.add(endpoint);
+      shared.add(endpoint);
+    }
+    if (endpoint.listeners.some((l) => l.transportPort === options.transportPort)) {
+      throw new StateError('ERR_ADDRESS_IN_USE', `already listening on ${host}:${shared.socket.address().port} for transport port ${options.transportPort ?? '(any)'}`);
+    }
+    const ep = endpoint;
+    const server = new Server(
+      {
+        removeListener: async (s) => {
+          const i = ep.listeners.indexOf(s);
+          if (i >= 0) ep.listeners.splice(i, 1);
+          this.servers.delete(s);
+          ep.maybeRelease();
+        },
+      },
+      ep.localAddress,
+      options.transportPort,
+    );
+    endpoint.listeners.push(server);
+    this.servers.add(server);
+    return server;
+  }
+
+  /** Open a connection; resolves when the handshake(s) completed. */
+  async connect(options: ConnectOptions): Promise<Connection> {
+    this.assertOpen();
+    options.signal?.throwIfAborted();
+    const port = options.port ?? this.defaultPort();
+    if (port === undefined) throw new ConfigError('port', ['port: expected a UDP port, got nothing (this stack has no default port)']);
+    const family = familyOf(options.host);
+    const remote: PeerAddress = { address: options.host, family, port };
+    const localHost = options.localAddress ?? (family === 'IPv6' ? '::' : '0.0.0.0');
+    const shared = await SharedSocket.connect(this.substrate, this.encapsulation, localHost, remote);
+    const endpoint = new Endpoint(this, shared, true);
+    this.endpoints.add(endpoint);
+    shared.add(endpoint);
+    const peer = endpoint.addPeer(remote);
+    const conn = this.newConnection(endpoint, peer);
+    const init: SessionInit = { role: 'client', localPort: endpoint.localAddress.port, remotePort: options.transportPort ?? port };
+    const done = new Promise<Connection>((resolve, reject) => {
+      const onConnect = (): void => {
+        cleanup();
+        resolve(conn);
+      };
+      const onClose = (): void => {
+        cleanup();
+        reject(conn.errored ?? new StateError('ERR_CONNECTION_CLOSED', 'the connection closed before it was established'));
+      };
+      const onAbort = (): void => {
+        cleanup();
+        const reason: unknown = options.signal?.reason;
+        conn.destroy();
+        reject(reason instanceof Error ? reason : new ToukitError('ABORT_ERR', 'connect aborted'));
+      };
+      const cleanup = (): void => {
+        conn.off('connect', onConnect);
+        conn.off('close', onClose);
+        options.signal?.removeEventListener('abort', onAbort);
+      };
+      conn.on('connect', onConnect);
+      conn.on('close', onClose);
+      conn.on('error', () => {}); // the rejection reports it
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+    });
+    if (this.passthrough) this.startSession(endpoint, peer, conn, init);
+    else {
+      peer.pendingClient = { conn, init };
+      peer.security = this.createSecuritySession(endpoint, peer, 'client');
+      peer.security.start();
+    }
+    return done;
+  }
+
+  /** Abort every connection, stop every server, free sockets and timers. Bounded: it does not wait for peers. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const s of [...this.servers]) await s.close();
+    for (const conn of [...this.connections.keys()]) conn.destroy();
+    for (const e of [...this.endpoints]) {
+      for (const p of e.allPeers()) {
+        p.pendingClient?.conn.destroy();
+        p.pendingClient = undefined;
+        if (p.security !== null) {
+          p.security.close();
+          p.security = null;
+        }
+        e.removePeer(p);
+      }
+    }
+    this.transport.close?.();
+    this.security.close?.();
+    await Promise.all([...this.endpoints].map((e) => e.release()));
+    if (this.ownsTimers) this.timers.close();
+    await this.capture?.close?.();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new StateError('ERR_STACK_CLOSED', 'the stack is closed');
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private newConnection(endpoint: Endpoint, peer: Peer): Connection {
+    const conn = new Connection(
+      this,
+      `c${++connectionCounter}`,
+      {
+        localAddress: endpoint.localAddress.address,
+        localPort: endpoint.localAddress.port,
+        remoteAddress: peer.address.address,
+        remotePort: peer.address.port,
+        remoteFamily: peer.address.family,
+      },
+      this.clock.now(),
+    );
+    conn.handshake = peer.handshake;
+    this.connections.set(conn, { endpoint, peer });
+    this.counters.connectionsOpened++;
+    return conn;
+  }
+
+  private createTransportSession(endpoint: Endpoint, peer: Peer, conn: Connection, init: SessionInit): TransportSession {
+    const scope = this.container.createChildContainer();
+    const tracer = this.tracer.enabled ? this.tracer.child(conn.id) : this.tracer;
+    const ctx = new ConnectionContext(init.role, conn, peer, endpoint, tracer, scope);
+    scope.register(TOKENS.TransportContext, { useValue: ctx });
+    scope.register(TOKENS.SessionInit, { useValue: init });
+    const session = scope.resolve<TransportSession>(TOKENS.TransportSession);
+    conn.session = session;
+    peer.sessions.set(session.demuxKey, conn);
+    return session;
+  }
+
+  /** @internal Start a client session once the security layer (if any) is up. */
+  startSession(endpoint: Endpoint, peer: Peer, conn: Connection, init: SessionInit): void {
+    let session: TransportSession;
+    try {
+      session = this.createTransportSession(endpoint, peer, conn, init);
+    } catch (err) {
+      conn.destroy(err as Error);
+      return;
+    }
+    session.start();
+  }
+
+  /** @internal A listener accepted a connection. */
+  acceptConnection(endpoint: Endpoint, peer: Peer, server: Server, init: SessionInit): TransportSession {
+    const conn = this.newConnection(endpoint, peer);
+    server.track(conn);
+    return this.createTransportSession(endpoint, peer, conn, init);
+  }
+
+  /** @internal */
+  createSecuritySession(endpoint: Endpoint, peer: Peer, role: 'client' | 'server'): SecuritySession {
+    const scope = this.container.createChildContainer();
+    scope.register(TOKENS.SecurityContext, { useValue: new PeerSecurityContext(role, peer, endpoint) });
+    return scope.resolve<SecuritySession>(TOKENS.SecuritySession);
+  }
+
+  /** @internal */
+  createCongestionController(ctx: CongestionContext, scope: DependencyContainer): CongestionController {
+    const s = scope.createChildContainer();
+    s.register(TOKENS.CongestionContext, { useValue: ctx });
+    return s.resolve<CongestionController>(TOKENS.CongestionController);
+  }
+
+  /** @internal ConnectionOwner: a connection's session ended. */
+  release(conn: Connection): void {
+    const entry = this.connections.get(conn);
+    if (entry === undefined) return;
+    this.connections.delete(conn);
+    const { endpoint, peer } = entry;
+    if (conn.session !== undefined && peer.sessions.get(conn.session.demuxKey) === conn) peer.sessions.delete(conn.session.demuxKey);
+    if (peer.pendingClient?.conn === conn) peer.pendingClient = undefined;
+    if (peer.sessions.size === 0 && peer.pendingClient === undefined) {
+      if (peer.security !== null) {
+        const s = peer.security;
+        peer.security = null;
+        s.close();
+      }
+      endpoint.removePeer(peer);
+    }
+  }
+
+  /** @internal */
+  forgetEndpoint(e: Endpoint): void {
+    this.endpoints.delete(e);
+  }
+
+  /** @internal Whether a decoded header is for this stack's transport and security. */
+  acceptsHeader(dec: Decapsulated): boolean {
+    if (!this.encapsulation.demultiplexes) return true;
+    if (dec.directIp) return false;
+    const t = this.security.transformType;
+    if (this.passthrough || t === 0) return dec.transformType === 0 && dec.proto === this.transport.proto;
+    return dec.transformType === t && (dec.originalProto === this.transport.proto || dec.originalProto === PROTO_NONE);
+  }
+
+  /** @internal */
+  countDrop(reason: string): void {
+    this.drops[reason] = (this.drops[reason] ?? 0) + 1;
+    if (this.tracer.enabled) this.tracer.emit('packet_dropped', { trigger: reason });
+  }
+
+  /** @internal */
+  countSent(parts: readonly Uint8Array[]): void {
+    this.counters.datagramsSent++;
+    for (let i = 0; i < parts.length; i++) this.counters.bytesSent += parts[i].length;
+  }
+
+  /** @internal */
+  countReceived(bytes: number): void {
+    this.counters.datagramsReceived++;
+    this.counters.bytesReceived += bytes;
+  }
+
+  /** @internal */
+  emitControl(ctype: number, payload: Uint8Array, from: PeerAddress): void {
+    this.emit('control', { ctype, payload: Uint8Array.from(payload), from });
+  }
+
+  /** @internal */
+  emitSecurityEvent(name: string, args: unknown[], peer: PeerAddress): void {
+    if (name === 'keylog') this.emit('keylog', String(args[0]), peer);
+    else if (name === 'handshake') this.emit('handshake', args[0] as HandshakeInfo, peer);
+  }
+}
+
+/**
+ * Build a stack from a declarative config: validate it, resolve every layer's
+ * plugin (by name, module path or object), check capabilities, and compose the
+ * plugins in a DI container (one child container per stack, per-connection scopes).
+ * @throws ConfigError naming the offending config path
+ */
+export async function createStack(config: StackConfig, options: CreateStackOptions = {}): Promise<Stack> {
+  registerBuiltins();
+  const registry = new PluginRegistry(options.registry ?? defaultRegistry);
+  for (const p of options.plugins ?? []) registry.register(p);
+  const resolved = await resolveStackConfig(config, registry);
+
+  const substrate: Substrate = options.substrate ?? new UdpSubstrate();
+  const senv = substrate.environment;
+  const clock = options.clock ?? senv?.clock ?? realClock;
+  const ownsTimers = options.timers === undefined && senv?.timers === undefined;
+  const timers = options.timers ?? senv?.timers ?? new RealTimerService(clock);
+  const random = options.random ?? senv?.random ?? new CryptoRandom();
+  const sinks = options.trace === undefined ? [] : Array.isArray(options.trace) ? options.trace : [options.trace as TraceSink];
+  const tracer = options.tracer ?? (sinks.length ? new SinkTracer(() => clock.now(), sinks) : nullTracer);
+
+  const layersInfo = Object.fromEntries(
+    (Object.keys(resolved.layers) as Layer[]).map((l) => [l, { name: resolved.layers[l].plugin.name, capabilities: resolved.layers[l].plugin.capabilities }]),
+  ) as PluginEnvironment['layers'];
+  const penv: PluginEnvironment = { mtu: resolved.mtu, clock, timers, random, tracer, layers: layersInfo };
+
+  const parent = options.container ?? rootContainer;
+  const c = parent.createChildContainer();
+  const has = (token: symbol): boolean => parent.isRegistered(token, true);
+  const value = (token: symbol, v: unknown): void => {
+    if (!has(token)) c.register(token, { useValue: v });
+  };
+  value(TOKENS.Clock, clock);
+  value(TOKENS.Timers, timers);
+  value(TOKENS.Random, random);
+  value(TOKENS.Tracer, tracer);
+  value(TOKENS.Substrate, substrate);
+  const create = async (layer: Layer): Promise<unknown> => {
+    const { plugin, options: opts } = resolved.layers[layer];
+    return (plugin.create as (o: unknown, e: PluginEnvironment) => unknown)(opts, penv);
+  };
+  const tokenOf: Record<Layer, symbol> = {
+    encapsulation: TOKENS.Encapsulation,
+    security: TOKENS.Security,
+    transport: TOKENS.Transport,
+    congestion: TOKENS.Congestion,
+  };
+  for (const layer of ['encapsulation', 'security', 'transport', 'congestion'] as Layer[]) {
+    if (!has(tokenOf[layer])) c.register(tokenOf[layer], { useValue: await create(layer) });
+  }
+  if (!has(TOKENS.TransportSession)) {
+    c.register(TOKENS.TransportSession, {
+      useFactory: (s) => s.resolve<TransportProtocol>(TOKENS.Transport).createSession(s.resolve<TransportContext>(TOKENS.TransportContext), s.resolve<SessionInit>(TOKENS.SessionInit)),
+    });
+  }
+  if (!has(TOKENS.SecuritySession)) {
+    c.register(TOKENS.SecuritySession, {
+      useFactory: (s) => {
+        const ctx = s.resolve<SecurityContext>(TOKENS.SecurityContext);
+        const sec = s.resolve<SecurityProtocol>(TOKENS.Security);
+        return ctx.role === 'client' ? sec.createClient(ctx) : sec.createServer(ctx);
+      },
+    });
+  }
+  if (!has(TOKENS.CongestionController)) {
+    c.register(TOKENS.CongestionController, {
+      useFactory: (s) => s.resolve<CongestionControllerFactory>(TOKENS.Congestion).create(s.resolve<CongestionContext>(TOKENS.CongestionContext)),
+    });
+  }
+  return new Stack(resolved, c, substrate, { clock, timers, random, tracer, capture: options.capture }, ownsTimers);
+}

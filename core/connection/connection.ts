@@ -1,0 +1,272 @@
+/**
+ * A connection as a Node `Duplex` stream. `pipeline()` works, backpressure
+ * is honoured both ways, `end()` half-closes where the transport can,
+ * `destroy()` aborts. Connection-level events (`'message'`, `'handshake'`,
+ * `'keylog'`) are emitted on the Duplex itself.
+ *
+ * @module
+ */
+import { Duplex } from 'node:stream';
+import type { HandshakeInfo } from '../contracts/security.js';
+import type { MessageInfo, SendOptions, TransportSession } from '../contracts/transport.js';
+import { StateError } from '../errors.js';
+import { StreamChannel } from './stream-channel.js';
+
+/** What a connection needs from the stack that owns it. */
+export interface ConnectionOwner {
+  /** The session ended: forget the connection. */
+  release(conn: Connection): void;
+}
+
+/** Address information of a connection. */
+export interface ConnectionAddresses {
+  /** Local IP address. */
+  readonly localAddress: string;
+  /** Local UDP port. */
+  readonly localPort: number;
+  /** Remote IP address. */
+  readonly remoteAddress: string;
+  /** Remote UDP port. */
+  readonly remotePort: number;
+  /** `IPv4` or `IPv6`. */
+  readonly remoteFamily: 'IPv4' | 'IPv6';
+}
+
+const DEFAULT_INFO: MessageInfo = Object.freeze({ stream: 0, ppid: 0, unordered: false });
+
+/**
+ * A toukit connection. Events beyond the Duplex ones:
+ * - `'connect'` (): the handshake(s) completed;
+ * - `'message'` (data: Uint8Array, info: MessageInfo): one message (message transports and datagram);
+ * - `'handshake'` (info: HandshakeInfo): the security handshake completed;
+ * - `'keylog'` (line: string): an NSS key-log line (DTLS).
+ */
+export class Connection extends Duplex {
+  /** Connection id within its stack (for traces), e.g. `c3`. */
+  readonly id: string;
+  /** Local IP address. */
+  readonly localAddress: string;
+  /** Local UDP port. */
+  readonly localPort: number;
+  /** Remote IP address. */
+  readonly remoteAddress: string;
+  /** Remote UDP port. */
+  readonly remotePort: number;
+  /** Remote address family. */
+  readonly remoteFamily: 'IPv4' | 'IPv6';
+  /** Security handshake result, once known. */
+  handshake: HandshakeInfo | undefined;
+
+  /** @internal */
+  session: TransportSession | undefined;
+  /** Time the connection was created (stack clock, ms). */
+  readonly createdAt: number;
+  /** Whether the transport handshake completed. */
+  connected = false;
+
+  private pendingWrite: ((err?: Error | null) => void) | undefined;
+  private readPaused = false;
+  private sessionClosed = false;
+  private readonly channels = new Map<number, StreamChannel>();
+  private readonly dropCounts: Record<string, number> = {};
+
+  /**
+   * @param owner - the stack side
+   * @param id - connection id
+   * @param addresses - local and remote addresses
+   * @param createdAt - creation time in ms
+   */
+  constructor(
+    private readonly owner: ConnectionOwner,
+    id: string,
+    addresses: ConnectionAddresses,
+    createdAt: number,
+  ) {
+    super({ allowHalfOpen: true });
+    this.id = id;
+    this.localAddress = addresses.localAddress;
+    this.localPort = addresses.localPort;
+    this.remoteAddress = addresses.remoteAddress;
+    this.remotePort = addresses.remotePort;
+    this.remoteFamily = addresses.remoteFamily;
+    this.createdAt = createdAt;
+  }
+
+  /** Send one message with options (message transports; datagram ignores options). Returns false when the caller should wait for `'drain'`. */
+  send(data: Uint8Array, options: SendOptions = {}): boolean {
+    const s = this.requireSession();
+    const ok = s.sendMessage ? s.sendMessage(data, options) : s.write(data);
+    if (!ok) this.needDrain = true;
+    return ok;
+  }
+
+  /** A Duplex for one stream of a multi-stream transport (SCTP). */
+  stream(id: number): Duplex {
+    const s = this.requireSession();
+    if (!s.sendMessage) throw new StateError('ERR_NOT_MULTISTREAM', 'this transport has no streams');
+    let ch = this.channels.get(id);
+    if (ch === undefined) {
+      ch = new StreamChannel(this, id);
+      this.channels.set(id, ch);
+      ch.once('close', () => this.channels.delete(id));
+    }
+    return ch;
+  }
+
+  /** Statistics of the transport session plus stream counters (JSON-serialisable). */
+  stats(): Record<string, unknown> {
+    return {
+      id: this.id,
+      connected: this.connected,
+      bytesRead: this.bytesReadCount,
+      bytesWritten: this.bytesWrittenCount,
+      drops: { ...this.dropCounts },
+      security: this.handshake ? { protocol: this.handshake.protocol, cipherSuite: this.handshake.cipherSuite } : undefined,
+      transport: this.session?.stats(),
+    };
+  }
+
+  /** Disable Nagle's algorithm (transports that have it). */
+  setNoDelay(noDelay = true): this {
+    this.session?.setNoDelay?.(noDelay);
+    return this;
+  }
+
+  /** Enable keepalive probes after `initialDelay` ms idle (transports that have it). */
+  setKeepAlive(enable = false, initialDelay = 0): this {
+    this.session?.setKeepAlive?.(enable, initialDelay);
+    return this;
+  }
+
+  private bytesReadCount = 0;
+  private bytesWrittenCount = 0;
+  private needDrain = false;
+
+  private requireSession(): TransportSession {
+    if (this.session === undefined || this.sessionClosed) throw new StateError('ERR_NOT_CONNECTED', 'the connection is not open');
+    return this.session;
+  }
+
+  // ---- called by the context (transport side) ----
+
+  /** @internal Deliver data or a message from the transport. */
+  deliverFromTransport(data: Uint8Array, info: MessageInfo | undefined): boolean {
+    this.bytesReadCount += data.length;
+    if (info !== undefined || this.listenerCount('message') > 0) this.emit('message', data, info ?? DEFAULT_INFO);
+    if (info !== undefined && info.stream !== 0) {
+      const ch = this.channels.get(info.stream);
+      return ch === undefined ? true : ch.deliver(data);
+    }
+    if (this.readableEnded || this.destroyed) return true;
+    const ok = this.push(data);
+    if (!ok) this.readPaused = true;
+    return ok;
+  }
+
+  /** @internal The transport handshake completed. */
+  openedFromTransport(): void {
+    if (this.connected) return;
+    this.connected = true;
+    this.emit('connect');
+  }
+
+  /** @internal Buffered data fell below the high-water mark. */
+  writableFromTransport(): void {
+    const cb = this.pendingWrite;
+    this.pendingWrite = undefined;
+    if (cb) cb();
+    if (this.needDrain) {
+      this.needDrain = false;
+      this.emit('drain');
+    }
+    for (const ch of this.channels.values()) ch.resumeWrites();
+  }
+
+  /** @internal The peer finished sending. */
+  remoteEndedFromTransport(): void {
+    if (!this.readableEnded) this.push(null);
+    for (const ch of this.channels.values()) ch.push(null);
+  }
+
+  /** @internal The session closed. */
+  closedFromTransport(error?: Error): void {
+    if (this.sessionClosed) return;
+    this.sessionClosed = true;
+    this.owner.release(this);
+    const cb = this.pendingWrite;
+    this.pendingWrite = undefined;
+    if (error) {
+      for (const ch of this.channels.values()) ch.destroy(error);
+      cb?.(error);
+      this.destroy(error);
+      return;
+    }
+    cb?.();
+    for (const ch of this.channels.values()) ch.push(null);
+    if (!this.readableEnded) this.push(null);
+    if (!this.writableEnded) this.end();
+  }
+
+  /** @internal Count a drop attributed to this connection. */
+  countDrop(reason: string): void {
+    this.dropCounts[reason] = (this.dropCounts[reason] ?? 0) + 1;
+  }
+
+  /** @internal Whether the session has closed. */
+  get isSessionClosed(): boolean {
+    return this.sessionClosed;
+  }
+
+  // ---- Duplex implementation ----
+
+  /** @internal */
+  override _write(chunk: Uint8Array, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    if (this.session === undefined || this.sessionClosed) {
+      callback(new StateError('ERR_NOT_CONNECTED', 'write after the connection closed'));
+      return;
+    }
+    let ok: boolean;
+    try {
+      ok = this.session.write(chunk);
+    } catch (err) {
+      callback(err as Error);
+      return;
+    }
+    this.bytesWrittenCount += chunk.length;
+    if (ok) callback();
+    else this.pendingWrite = callback;
+  }
+
+  /** @internal */
+  override _final(callback: (error?: Error | null) => void): void {
+    if (this.session !== undefined && !this.sessionClosed) this.session.end();
+    callback();
+  }
+
+  /** @internal */
+  override _read(): void {
+    if (this.readPaused) {
+      this.readPaused = false;
+      this.session?.resume();
+    }
+  }
+
+  /** @internal */
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    if (this.session !== undefined && !this.sessionClosed) {
+      this.sessionClosed = true;
+      try {
+        this.session.abort();
+      } finally {
+        this.owner.release(this);
+      }
+    } else if (this.session === undefined && !this.sessionClosed) {
+      this.sessionClosed = true;
+      this.owner.release(this);
+    }
+    const cb = this.pendingWrite;
+    this.pendingWrite = undefined;
+    cb?.(error ?? new StateError('ERR_DESTROYED', 'connection destroyed'));
+    callback(error);
+  }
+}
