@@ -45,6 +45,8 @@ export interface DriverConfig {
   params?: CongestionParameters;
   /** Tracer given to the leader. */
   tracer?: Tracer;
+  /** Pace packets at cwnd/SRTT (spreads the ACK clock evenly over the RTT). */
+  pacing?: boolean;
 }
 
 /** Mutable RTT estimator (RFC 6298 §2) shared with the controllers. */
@@ -107,6 +109,8 @@ export class AckClockDriver {
   private rtoDeadline = Infinity;
   private rtoBackoff = 1;
   private pendingRetransmit = 0;
+  private nextSendAt = 0;
+  private paceDeadline = Infinity;
   private readonly random: SeededRandom;
 
   /**
@@ -142,10 +146,12 @@ export class AckClockDriver {
     this.fill();
     for (;;) {
       const nextAck = this.ackHead < this.ackQueue.length ? this.ackQueue[this.ackHead].ackAt : Infinity;
-      const next = Math.min(nextAck, this.rtoDeadline);
+      const next = Math.min(nextAck, this.rtoDeadline, this.paceDeadline);
       if (next > until) break;
       this.now = next;
-      if (nextAck <= this.rtoDeadline) {
+      if (next === this.paceDeadline) {
+        this.paceDeadline = Infinity;
+      } else if (nextAck <= this.rtoDeadline) {
         this.onAck(this.ackQueue[this.ackHead++]);
         if (this.ackHead > 4096) {
           this.ackQueue = this.ackQueue.slice(this.ackHead);
@@ -162,7 +168,16 @@ export class AckClockDriver {
 
   private fill(): void {
     const cc = this.cc;
-    while (cc.canSend(this.inFlight)) this.send();
+    while (cc.canSend(this.inFlight)) {
+      if (this.cfg.pacing === true && this.rtt.smoothed > 0) {
+        if (this.now < this.nextSendAt) {
+          this.paceDeadline = this.nextSendAt;
+          return;
+        }
+        this.nextSendAt = Math.max(this.now, this.nextSendAt) + (this.mss * this.rtt.smoothed) / cc.cwnd;
+      }
+      this.send();
+    }
   }
 
   private send(): void {
