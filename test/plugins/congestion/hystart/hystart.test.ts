@@ -20,7 +20,7 @@ function round(hs: HyStartPlusPlus, r: number, rtt: number, samples = N_RTT_SAMP
   const verdicts: string[] = [];
   for (let i = 0; i < samples; i++) {
     // Acks for packets sent in the previous round; the newest packet sent so far is from this round.
-    verdicts.push(hs.onAck(1000 * (r - 1) + i, rtt, 1000 * r + i));
+    verdicts.push(hs.onAck(1000 * (r - 1) + i + 0.5, rtt, 1000 * r + i));
   }
   return verdicts;
 }
