@@ -137,15 +137,19 @@ async function importPlugin(spec: string, layer: Layer, baseDir: string): Promis
   const match = candidates.find((p) => p.layer === layer);
   if (match === undefined) {
     const found = candidates.map((p) => `${p.layer} plugin "${p.name}"`).join(', ') || 'no plugin';
-    throw new ConfigError(layer, [`${layer}: module "${spec}" exports ${found} as its default export; expected a ${layer} plugin`], 'ERR_CONFIG_MODULE');
+    throw new ConfigError(layer, [`${layer}: module "${spec}" exports ${found} as its default export; expected ${article(layer)} ${layer} plugin`], 'ERR_CONFIG_MODULE');
   }
   return match;
+}
+
+function article(word: string): string {
+  return /^[aeiou]/.test(word) ? 'an' : 'a';
 }
 
 function unknownPlugin(layer: Layer, name: string, registry: PluginRegistry): ConfigError {
   const available = registry.names(layer).map((n) => `"${n}"`).join(', ') || 'none';
   const elsewhere = registry.layersOf(name).filter((l) => l !== layer);
-  const hint = elsewhere.length ? ` ("${name}" is a ${elsewhere.join('/')} plugin)` : '';
+  const hint = elsewhere.length ? ` ("${name}" is ${article(elsewhere[0])} ${elsewhere.join('/')} plugin)` : '';
   return new ConfigError(layer, [`${layer}: unknown ${layer} plugin "${name}"${hint}; available: ${available}`], 'ERR_CONFIG_UNKNOWN_PLUGIN');
 }
 
@@ -179,7 +183,7 @@ export async function resolveStackConfig(config: StackConfig, registry: PluginRe
       plugin = p;
     }
     if (plugin.layer !== layer) {
-      throw new ConfigError(layer, [`${layer}: plugin "${plugin.name}" is a ${plugin.layer} plugin, not a ${layer} plugin`], 'ERR_CONFIG_WRONG_LAYER');
+      throw new ConfigError(layer, [`${layer}: plugin "${plugin.name}" is ${article(plugin.layer)} ${plugin.layer} plugin, not ${article(layer)} ${layer} plugin`], 'ERR_CONFIG_WRONG_LAYER');
     }
     let options: unknown = rawOptions;
     if (plugin.options !== undefined) {

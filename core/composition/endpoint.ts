@@ -95,7 +95,7 @@ export class Endpoint implements DatagramReceiver {
   readonly listeners: Server[] = [];
   /** The socket's local address. */
   readonly localAddress: PeerAddress;
-  private released = false;
+  private released: Promise<void> | undefined;
 
   /**
    * @param stack - the owning stack
@@ -256,7 +256,7 @@ export class Endpoint implements DatagramReceiver {
 
   /** Send one datagram: the encapsulation header, then `parts`. */
   transmit(parts: readonly Uint8Array[], to: PeerAddress, kind: SecurityContentKind): void {
-    if (this.released) return;
+    if (this.released !== undefined) return;
     const stack = this.stack;
     const hdr = kind === 'application' ? stack.dataHeader : stack.handshakeHeader;
     let out: readonly Uint8Array[];
@@ -272,16 +272,17 @@ export class Endpoint implements DatagramReceiver {
 
   /** Release the socket when nothing uses this endpoint any more. */
   maybeRelease(): void {
-    if (this.released || this.listeners.length > 0 || this.peers.size > 0) return;
+    if (this.released !== undefined || this.listeners.length > 0 || this.peers.size > 0) return;
     void this.release();
   }
 
   /** Detach from the socket (closing it when no other stack uses it). */
-  async release(): Promise<void> {
-    if (this.released) return;
-    this.released = true;
-    this.stack.forgetEndpoint(this);
-    await this.socket.remove(this);
+  release(): Promise<void> {
+    if (this.released === undefined) {
+      this.stack.forgetEndpoint(this);
+      this.released = this.socket.remove(this);
+    }
+    return this.released;
   }
 
   /** Every peer (for teardown). */

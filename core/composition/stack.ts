@@ -313,9 +313,10 @@ export class Stack extends EventEmitter<StackEvents> implements ConnectionOwner 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    const endpoints = [...this.endpoints];
     for (const s of [...this.servers]) await s.close();
     for (const conn of [...this.connections.keys()]) conn.destroy();
-    for (const e of [...this.endpoints]) {
+    for (const e of endpoints) {
       for (const p of e.allPeers()) {
         p.pendingClient?.conn.destroy();
         p.pendingClient = undefined;
@@ -328,7 +329,7 @@ export class Stack extends EventEmitter<StackEvents> implements ConnectionOwner 
     }
     this.transport.close?.();
     this.security.close?.();
-    await Promise.all([...this.endpoints].map((e) => e.release()));
+    await Promise.all(endpoints.map((e) => e.release()));
     if (this.ownsTimers) this.timers.close();
     await this.capture?.close?.();
   }

@@ -1,0 +1,172 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it, expect, afterEach } from 'vitest';
+import { z } from 'zod';
+import {
+  ConfigError,
+  createStack,
+  definePlugin,
+  loadStackConfig,
+  PluginRegistry,
+  defaultRegistry,
+  registerBuiltins,
+  type Stack,
+  type StackConfig,
+  type CongestionControllerFactory,
+} from '../../../core/index.js';
+import { NoCongestionControl } from '../../../plugins/congestion/none/index.js';
+
+const stacks: Stack[] = [];
+afterEach(async () => {
+  await Promise.all(stacks.splice(0).map((s) => s.close()));
+});
+
+async function configError(config: unknown, registry?: PluginRegistry): Promise<ConfigError> {
+  try {
+    const s = await createStack(config as StackConfig, registry ? { registry } : {});
+    stacks.push(s);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return err as ConfigError;
+  }
+  throw new Error('expected createStack to fail');
+}
+
+describe('stack config validation', () => {
+  it('requires a transport', async () => {
+    const e = await configError({});
+    expect(e.path).toBe('transport');
+    expect(e.message).toMatch(/^transport: /);
+  });
+
+  it('rejects unknown top-level keys and lists the allowed ones', async () => {
+    const e = await configError({ transport: 'datagram', transprot: 'x' });
+    expect(e.message).toContain('unknown key "transprot"');
+    expect(e.message).toContain('allowed keys: $schema, encapsulation, security, transport, congestion, mtu, require');
+  });
+
+  it('names an unknown plugin and lists what is available in that layer', async () => {
+    const e = await configError({ transport: 'quic' });
+    expect(e.code).toBe('ERR_CONFIG_UNKNOWN_PLUGIN');
+    expect(e.path).toBe('transport');
+    expect(e.message).toMatch(/transport: unknown transport plugin "quic"; available: .*"datagram"/);
+  });
+
+  it('says when a name belongs to another layer', async () => {
+    const e = await configError({ transport: 'datagram', congestion: 'gue' });
+    expect(e.path).toBe('congestion');
+    expect(e.message).toContain('"gue" is an encapsulation plugin');
+  });
+
+  it('rejects a plugin object used in the wrong layer', async () => {
+    const cc = definePlugin({ name: 'x', layer: 'congestion', capabilities: [], create: () => ({ create: () => new NoCongestionControl() }) });
+    const e = await configError({ transport: cc });
+    expect(e.code).toBe('ERR_CONFIG_WRONG_LAYER');
+    expect(e.message).toBe('transport: plugin "x" is a congestion plugin, not a transport plugin');
+  });
+
+  it('validates plugin options with the path, the expectation and what was given', async () => {
+    const e = await configError({ transport: { use: 'datagram', options: { maxPeers: 'abc' } } });
+    expect(e.path).toBe('transport.options.maxPeers');
+    expect(e.message).toBe('transport.options.maxPeers: expected an integer ≥ 1, got "abc"');
+  });
+
+  it('reports numeric bounds', async () => {
+    const e = await configError({ transport: { use: 'datagram', options: { proto: 300 } } });
+    expect(e.message).toBe('transport.options.proto: expected a number ≤ 255, got 300');
+  });
+
+  it('reports enum values', async () => {
+    const e = await configError({ transport: 'datagram', encapsulation: { use: 'gue', options: { profile: 'bsd' } } });
+    expect(e.path).toBe('encapsulation.options.profile');
+    expect(e.message).toMatch(/^encapsulation\.options\.profile: expected one of "draft", "linux", got "bsd"$/);
+  });
+
+  it('rejects unknown plugin options', async () => {
+    const e = await configError({ transport: { use: 'datagram', options: { nagle: true } } });
+    expect(e.message).toContain('transport.options: unknown key "nagle"');
+  });
+
+  it('rejects an mtu out of range', async () => {
+    const e = await configError({ transport: 'datagram', mtu: 70000 });
+    expect(e.message).toBe('mtu: expected a number ≤ 65507, got 70000');
+  });
+
+  it('fails on missing required capabilities between layers', async () => {
+    const e = await configError({ transport: 'datagram', congestion: 'fixed' });
+    expect(e.code).toBe('ERR_CONFIG_CAPABILITY');
+    expect(e.message).toContain('congestion: plugin "fixed" requires transport capability "congestion-controlled"');
+  });
+
+  it('fails when the application requires a capability no layer provides', async () => {
+    const e = await configError({ transport: 'datagram', require: ['reliable'] });
+    expect(e.path).toBe('require');
+    expect(e.message).toContain('the stack does not provide "reliable"');
+  });
+
+  it('applies defaults and reports them in describe()', async () => {
+    const s = await createStack({ transport: 'datagram' });
+    stacks.push(s);
+    const d = s.describe();
+    expect(d.mtu).toBe(1400);
+    expect(d.layers.encapsulation.name).toBe('gue');
+    expect(d.layers.security.name).toBe('none');
+    expect(d.layers.congestion.name).toBe('none');
+    expect(d.layers.transport.options).toEqual({ proto: 253, idleTimeout: 120000, maxPeers: 10000 });
+    expect(d.layers.encapsulation.overhead).toBe(4);
+    expect(d.maxTransportDatagram).toBe(1396);
+  });
+});
+
+describe('custom plugins', () => {
+  const myCc = definePlugin({
+    name: 'my-cc',
+    layer: 'congestion',
+    capabilities: [],
+    options: z.object({ window: z.number().int().min(1).default(10) }).strict(),
+    create: (o): CongestionControllerFactory => {
+      expect(o.window).toBe(7);
+      return { create: () => new NoCongestionControl() };
+    },
+  });
+
+  it('a plugin registered in a registry is used by name from a JSON stack file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'toukit-'));
+    const file = join(dir, 'stack.json');
+    await writeFile(file, JSON.stringify({ transport: 'datagram', congestion: { use: 'my-cc', options: { window: 7 } } }));
+    const registry = new PluginRegistry(defaultRegistry);
+    registry.register(myCc);
+    const s = await createStack(await loadStackConfig(file), { registry });
+    stacks.push(s);
+    expect(s.describe().layers.congestion).toMatchObject({ name: 'my-cc', source: 'registry', options: { window: 7 } });
+  });
+
+  it('a plugin is loaded by module path relative to the stack file', async () => {
+    const config = await loadStackConfig(new URL('./fixtures/module-stack.json', import.meta.url).pathname);
+    const s = await createStack(config);
+    stacks.push(s);
+    expect(s.describe().layers.congestion).toMatchObject({ name: 'counting', source: './counting-cc.js' });
+  });
+
+  it('a module path that does not exist fails with ERR_CONFIG_MODULE', async () => {
+    const e = await configError({ transport: 'datagram', congestion: './nope/missing-cc.js' });
+    expect(e.code).toBe('ERR_CONFIG_MODULE');
+    expect(e.message).toContain('cannot load plugin module "./nope/missing-cc.js"');
+  });
+
+  it('the same name may exist in several layers', () => {
+    registerBuiltins();
+    const r = new PluginRegistry(defaultRegistry);
+    expect(r.get('security', 'none')?.layer).toBe('security');
+    expect(r.get('congestion', 'none')?.layer).toBe('congestion');
+    expect(r.get('encapsulation', 'none')?.layer).toBe('encapsulation');
+  });
+
+  it('loadStackConfig reports unreadable and malformed files', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'toukit-'));
+    await writeFile(join(dir, 'bad.json'), '{ "transport": ');
+    await expect(loadStackConfig(join(dir, 'bad.json'))).rejects.toMatchObject({ code: 'ERR_CONFIG_JSON' });
+    await expect(loadStackConfig(join(dir, 'missing.json'))).rejects.toMatchObject({ code: 'ERR_CONFIG_READ' });
+  });
+});
