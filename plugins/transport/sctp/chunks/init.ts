@@ -1,0 +1,138 @@
+/**
+ * INIT and INIT ACK chunks (RFC 9260 §3.3.2, §3.3.3): fixed fields, then
+ * parameters. Unknown parameters follow the two-bit rule of §3.2.1;
+ * address parameters are accepted and ignored (single-homed, RFC 6951
+ * port learning), AUTH/ASCONF/RE-CONFIG parameters are recognised and
+ * not negotiated.
+ *
+ * @module
+ */
+import { ChunkType } from '../chunk-types.js';
+import { u16, u32, w16, w32 } from '../bytes.js';
+import { SctpDecodeError } from '../errors.js';
+import { ParamType, concatTlvs, encodeTlv, parseTlvs, unknownParamAction } from '../params.js';
+
+/** Decoded INIT or INIT ACK (RFC 9260 §3.3.2). */
+export interface InitChunk {
+  /** Initiate Tag: the tag the sender wants to see in packets it receives. */
+  readonly initiateTag: number;
+  /** Advertised receiver window credit in bytes. */
+  readonly arwnd: number;
+  /** Number of outbound streams the sender wants (OS). */
+  readonly outboundStreams: number;
+  /** Maximum inbound streams the sender accepts (MIS). */
+  readonly maxInboundStreams: number;
+  /** Initial TSN of the sender. */
+  readonly initialTsn: number;
+  /** Whether the sender supports FORWARD TSN (RFC 3758 §3.1). */
+  readonly forwardTsn: boolean;
+  /** The State Cookie (INIT ACK only). */
+  readonly cookie?: Uint8Array;
+  /** Whether a Host Name Address parameter was present (must be refused, RFC 9260 §5.1.2). */
+  readonly hostName: boolean;
+  /** Unrecognized parameters to report back (whole TLVs), per the two-bit rule. */
+  readonly unrecognized: readonly Uint8Array[];
+}
+
+/** What this endpoint puts into its INIT or INIT ACK. */
+export interface InitFields {
+  /** Initiate Tag (non-zero). */
+  readonly initiateTag: number;
+  /** Advertised receiver window in bytes. */
+  readonly arwnd: number;
+  /** Outbound streams wanted. */
+  readonly outboundStreams: number;
+  /** Maximum inbound streams. */
+  readonly maxInboundStreams: number;
+  /** Initial TSN. */
+  readonly initialTsn: number;
+  /** Advertise Forward-TSN-Supported. */
+  readonly forwardTsn: boolean;
+  /** State Cookie (INIT ACK only). */
+  readonly cookie?: Uint8Array;
+  /** Unrecognized Parameter TLVs to report (INIT ACK only). */
+  readonly unrecognized?: readonly Uint8Array[];
+}
+
+/**
+ * Decode the value of an INIT or INIT ACK chunk.
+ * @throws SctpDecodeError `ERR_SCTP_BAD_INIT` when too short or a mandatory field is zero; `ERR_SCTP_BAD_PARAM_LENGTH`
+ */
+export function decodeInit(b: Uint8Array, start: number, end: number, isAck: boolean): InitChunk {
+  if (end - start < 16) throw new SctpDecodeError('BAD_INIT', 'INIT chunk shorter than 20 bytes');
+  const initiateTag = u32(b, start);
+  const arwnd = u32(b, start + 4);
+  const outboundStreams = u16(b, start + 8);
+  const maxInboundStreams = u16(b, start + 10);
+  const initialTsn = u32(b, start + 12);
+  // RFC 9260 §3.3.2: a zero Initiate Tag, OS or MIS is an invalid mandatory parameter.
+  if (initiateTag === 0 || outboundStreams === 0 || maxInboundStreams === 0) {
+    throw new SctpDecodeError('BAD_INIT', 'INIT with zero Initiate Tag, OS or MIS');
+  }
+  let forwardTsn = false;
+  let cookie: Uint8Array | undefined;
+  let hostName = false;
+  const unrecognized: Uint8Array[] = [];
+  for (const p of parseTlvs(b, start + 16, end)) {
+    switch (p.type) {
+      case ParamType.FORWARD_TSN_SUPPORTED:
+        forwardTsn = true;
+        continue;
+      case ParamType.SUPPORTED_EXTENSIONS:
+        for (let i = 0; i < p.value.length; i++) if (p.value[i] === ChunkType.FORWARD_TSN) forwardTsn = true;
+        continue;
+      case ParamType.STATE_COOKIE:
+        if (isAck) cookie = p.value;
+        continue;
+      case ParamType.HOST_NAME_ADDRESS:
+        hostName = true;
+        continue;
+      case ParamType.IPV4_ADDRESS:
+      case ParamType.IPV6_ADDRESS:
+      case ParamType.COOKIE_PRESERVATIVE:
+      case ParamType.SUPPORTED_ADDRESS_TYPES:
+      case ParamType.UNRECOGNIZED_PARAMETER:
+      case ParamType.ECN_CAPABLE:
+      case ParamType.RANDOM:
+      case ParamType.CHUNK_LIST:
+      case ParamType.HMAC_ALGO:
+      case ParamType.PADDING:
+      case ParamType.ADAPTATION_LAYER_INDICATION:
+        // Understood; single-homed over UDP, no AUTH / ASCONF / ECN: nothing to do.
+        continue;
+      default: {
+        const action = unknownParamAction(p.type);
+        if (action.report) unrecognized.push(p.raw);
+        if (action.stop) break;
+        continue;
+      }
+    }
+    break;
+  }
+  if (isAck && cookie === undefined) throw new SctpDecodeError('NO_COOKIE', 'INIT ACK without State Cookie');
+  return { initiateTag, arwnd, outboundStreams, maxInboundStreams, initialTsn, forwardTsn, cookie, hostName, unrecognized };
+}
+
+/** Encode an INIT (`isAck` false) or INIT ACK chunk. */
+export function encodeInit(f: InitFields, isAck: boolean): Uint8Array {
+  const params: Uint8Array[] = [];
+  if (f.cookie !== undefined) params.push(encodeTlv(ParamType.STATE_COOKIE, f.cookie));
+  if (f.forwardTsn) {
+    params.push(encodeTlv(ParamType.SUPPORTED_EXTENSIONS, Uint8Array.of(ChunkType.FORWARD_TSN)));
+    params.push(encodeTlv(ParamType.FORWARD_TSN_SUPPORTED, new Uint8Array(0)));
+  }
+  for (const u of f.unrecognized ?? []) params.push(encodeTlv(ParamType.UNRECOGNIZED_PARAMETER, u));
+  const tail = concatTlvs(params);
+  const out = new Uint8Array(20 + tail.length);
+  out[0] = isAck ? ChunkType.INIT_ACK : ChunkType.INIT;
+  // §3.2: the chunk length excludes the padding of the last parameter.
+  const last = params.length > 0 ? params[params.length - 1] : undefined;
+  w16(out, 2, out.length - (last !== undefined ? last.length - u16(last, 2) : 0));
+  w32(out, 4, f.initiateTag);
+  w32(out, 8, f.arwnd);
+  w16(out, 12, f.outboundStreams);
+  w16(out, 14, f.maxInboundStreams);
+  w32(out, 16, f.initialTsn);
+  out.set(tail, 20);
+  return out;
+}

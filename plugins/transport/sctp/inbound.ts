@@ -1,0 +1,222 @@
+/**
+ * The receiving side of an association (RFC 9260 §6.5, §6.6, §6.9):
+ * reassembly of fragmented messages, per-stream ordered delivery by stream
+ * sequence number, immediate delivery of unordered messages, skipping of
+ * abandoned messages on FORWARD TSN (RFC 3758 §3.6), and the receive
+ * buffer accounting behind a_rwnd.
+ *
+ * @module
+ */
+import type { MessageInfo } from '../../../core/contracts/transport.js';
+import { FLAG_B, FLAG_E, FLAG_U } from './chunk-types.js';
+import { ssnLt, tsnAdd, tsnLe } from './bytes.js';
+import type { DataChunk } from './chunks/data.js';
+
+/** Where complete messages go; returns false for backpressure (see `TransportContext.deliver`). */
+export interface MessageSink {
+  /** Deliver one message. */
+  deliver(data: Uint8Array, info: MessageInfo): boolean;
+}
+
+interface Fragment {
+  readonly tsn: number;
+  readonly stream: number;
+  readonly ssn: number;
+  readonly ppid: number;
+  readonly flags: number;
+  readonly data: Uint8Array;
+}
+
+interface Message {
+  readonly data: Uint8Array;
+  readonly info: MessageInfo;
+}
+
+class InStream {
+  /** Next expected stream sequence number. */
+  nextSsn = 0;
+  /** Complete ordered messages waiting for earlier SSNs. */
+  readonly pending = new Map<number, Message>();
+  /** Messages delivered on this stream. */
+  delivered = 0;
+  /** Bytes delivered on this stream. */
+  bytes = 0;
+}
+
+/** Per-stream receive counters in stats. */
+export interface InStreamStats {
+  /** Stream id. */
+  readonly stream: number;
+  /** Messages delivered. */
+  readonly messages: number;
+  /** Bytes delivered. */
+  readonly bytes: number;
+}
+
+/** Reassembly and delivery state of one association. */
+export class Inbound {
+  /** Bytes held (fragments, out-of-order messages, undelivered messages): counts against a_rwnd. */
+  bufferedBytes = 0;
+  /** Whether the application asked us to stop delivering. */
+  blocked = false;
+  private readonly fragments = new Map<number, Fragment>();
+  private readonly streams: InStream[] = [];
+  private readonly ready: Message[] = [];
+  private readyHead = 0;
+
+  /**
+   * @param inboundStreams - negotiated number of inbound streams
+   * @param maxMessageSize - largest message accepted in bytes
+   * @param sink - where complete messages go
+   */
+  constructor(
+    readonly inboundStreams: number,
+    private readonly maxMessageSize: number,
+    private readonly sink: MessageSink,
+  ) {
+    for (let i = 0; i < inboundStreams; i++) this.streams.push(new InStream());
+  }
+
+  /**
+   * Accept one new (non-duplicate) DATA chunk with a valid stream id.
+   * Returns false when a reassembled message exceeds `maxMessageSize`.
+   */
+  receive(c: DataChunk): boolean {
+    const data = c.data.slice();
+    this.bufferedBytes += data.length;
+    if ((c.flags & (FLAG_B | FLAG_E)) === (FLAG_B | FLAG_E)) {
+      this.complete(c.stream, c.ssn, c.ppid, (c.flags & FLAG_U) !== 0, data);
+      return true;
+    }
+    const f: Fragment = { tsn: c.tsn, stream: c.stream, ssn: c.ssn, ppid: c.ppid, flags: c.flags, data };
+    this.fragments.set(c.tsn, f);
+    // Only an E fragment, or one followed by a stored fragment, can complete a message.
+    if ((c.flags & FLAG_E) === 0 && !this.fragments.has(tsnAdd(c.tsn, 1))) return true;
+    return this.tryAssemble(f);
+  }
+
+  private tryAssemble(f: Fragment): boolean {
+    const u = f.flags & FLAG_U;
+    let first = f;
+    while ((first.flags & FLAG_B) === 0) {
+      const prev = this.fragments.get(tsnAdd(first.tsn, -1));
+      if (prev === undefined || prev.stream !== f.stream || (prev.flags & FLAG_U) !== u || (prev.flags & FLAG_E) !== 0) return true;
+      first = prev;
+    }
+    let last = f;
+    let size = f.data.length;
+    for (let p = first; p !== f; p = this.fragments.get(tsnAdd(p.tsn, 1)) as Fragment) size += p.data.length;
+    while ((last.flags & FLAG_E) === 0) {
+      const next = this.fragments.get(tsnAdd(last.tsn, 1));
+      if (next === undefined || next.stream !== f.stream || (next.flags & FLAG_U) !== u || (next.flags & FLAG_B) !== 0) return true;
+      last = next;
+      size += next.data.length;
+    }
+    if (size > this.maxMessageSize) return false;
+    const out = new Uint8Array(size);
+    let off = 0;
+    for (let t = first.tsn; ; t = tsnAdd(t, 1)) {
+      const p = this.fragments.get(t) as Fragment;
+      out.set(p.data, off);
+      off += p.data.length;
+      this.fragments.delete(t);
+      if (t === last.tsn) break;
+    }
+    this.complete(first.stream, first.ssn, first.ppid, u !== 0, out);
+    return true;
+  }
+
+  private complete(stream: number, ssn: number, ppid: number, unordered: boolean, data: Uint8Array): void {
+    const m: Message = { data, info: { stream, ppid, unordered } };
+    if (unordered) {
+      this.ready.push(m);
+      return;
+    }
+    const s = this.streams[stream];
+    if (ssn !== s.nextSsn) {
+      if (ssnLt(ssn, s.nextSsn) || s.pending.has(ssn)) {
+        // A stale SSN (already delivered or skipped): drop it.
+        this.bufferedBytes -= data.length;
+        return;
+      }
+      s.pending.set(ssn, m);
+      return;
+    }
+    this.ready.push(m);
+    s.nextSsn = (s.nextSsn + 1) & 0xffff;
+    this.drainStream(s);
+  }
+
+  private drainStream(s: InStream): void {
+    for (;;) {
+      const m = s.pending.get(s.nextSsn);
+      if (m === undefined) return;
+      s.pending.delete(s.nextSsn);
+      this.ready.push(m);
+      s.nextSsn = (s.nextSsn + 1) & 0xffff;
+    }
+  }
+
+  /**
+   * FORWARD TSN (RFC 3758 §3.6): drop fragments up to `newCum`, then for each
+   * (stream, ssn) pair deliver what is complete up to `ssn` and move on past it.
+   */
+  skip(newCum: number, pairs: readonly number[]): void {
+    for (const [tsn, f] of this.fragments) {
+      if (tsnLe(tsn, newCum)) {
+        this.fragments.delete(tsn);
+        this.bufferedBytes -= f.data.length;
+      }
+    }
+    for (let k = 0; k + 1 < pairs.length; k += 2) {
+      const s = this.streams[pairs[k]];
+      if (s === undefined) continue;
+      const ssn = pairs[k + 1];
+      if (ssnLt(ssn, s.nextSsn)) continue;
+      // Deliver complete messages up to ssn in order, skipping missing ones.
+      while (ssnLt(s.nextSsn, (ssn + 1) & 0xffff)) {
+        const m = s.pending.get(s.nextSsn);
+        if (m !== undefined) {
+          s.pending.delete(s.nextSsn);
+          this.ready.push(m);
+        }
+        s.nextSsn = (s.nextSsn + 1) & 0xffff;
+      }
+      this.drainStream(s);
+    }
+  }
+
+  /** Hand ready messages to the sink until it pushes back. */
+  flush(): void {
+    while (!this.blocked && this.readyHead < this.ready.length) {
+      const m = this.ready[this.readyHead];
+      this.ready[this.readyHead++] = undefined as unknown as Message;
+      this.bufferedBytes -= m.data.length;
+      const s = this.streams[m.info.stream];
+      s.delivered++;
+      s.bytes += m.data.length;
+      if (!this.sink.deliver(m.data, m.info)) this.blocked = true;
+    }
+    if (this.readyHead === this.ready.length) {
+      this.ready.length = 0;
+      this.readyHead = 0;
+    } else if (this.readyHead > 1024) {
+      this.ready.splice(0, this.readyHead);
+      this.readyHead = 0;
+    }
+  }
+
+  /** Messages waiting for the application. */
+  get readyCount(): number {
+    return this.ready.length - this.readyHead;
+  }
+
+  /** Per-stream counters for streams that delivered something. */
+  streamStats(): InStreamStats[] {
+    const out: InStreamStats[] = [];
+    this.streams.forEach((s, stream) => {
+      if (s.delivered > 0) out.push({ stream, messages: s.delivered, bytes: s.bytes });
+    });
+    return out;
+  }
+}
