@@ -1,0 +1,136 @@
+/**
+ * The `node` crypto provider: node:crypto (OpenSSL). Per record it creates
+ * one cipher with `createCipheriv` and returns ciphertext chunks and tag
+ * without concatenating them.
+ *
+ * @module
+ */
+import {
+  createCipheriv,
+  createDecipheriv,
+  createECDH,
+  createHash,
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  createSecretKey,
+  diffieHellman,
+  randomFillSync,
+  sign,
+  verify,
+} from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import type { AeadAlgorithm, AeadKey, CryptoProvider, EcdhGroup, EcdhKeyPair, SigningKey } from './provider.js';
+
+const X25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
+const X25519_SPKI_PREFIX = Buffer.from('302a300506032b656e032100', 'hex');
+
+function b64u(b: Uint8Array): string {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64url');
+}
+
+function u8(b: Buffer): Uint8Array {
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
+class NodeAead implements AeadKey {
+  private readonly key: KeyObject;
+  private readonly alg: string;
+
+  constructor(algorithm: AeadAlgorithm, key: Uint8Array) {
+    this.key = createSecretKey(key);
+    this.alg = algorithm;
+  }
+
+  seal(nonce: Uint8Array, aad: Uint8Array, parts: readonly Uint8Array[]): Uint8Array[] {
+    const c = createCipheriv(this.alg as 'aes-128-gcm', this.key, nonce, { authTagLength: 16 });
+    c.setAAD(aad);
+    const out: Uint8Array[] = [];
+    for (let i = 0; i < parts.length; i++) {
+      const chunk = c.update(parts[i]);
+      if (chunk.length > 0) out.push(chunk);
+    }
+    const last = c.final();
+    if (last.length > 0) out.push(last);
+    out.push(c.getAuthTag());
+    return out;
+  }
+
+  open(nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array, tag: Uint8Array): Uint8Array | null {
+    try {
+      const d = createDecipheriv(this.alg as 'aes-128-gcm', this.key, nonce, { authTagLength: 16 });
+      d.setAAD(aad);
+      d.setAuthTag(tag);
+      const a = d.update(ciphertext);
+      const b = d.final();
+      return b.length === 0 ? u8(a) : u8(Buffer.concat([a, b]));
+    } catch {
+      return null;
+    }
+  }
+}
+
+function p256PublicKeyObject(point: Uint8Array): KeyObject {
+  if (point.length !== 65 || point[0] !== 4) throw new RangeError('expected an uncompressed P-256 point');
+  return createPublicKey({
+    key: { kty: 'EC', crv: 'P-256', x: b64u(point.subarray(1, 33)), y: b64u(point.subarray(33, 65)) },
+    format: 'jwk',
+  });
+}
+
+/** The node:crypto provider. */
+export const nodeCrypto: CryptoProvider = {
+  name: 'node',
+  sha256: (data) => u8(createHash('sha256').update(data).digest()),
+  hmacSha256: (key, data) => u8(createHmac('sha256', key).update(data).digest()),
+  aead: (algorithm, key) => new NodeAead(algorithm, key),
+  ecdh(group: EcdhGroup, privateKey: Uint8Array): EcdhKeyPair {
+    if (group === 'secp256r1') {
+      const e = createECDH('prime256v1');
+      e.setPrivateKey(privateKey);
+      const publicKey = u8(e.getPublicKey());
+      return { publicKey, computeSecret: (peer) => u8(e.computeSecret(peer)) };
+    }
+    const priv = createPrivateKey({ key: Buffer.concat([X25519_PKCS8_PREFIX, privateKey]), format: 'der', type: 'pkcs8' });
+    const spki = createPublicKey(priv).export({ format: 'der', type: 'spki' });
+    const publicKey = u8(spki.subarray(spki.length - 32));
+    return {
+      publicKey,
+      computeSecret(peer: Uint8Array): Uint8Array {
+        if (peer.length !== 32) throw new RangeError('x25519 public key must be 32 bytes');
+        const pub = createPublicKey({ key: Buffer.concat([X25519_SPKI_PREFIX, peer]), format: 'der', type: 'spki' });
+        const z = u8(diffieHellman({ privateKey: priv, publicKey: pub }));
+        let nz = 0;
+        for (const b of z) nz |= b;
+        if (nz === 0) throw new RangeError('x25519 shared secret is all zero');
+        return z;
+      },
+    };
+  },
+  signingKey(privateKey: Uint8Array): SigningKey {
+    const e = createECDH('prime256v1');
+    e.setPrivateKey(privateKey);
+    const publicKey = u8(e.getPublicKey());
+    const key = createPrivateKey({
+      key: {
+        kty: 'EC',
+        crv: 'P-256',
+        d: b64u(privateKey),
+        x: b64u(publicKey.subarray(1, 33)),
+        y: b64u(publicKey.subarray(33, 65)),
+      },
+      format: 'jwk',
+    });
+    return { publicKey, sign: (data) => u8(sign('sha256', data, { key, dsaEncoding: 'der' })) };
+  },
+  ecdsaVerify(publicKey, data, derSignature) {
+    try {
+      return verify('sha256', data, { key: p256PublicKeyObject(publicKey), dsaEncoding: 'der' }, derSignature);
+    } catch {
+      return false;
+    }
+  },
+  randomFill: (bytes) => {
+    randomFillSync(bytes);
+  },
+};

@@ -1,0 +1,59 @@
+/**
+ * The crypto provider interface: every primitive DTLS needs, swappable
+ * between `node` (node:crypto) and `noble` (@noble/* pure JS, no node:crypto).
+ *
+ * @module
+ */
+
+/** AEAD algorithms of the supported suites (RFC 5288, RFC 7905). */
+export type AeadAlgorithm = 'aes-128-gcm' | 'chacha20-poly1305';
+
+/** ECDHE groups (RFC 8422 §5.1.1). */
+export type EcdhGroup = 'x25519' | 'secp256r1';
+
+/** An AEAD key with per-key state prepared once per epoch. */
+export interface AeadKey {
+  /**
+   * Encrypt the concatenation of `parts`; returns the ciphertext as one or
+   * more chunks followed by the 16-byte tag (no concatenation required).
+   */
+  seal(nonce: Uint8Array, aad: Uint8Array, parts: readonly Uint8Array[]): Uint8Array[];
+  /** Decrypt and authenticate; `null` when the tag does not verify. */
+  open(nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array, tag: Uint8Array): Uint8Array | null;
+}
+
+/** An ephemeral ECDH key pair. */
+export interface EcdhKeyPair {
+  /** Public key as sent on the wire (x25519: 32 B; P-256: 65 B uncompressed point). */
+  readonly publicKey: Uint8Array;
+  /** Shared secret with the peer public key (x25519 32 B, P-256 the 32-byte x coordinate); throws on invalid points. */
+  computeSecret(peerPublicKey: Uint8Array): Uint8Array;
+}
+
+/** An ECDSA P-256 signing key. */
+export interface SigningKey {
+  /** Uncompressed public point (65 B). */
+  readonly publicKey: Uint8Array;
+  /** DER-encoded ECDSA signature over SHA-256(`data`). */
+  sign(data: Uint8Array): Uint8Array;
+}
+
+/** Every primitive the DTLS plugin uses. */
+export interface CryptoProvider {
+  /** Provider name. */
+  readonly name: 'node' | 'noble';
+  /** SHA-256 of `data`. */
+  sha256(data: Uint8Array): Uint8Array;
+  /** HMAC-SHA256 (RFC 2104). */
+  hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array;
+  /** Prepare an AEAD key. */
+  aead(algorithm: AeadAlgorithm, key: Uint8Array): AeadKey;
+  /** ECDH key pair whose private key is `privateKey` (32 random bytes; for P-256 must be in [1, n-1]). */
+  ecdh(group: EcdhGroup, privateKey: Uint8Array): EcdhKeyPair;
+  /** ECDSA P-256 key from its 32-byte private scalar. */
+  signingKey(privateKey: Uint8Array): SigningKey;
+  /** Verify a DER ECDSA P-256 signature over SHA-256(`data`) with an uncompressed public point. */
+  ecdsaVerify(publicKey: Uint8Array, data: Uint8Array, derSignature: Uint8Array): boolean;
+  /** Fill `bytes` with cryptographically secure random bytes. */
+  randomFill(bytes: Uint8Array): void;
+}

@@ -1,0 +1,129 @@
+/**
+ * Options of the `dtls` plugin (zod 4, strict) and their resolution into the
+ * credentials a session uses.
+ *
+ * @module
+ */
+import { z } from 'zod';
+import { ConfigError } from '../../../core/errors.js';
+import { fromHex } from './bytes.js';
+import { CIPHER_SUITE_NAMES } from './suites.js';
+import type { CipherSuiteName } from './suites.js';
+import { parseCertificate } from './x509/certificate.js';
+import type { Certificate } from './x509/certificate.js';
+import { pemCertificates, pemPrivateKey } from './x509/pem.js';
+
+/** A PSK key: hex string or bytes. */
+export type PskKey = string | Uint8Array;
+
+/** Server-side PSK lookup: the key for `identity`, or undefined when unknown. */
+export type PskLookup = (identity: string) => PskKey | undefined | Promise<PskKey | undefined>;
+
+const hexKey = z.string().regex(/^([0-9a-fA-F]{2})+$/, 'hex string').describe('PSK as a hex string');
+const pskObject = z
+  .object({
+    identity: z.string().max(65535).describe('PSK identity (RFC 4279)'),
+    key: z.union([hexKey, z.instanceof(Uint8Array)]).describe('pre-shared key, hex string or bytes'),
+  })
+  .strict();
+
+const pemOrArray = z.union([z.string(), z.array(z.string())]);
+
+function buildSchema(pskField: z.ZodType) {
+  return z
+    .object({
+      psk: pskField.optional(),
+      certificate: z.string().optional().describe('own certificate chain, PEM (leaf first)'),
+      privateKey: z.string().optional().describe('own ECDSA P-256 private key, PEM (PKCS#8 or SEC1)'),
+      ca: pemOrArray.optional().describe('trusted CA certificates, PEM (several in one string, or an array)'),
+      fingerprint: z
+        .string()
+        .regex(/^([0-9a-fA-F]{2}:?){31}[0-9a-fA-F]{2}$/, 'SHA-256 fingerprint in hex')
+        .optional()
+        .describe('accepted SHA-256 fingerprint of the peer certificate (hex; colons and case ignored)'),
+      serverName: z.string().optional().describe('name the server certificate must carry (client side)'),
+      requestClientCertificate: z
+        .union([z.boolean(), z.literal('require')])
+        .default(false)
+        .describe("server: ask for a client certificate (true), or require one ('require')"),
+      cipherSuites: z
+        .array(z.enum(CIPHER_SUITE_NAMES))
+        .min(1)
+        .default([...CIPHER_SUITE_NAMES])
+        .describe('IANA names of the enabled cipher suites, in preference order'),
+      mtu: z.number().int().min(128).max(65507).optional().describe('largest DTLS datagram in bytes (default: the stack payload budget)'),
+      crypto: z.enum(['node', 'noble']).default('node').describe('crypto provider: node:crypto or pure-JS @noble'),
+      retransmitTimeout: z.number().positive().default(1000).describe('initial flight retransmission timeout in ms (RFC 6347 §4.2.4.1)'),
+      handshakeTimeout: z.number().positive().default(30000).describe('overall handshake deadline in ms'),
+    })
+    .strict();
+}
+
+/** The options schema (accepts a PSK lookup function in code). */
+export const dtlsOptionsSchema = buildSchema(
+  z
+    .union([pskObject, z.custom<PskLookup>((v) => typeof v === 'function', 'a PSK lookup function')])
+    .describe('pre-shared key: { identity, key }, or (server) a lookup function identity → key'),
+);
+
+/** JSON-only variant of the schema (the PSK as an object), used for the JSON Schema. */
+export const dtlsJsonOptionsSchema = buildSchema(pskObject.describe('pre-shared key: { identity, key (hex) }'));
+
+/** Parsed options. */
+export type DtlsOptions = z.output<typeof dtlsOptionsSchema>;
+/** Options as written by the user. */
+export type DtlsOptionsInput = z.input<typeof dtlsOptionsSchema>;
+
+/** Credentials resolved once per stack from {@link DtlsOptions}. */
+export interface DtlsCredentials {
+  /** Client PSK (identity and key) or server lookup. */
+  readonly psk?: { readonly identity: string; readonly key: Uint8Array } | PskLookup;
+  /** Own certificate chain (DER, leaf first). */
+  readonly chain: readonly Uint8Array[];
+  /** Own private scalar (P-256). */
+  readonly privateKey?: Uint8Array;
+  /** Trusted certificates. */
+  readonly ca: readonly Certificate[];
+  /** Peer fingerprint (lower-case hex). */
+  readonly fingerprint?: string;
+}
+
+/** A PSK key as bytes. */
+export function pskKeyBytes(key: PskKey): Uint8Array {
+  return typeof key === 'string' ? fromHex(key) : key;
+}
+
+/** Resolve PEMs and keys; throws a ConfigError on bad material. */
+export function resolveCredentials(o: DtlsOptions): DtlsCredentials {
+  const chain = o.certificate !== undefined ? pemCertificates(o.certificate) : [];
+  if (o.certificate !== undefined && chain.length === 0) throw new ConfigError('certificate', ['certificate: no CERTIFICATE PEM block']);
+  if ((o.certificate === undefined) !== (o.privateKey === undefined)) {
+    throw new ConfigError(o.certificate === undefined ? 'certificate' : 'privateKey', [
+      'certificate and privateKey must be given together',
+    ]);
+  }
+  let ca: Certificate[] = [];
+  try {
+    ca = o.ca !== undefined ? pemCertificates(o.ca).map((d) => parseCertificate(d)) : [];
+    for (const d of chain) parseCertificate(d);
+  } catch (err) {
+    throw new ConfigError('ca', [`ca/certificate: ${(err as Error).message}`]);
+  }
+  const psk = o.psk === undefined ? undefined : typeof o.psk === 'function' ? (o.psk as PskLookup) : pskObjectBytes(o.psk as z.output<typeof pskObject>);
+  return {
+    psk,
+    chain,
+    privateKey: o.privateKey !== undefined ? pemPrivateKey(o.privateKey) : undefined,
+    ca,
+    fingerprint: o.fingerprint?.replace(/:/g, '').toLowerCase(),
+  };
+}
+
+function pskObjectBytes(p: z.output<typeof pskObject>): { identity: string; key: Uint8Array } {
+  return { identity: p.identity, key: pskKeyBytes(p.key) };
+}
+
+/** The enabled suites, in preference order. */
+export function enabledSuites(o: DtlsOptions): readonly CipherSuiteName[] {
+  return o.cipherSuites;
+}

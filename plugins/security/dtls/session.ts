@@ -1,0 +1,548 @@
+/**
+ * The part of a DTLS 1.2 session shared by client and server: the record
+ * layer (RFC 6347 §4.1: epochs, explicit sequence numbers, replay window,
+ * silent discard), handshake reassembly, flight transmission and
+ * retransmission (§4.2.4), alerts and close_notify. The handshake logic
+ * lives in the client and server subclasses.
+ *
+ * @module
+ */
+import type { HandshakeInfo, SecurityContext, SecuritySession } from '../../../core/contracts/security.js';
+import type { Timer } from '../../../core/time/clock.js';
+import { PayloadTooLargeError, StateError } from '../../../core/errors.js';
+import { AlertDescription, AlertLevel, ContentType, DTLS10, DTLS12, HandshakeType } from './constants.js';
+import { DtlsAlertError, DtlsDecodeError, DtlsHandshakeError, DtlsHandshakeTimeoutError } from './errors.js';
+import type { CryptoProvider } from './crypto/provider.js';
+import { MAX_PLAINTEXT_LENGTH, RECORD_HEADER_LENGTH, RecordCursor, plaintextRecord } from './record/codec.js';
+import { RecordProtection } from './record/protection.js';
+import { ReplayWindow } from './record/replay.js';
+import { encodeHandshake, parseHandshakeFragments } from './handshake/header.js';
+import type { HandshakeFragment } from './handshake/header.js';
+import { Reassembler } from './handshake/reassembly.js';
+import type { HandshakeMessage } from './handshake/reassembly.js';
+import { packFlight } from './handshake/flight.js';
+import type { FlightEntry } from './handshake/flight.js';
+import type { DtlsCredentials, DtlsOptions } from './options.js';
+import type { CipherSuite } from './suites.js';
+import { concatBytes } from './bytes.js';
+
+/** Shared, per-stack configuration handed to each session. */
+export interface SessionConfig {
+  /** Crypto provider. */
+  readonly crypto: CryptoProvider;
+  /** Parsed options. */
+  readonly options: DtlsOptions;
+  /** Resolved credentials. */
+  readonly credentials: DtlsCredentials;
+  /** Enabled suites in preference order. */
+  readonly suites: readonly CipherSuite[];
+}
+
+/** Lifecycle of a session. */
+export type SessionState = 'handshaking' | 'established' | 'closed' | 'failed';
+
+/** Maximum retransmission timer (RFC 6347 §4.2.4.1: at least 60 s). */
+export const MAX_RETRANSMIT_TIMEOUT = 60_000;
+const MAX_BUFFERED_RECORDS = 32;
+
+/** Base class of {@link DtlsClient} and {@link DtlsServer}. */
+export abstract class DtlsSession implements SecuritySession {
+  /** Lifecycle state. */
+  state: SessionState = 'handshaking';
+  /** Negotiated suite (after the hello exchange). */
+  protected suite: CipherSuite | undefined;
+  /** Handshake transcript: whole messages with unfragmented headers (RFC 6347 §4.2.6). */
+  protected transcript: Uint8Array[] = [];
+  /** Next outgoing message_seq. */
+  protected sendMessageSeq = 0;
+  /** Incoming handshake reassembly. */
+  protected readonly reassembler = new Reassembler(0);
+  /** message_seq of the last peer message processed. */
+  protected lastPeerSeq = -1;
+  /** Epoch used for alerts and application data. */
+  protected writeEpoch = 0;
+  private readonly writeSeq = [0, 0];
+  private writeProtection: RecordProtection | undefined;
+  private readEpoch = 0;
+  private readProtection: RecordProtection | undefined;
+  private pendingReadProtection: RecordProtection | undefined;
+  private earlyCcs = false;
+  private readonly replay = [new ReplayWindow(), new ReplayWindow()];
+  private futureRecords: Uint8Array[] = [];
+  private earlyData: Uint8Array[] = [];
+  private flight: FlightEntry[] | undefined;
+  private flightExpectsReply = false;
+  private rto: number;
+  private readonly retransmitTimer: Timer;
+  private readonly handshakeTimer: Timer;
+  private suspended = false;
+  private suspendedInput: Uint8Array[] = [];
+  /** When the handshake started (stack clock, ms). */
+  protected startedAt = 0;
+  private readonly counters = {
+    recordsSent: 0,
+    recordsReceived: 0,
+    bytesSent: 0,
+    bytesReceived: 0,
+    flightsSent: 0,
+    retransmissions: 0,
+    drops: {} as Record<string, number>,
+  };
+  /** Datagram budget in bytes. */
+  protected readonly mtu: number;
+  /** Crypto provider. */
+  protected readonly crypto: CryptoProvider;
+
+  /**
+   * @param ctx - the session context
+   * @param config - shared configuration
+   */
+  constructor(
+    protected readonly ctx: SecurityContext,
+    protected readonly config: SessionConfig,
+  ) {
+    this.crypto = config.crypto;
+    this.mtu = Math.min(config.options.mtu ?? ctx.maxDatagramSize, ctx.maxDatagramSize);
+    this.rto = config.options.retransmitTimeout;
+    this.retransmitTimer = ctx.timers.createTimer(() => this.onRetransmitTimer());
+    this.handshakeTimer = ctx.timers.createTimer(() => this.onHandshakeTimeout());
+  }
+
+  /** {@inheritDoc SecuritySession.overhead} */
+  get overhead(): number {
+    return this.suite?.overhead ?? Math.max(...this.config.suites.map((s) => s.overhead));
+  }
+
+  /** {@inheritDoc SecuritySession.established} */
+  get established(): boolean {
+    return this.state === 'established';
+  }
+
+  /** Start the handshake clock (subclasses call this from `start()`). */
+  protected beginHandshake(): void {
+    this.startedAt = this.ctx.clock.now();
+    this.handshakeTimer.arm(this.startedAt + this.config.options.handshakeTimeout);
+  }
+
+  abstract start(): void;
+
+  /** Handle one complete handshake message in order. */
+  protected abstract onHandshakeMessage(msg: HandshakeMessage, epoch: number): void;
+
+  /** Inspect a fragment before reassembly; return true when it was consumed (e.g. HelloVerifyRequest). */
+  protected abstract preFragment(f: HandshakeFragment, epoch: number): boolean;
+
+  /** The peer's ChangeCipherSpec was applied (read epoch is now 1). */
+  protected abstract onPeerCcs(): void;
+
+  // ---------------------------------------------------------------- receive
+
+  /** {@inheritDoc SecuritySession.handleDatagram} */
+  handleDatagram(data: Uint8Array): void {
+    if (this.state === 'closed' || this.state === 'failed') {
+      this.drop('dtls_session_ended');
+      return;
+    }
+    if (this.suspended) {
+      if (this.suspendedInput.length < MAX_BUFFERED_RECORDS) this.suspendedInput.push(data.slice());
+      else this.drop('dtls_buffer_full');
+      return;
+    }
+    try {
+      this.processDatagram(data);
+    } catch (err) {
+      this.onError(err);
+    }
+  }
+
+  private processDatagram(data: Uint8Array): void {
+    const cur = new RecordCursor(data);
+    for (;;) {
+      let more: boolean;
+      try {
+        more = cur.next();
+      } catch (err) {
+        if (err instanceof DtlsDecodeError) {
+          this.drop(err.reason);
+          return;
+        }
+        throw err;
+      }
+      if (!more) return;
+      this.processRecord(cur);
+      if (this.state === 'closed' || this.state === 'failed') return;
+      if (this.suspended) {
+        if (cur.offset < data.length) this.suspendedInput.push(data.slice(cur.offset));
+        return;
+      }
+    }
+  }
+
+  private processRecord(cur: RecordCursor): void {
+    const epoch = cur.epoch;
+    if (epoch > 0 && cur.version !== DTLS12) return this.drop('dtls_bad_version');
+    let plaintext: Uint8Array;
+    if (epoch === this.readEpoch || (epoch === 0 && cur.type === ContentType.handshake)) {
+      const window = this.replay[epoch];
+      if (!window.check(cur.seq)) return this.drop('dtls_replay');
+      if (epoch === 0) {
+        if (cur.type === ContentType.application_data) return this.drop('dtls_unprotected_data');
+        if (cur.type === ContentType.alert && this.state === 'established') return this.drop('dtls_unprotected_alert');
+        plaintext = cur.fragment();
+      } else {
+        const opened = this.readProtection!.open(cur.type, cur.version, epoch, cur.seq, cur.fragment());
+        if (opened === null) return this.drop('dtls_bad_record_mac');
+        plaintext = opened;
+      }
+      window.accept(cur.seq);
+    } else if (epoch === this.readEpoch + 1 && this.readEpoch === 0) {
+      if (this.futureRecords.length >= MAX_BUFFERED_RECORDS) return this.drop('dtls_buffer_full');
+      this.futureRecords.push(cur.record().slice());
+      return;
+    } else {
+      return this.drop('dtls_bad_epoch');
+    }
+    this.counters.recordsReceived++;
+    this.counters.bytesReceived += cur.length + RECORD_HEADER_LENGTH;
+    this.dispatch(cur.type, epoch, plaintext);
+  }
+
+  private dispatch(type: number, epoch: number, plaintext: Uint8Array): void {
+    switch (type) {
+      case ContentType.application_data:
+        if (this.state === 'established') this.ctx.deliver(plaintext);
+        else if (this.earlyData.length < MAX_BUFFERED_RECORDS) this.earlyData.push(plaintext.slice());
+        else this.drop('dtls_buffer_full');
+        return;
+      case ContentType.handshake:
+        return this.onHandshakeRecord(plaintext, epoch);
+      case ContentType.change_cipher_spec:
+        if (plaintext.length !== 1 || plaintext[0] !== 1) return this.drop('dtls_bad_ccs');
+        return this.onCcs();
+      case ContentType.alert:
+        return this.onAlert(plaintext);
+      default:
+        return this.drop('dtls_unexpected_content_type');
+    }
+  }
+
+  private onHandshakeRecord(plaintext: Uint8Array, epoch: number): void {
+    let frags: HandshakeFragment[];
+    try {
+      frags = parseHandshakeFragments(plaintext);
+    } catch (err) {
+      if (err instanceof DtlsDecodeError) return this.drop(err.reason);
+      throw err;
+    }
+    let retransmit = false;
+    for (const f of frags) {
+      if (this.preFragment(f, epoch)) continue;
+      const outcome = this.reassembler.add(f);
+      if (outcome === 'old') {
+        if (f.messageSeq === this.lastPeerSeq && f.fragmentOffset + f.body.length === f.length) retransmit = true;
+        continue;
+      }
+      if (outcome !== 'buffered') {
+        this.drop(`dtls_fragment_${outcome}`);
+        continue;
+      }
+      for (let msg = this.reassembler.pop(); msg !== undefined; msg = this.reassembler.pop()) {
+        this.lastPeerSeq = msg.messageSeq;
+        this.onHandshakeMessage(msg, epoch);
+        if (this.state === 'failed' || this.state === 'closed' || this.suspended) return;
+      }
+    }
+    if (retransmit && this.flight !== undefined) this.retransmitFlight('peer_retransmission');
+  }
+
+  /** Continue delivering reassembled messages (after a suspension ended). */
+  private drainReassembler(): void {
+    for (let msg = this.reassembler.pop(); msg !== undefined; msg = this.reassembler.pop()) {
+      this.lastPeerSeq = msg.messageSeq;
+      this.onHandshakeMessage(msg, this.readEpoch);
+      if (this.state === 'failed' || this.state === 'closed' || this.suspended) return;
+    }
+  }
+
+  private onCcs(): void {
+    if (this.readEpoch !== 0) return this.drop('dtls_duplicate_ccs');
+    if (this.pendingReadProtection === undefined) {
+      this.earlyCcs = true;
+      return;
+    }
+    this.activateReadEpoch();
+  }
+
+  private activateReadEpoch(): void {
+    this.readProtection = this.pendingReadProtection;
+    this.pendingReadProtection = undefined;
+    this.readEpoch = 1;
+    this.earlyCcs = false;
+    this.trace('ChangeCipherSpec received');
+    this.onPeerCcs();
+    const buffered = this.futureRecords;
+    this.futureRecords = [];
+    for (const rec of buffered) {
+      if (this.state === 'failed' || this.state === 'closed') return;
+      this.processDatagram(rec);
+    }
+  }
+
+  /** The peer's epoch-1 keys are known; apply its CCS now if it already arrived. */
+  protected setReadKeys(p: RecordProtection): void {
+    this.pendingReadProtection = p;
+    if (this.earlyCcs) this.activateReadEpoch();
+  }
+
+  /** Our epoch-1 keys (used from the next entry sent in epoch 1). */
+  protected setWriteKeys(p: RecordProtection): void {
+    this.writeProtection = p;
+  }
+
+  private onAlert(plaintext: Uint8Array): void {
+    if (plaintext.length !== 2) return this.drop('dtls_bad_alert');
+    const level = plaintext[0];
+    const desc = plaintext[1];
+    this.trace('alert received', { level, description: desc });
+    if (desc === AlertDescription.close_notify) {
+      this.end('closed');
+      this.ctx.closed();
+      return;
+    }
+    if (level === AlertLevel.fatal) {
+      this.end('failed');
+      this.ctx.failed(new DtlsAlertError(desc, true));
+    }
+  }
+
+  // ---------------------------------------------------------------- errors
+
+  private onError(err: unknown): void {
+    if (err instanceof DtlsHandshakeError) return this.fail(err);
+    if (err instanceof DtlsDecodeError) {
+      this.drop(err.reason);
+      return this.fail(new DtlsHandshakeError('ERR_DTLS_DECODE', err.message, AlertDescription.decode_error));
+    }
+    this.fail(new DtlsHandshakeError('ERR_DTLS_INTERNAL', `internal error: ${(err as Error)?.message ?? String(err)}`, AlertDescription.internal_error));
+  }
+
+  /** End the session with `err`, sending its fatal alert if it has one. */
+  protected fail(err: Error): void {
+    if (this.state === 'failed' || this.state === 'closed') return;
+    if (err instanceof DtlsHandshakeError) this.sendAlert(AlertLevel.fatal, err.alert);
+    this.trace('failed', { code: (err as { code?: string }).code ?? 'unknown' });
+    this.end('failed');
+    this.ctx.failed(err);
+  }
+
+  private end(state: 'closed' | 'failed'): void {
+    this.state = state;
+    this.retransmitTimer.cancel();
+    this.handshakeTimer.cancel();
+    this.flight = undefined;
+    this.futureRecords = [];
+    this.earlyData = [];
+    this.suspendedInput = [];
+  }
+
+  /** Whether the session is closed or failed. */
+  protected ended(): boolean {
+    return this.state === 'closed' || this.state === 'failed';
+  }
+
+  /** Count a dropped record. */
+  protected drop(reason: string): void {
+    this.counters.drops[reason] = (this.counters.drops[reason] ?? 0) + 1;
+    this.ctx.drop(reason);
+  }
+
+  /** Emit a `handshake_step` trace event. */
+  protected trace(step: string, data?: Record<string, unknown>): void {
+    if (this.ctx.tracer.enabled) this.ctx.tracer.emit('handshake_step', { role: this.ctx.role, step, ...data });
+  }
+
+  // ---------------------------------------------------------------- async pause
+
+  /** Stop processing input until `work` settles (e.g. an asynchronous PSK lookup). */
+  protected suspend(work: Promise<void>): void {
+    this.suspended = true;
+    work.then(
+      () => this.resume(),
+      (err: unknown) => {
+        this.suspended = false;
+        this.onError(err);
+      },
+    );
+  }
+
+  private resume(): void {
+    this.suspended = false;
+    if (this.state === 'failed' || this.state === 'closed') return;
+    try {
+      this.drainReassembler();
+    } catch (err) {
+      this.onError(err);
+    }
+    while (!this.suspended && this.suspendedInput.length > 0 && !this.ended()) {
+      this.handleDatagram(this.suspendedInput.shift()!);
+    }
+  }
+
+  // ---------------------------------------------------------------- send
+
+  /** A whole handshake message with the next message_seq, added to the transcript unless `transcript` is false. */
+  protected handshakeMessage(msgType: number, body: Uint8Array, transcript = true): Uint8Array {
+    const msg = encodeHandshake(msgType, this.sendMessageSeq++, body);
+    if (transcript) this.transcript.push(msg);
+    return msg;
+  }
+
+  /** Add a received message to the transcript (with an unfragmented header). */
+  protected addToTranscript(msg: HandshakeMessage): void {
+    this.transcript.push(encodeHandshake(msg.msgType, msg.messageSeq, msg.body));
+  }
+
+  /** SHA-256 of the transcript so far. */
+  protected transcriptHash(): Uint8Array {
+    return this.crypto.sha256(concatBytes(...this.transcript));
+  }
+
+  /** Send a new flight; when `expectsReply`, retransmit it on timer expiry until the peer answers. */
+  protected sendFlight(entries: FlightEntry[], expectsReply: boolean): void {
+    this.flight = entries;
+    this.flightExpectsReply = expectsReply;
+    this.rto = this.config.options.retransmitTimeout;
+    this.counters.flightsSent++;
+    this.transmitFlight();
+  }
+
+  private transmitFlight(): void {
+    const flight = this.flight;
+    if (flight === undefined) return;
+    const datagrams = packFlight(
+      flight,
+      this.mtu,
+      (epoch) => (epoch === 0 ? RECORD_HEADER_LENGTH : this.writeProtection!.overhead),
+      (type, epoch, payload) => this.sealRecord(type, epoch, payload),
+    );
+    for (const d of datagrams) this.sendDown(d, 'handshake');
+    if (this.flightExpectsReply) this.retransmitTimer.arm(this.ctx.clock.now() + this.rto);
+    else this.retransmitTimer.cancel();
+  }
+
+  private retransmitFlight(why: string): void {
+    this.counters.retransmissions++;
+    this.trace('flight retransmitted', { why });
+    this.transmitFlight();
+  }
+
+  private onRetransmitTimer(): void {
+    if (this.state !== 'handshaking' || this.flight === undefined) return;
+    this.rto = Math.min(this.rto * 2, MAX_RETRANSMIT_TIMEOUT);
+    this.retransmitFlight('timeout');
+  }
+
+  private onHandshakeTimeout(): void {
+    if (this.state !== 'handshaking') return;
+    this.fail(new DtlsHandshakeTimeoutError(this.config.options.handshakeTimeout));
+  }
+
+  /** Stop retransmitting the current flight (the peer answered it); keep it for answering retransmissions. */
+  protected flightAnswered(): void {
+    this.retransmitTimer.cancel();
+    this.flightExpectsReply = false;
+  }
+
+  /** Forget the last flight (the client after the handshake). */
+  protected forgetFlight(): void {
+    this.flight = undefined;
+    this.retransmitTimer.cancel();
+  }
+
+  private sealRecord(type: number, epoch: number, payload: Uint8Array): Uint8Array[] {
+    const seq = this.writeSeq[epoch]++;
+    const version = epoch === 0 && this.useLegacyRecordVersion() ? DTLS10 : DTLS12;
+    if (epoch === 0) return [plaintextRecord(type, version, 0, seq, payload)];
+    return this.writeProtection!.seal(type, DTLS12, epoch, seq, [payload]);
+  }
+
+  /** Whether epoch-0 records use version 0xFEFF (a ClientHello before the ServerHello). */
+  protected useLegacyRecordVersion(): boolean {
+    return false;
+  }
+
+  private sendDown(parts: Uint8Array[], kind: 'handshake' | 'application'): void {
+    let n = 0;
+    for (const p of parts) n += p.length;
+    this.counters.recordsSent++;
+    this.counters.bytesSent += n;
+    this.ctx.sendDown(parts, kind);
+  }
+
+  /** Send an alert in the current write epoch. */
+  protected sendAlert(level: number, description: number): void {
+    if (this.writeEpoch === 1 && this.writeProtection === undefined) return;
+    this.sendDown(this.sealRecord(ContentType.alert, this.writeEpoch, Uint8Array.of(level, description)), 'handshake');
+  }
+
+  /** The handshake completed: stop the timers, report, release buffered data. */
+  protected completeHandshake(info: Omit<HandshakeInfo, 'durationMs'>): void {
+    this.state = 'established';
+    this.handshakeTimer.cancel();
+    const full: HandshakeInfo = { ...info, durationMs: this.ctx.clock.now() - this.startedAt };
+    this.trace('established', { cipherSuite: info.cipherSuite });
+    this.ctx.established(full);
+    this.ctx.emitEvent('handshake', full);
+    const early = this.earlyData;
+    this.earlyData = [];
+    for (const d of early) {
+      if (this.state !== 'established') return;
+      this.ctx.deliver(d);
+    }
+  }
+
+  /** Refuse a renegotiation attempt (RFC 5746 §4.2 / RFC 5246 §7.4.1.1) with a no_renegotiation warning. */
+  protected refuseRenegotiation(): void {
+    this.trace('renegotiation refused');
+    this.sendAlert(AlertLevel.warning, AlertDescription.no_renegotiation);
+  }
+
+  /** {@inheritDoc SecuritySession.send} */
+  send(parts: readonly Uint8Array[]): void {
+    if (this.state !== 'established') throw new StateError('ERR_DTLS_NOT_ESTABLISHED', `cannot send application data in state ${this.state}`);
+    let n = 0;
+    for (let i = 0; i < parts.length; i++) n += parts[i].length;
+    if (n > MAX_PLAINTEXT_LENGTH) throw new PayloadTooLargeError(n, MAX_PLAINTEXT_LENGTH);
+    const seq = this.writeSeq[1]++;
+    const out = this.writeProtection!.seal(ContentType.application_data, DTLS12, 1, seq, parts);
+    this.counters.recordsSent++;
+    this.counters.bytesSent += n + this.writeProtection!.overhead;
+    this.ctx.sendDown(out, 'application');
+  }
+
+  /** {@inheritDoc SecuritySession.close} */
+  close(): void {
+    if (this.state === 'closed' || this.state === 'failed') return;
+    if (this.state === 'established') this.sendAlert(AlertLevel.warning, AlertDescription.close_notify);
+    this.trace('closed');
+    this.end('closed');
+  }
+
+  /** {@inheritDoc SecuritySession.stats} */
+  stats(): Record<string, unknown> {
+    return {
+      state: this.state,
+      role: this.ctx.role,
+      cipherSuite: this.suite?.name ?? null,
+      ...this.counters,
+      drops: { ...this.counters.drops },
+    };
+  }
+
+  /** Whether `msgType` is a hello that would start a renegotiation. */
+  protected static isRenegotiation(msgType: number): boolean {
+    return msgType === HandshakeType.hello_request || msgType === HandshakeType.client_hello;
+  }
+}
+
+export type { RecordProtection };

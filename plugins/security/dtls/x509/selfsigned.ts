@@ -1,0 +1,106 @@
+/**
+ * Generation of ECDSA P-256 certificates (self-signed, or signed by a given
+ * issuer) for tests and quick setups, without OpenSSL.
+ *
+ * @module
+ */
+import type { CryptoProvider } from '../crypto/provider.js';
+import { derEncode } from './der.js';
+import { toPem } from './pem.js';
+
+/** What to put in a generated certificate. */
+export interface CertificateSpec {
+  /** Subject commonName. */
+  readonly commonName: string;
+  /** subjectAltName DNS names. */
+  readonly dnsNames?: readonly string[];
+  /** subjectAltName IPv4 addresses. */
+  readonly ipAddresses?: readonly string[];
+  /** notBefore, ms since the epoch (default: now − 1 h). */
+  readonly notBefore?: number;
+  /** notAfter, ms since the epoch (default: now + 30 days). */
+  readonly notAfter?: number;
+  /** Mark as a CA (basicConstraints cA). */
+  readonly isCA?: boolean;
+  /** Issuer (certificate PEM's commonName and private key); self-signed when absent. */
+  readonly issuer?: { readonly commonName: string; readonly privateKey: Uint8Array };
+  /** 32-byte private scalar (random when absent). */
+  readonly privateKey?: Uint8Array;
+}
+
+/** A generated certificate and key. */
+export interface GeneratedCertificate {
+  /** Certificate PEM. */
+  readonly certificate: string;
+  /** Private key PEM (SEC1 `EC PRIVATE KEY`). */
+  readonly privateKey: string;
+  /** Private scalar. */
+  readonly privateScalar: Uint8Array;
+  /** Certificate DER. */
+  readonly der: Uint8Array;
+}
+
+const OIDS = {
+  ecPublicKey: Uint8Array.of(0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01),
+  prime256v1: Uint8Array.of(0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07),
+  ecdsaWithSha256: Uint8Array.of(0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02),
+  commonName: Uint8Array.of(0x55, 0x04, 0x03),
+  subjectAltName: Uint8Array.of(0x55, 0x1d, 0x11),
+  basicConstraints: Uint8Array.of(0x55, 0x1d, 0x13),
+};
+
+const enc = new TextEncoder();
+const seq = (...c: Uint8Array[]): Uint8Array => derEncode(0x30, ...c);
+const oid = (o: Uint8Array): Uint8Array => derEncode(0x06, o);
+
+function name(cn: string): Uint8Array {
+  return seq(derEncode(0x31, seq(oid(OIDS.commonName), derEncode(0x0c, enc.encode(cn)))));
+}
+
+function time(ms: number): Uint8Array {
+  const d = new Date(ms);
+  const p = (n: number) => String(n).padStart(2, '0');
+  const body = `${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}Z`;
+  return derEncode(0x18, enc.encode(body));
+}
+
+/** Generate a certificate per `spec`, signing with `crypto`. */
+export function generateCertificate(crypto: CryptoProvider, spec: CertificateSpec): GeneratedCertificate {
+  let privateScalar = spec.privateKey;
+  if (privateScalar === undefined) {
+    privateScalar = new Uint8Array(32);
+    crypto.randomFill(privateScalar);
+    privateScalar[0] &= 0x7f;
+  }
+  const key = crypto.signingKey(privateScalar);
+  const sigAlg = seq(oid(OIDS.ecdsaWithSha256));
+  const serial = new Uint8Array(9);
+  crypto.randomFill(serial);
+  serial[0] = 0x01;
+  const now = Date.now();
+  const san: Uint8Array[] = [];
+  for (const d of spec.dnsNames ?? []) san.push(derEncode(0x82, enc.encode(d)));
+  for (const ip of spec.ipAddresses ?? []) san.push(derEncode(0x87, Uint8Array.from(ip.split('.').map(Number))));
+  const exts: Uint8Array[] = [];
+  if (san.length > 0) exts.push(seq(oid(OIDS.subjectAltName), derEncode(0x04, seq(...san))));
+  if (spec.isCA) exts.push(seq(oid(OIDS.basicConstraints), derEncode(0x01, Uint8Array.of(0xff)), derEncode(0x04, seq(derEncode(0x01, Uint8Array.of(0xff))))));
+  const tbs = seq(
+    derEncode(0xa0, derEncode(0x02, Uint8Array.of(2))),
+    derEncode(0x02, serial),
+    sigAlg,
+    name(spec.issuer?.commonName ?? spec.commonName),
+    seq(time(spec.notBefore ?? now - 3600_000), time(spec.notAfter ?? now + 30 * 86400_000)),
+    name(spec.commonName),
+    seq(seq(oid(OIDS.ecPublicKey), oid(OIDS.prime256v1)), derEncode(0x03, Uint8Array.of(0), key.publicKey)),
+    ...(exts.length > 0 ? [derEncode(0xa3, seq(...exts))] : []),
+  );
+  const signer = spec.issuer !== undefined ? crypto.signingKey(spec.issuer.privateKey) : key;
+  const der = seq(tbs, sigAlg, derEncode(0x03, Uint8Array.of(0), signer.sign(tbs)));
+  const sec1 = seq(
+    derEncode(0x02, Uint8Array.of(1)),
+    derEncode(0x04, privateScalar),
+    derEncode(0xa0, oid(OIDS.prime256v1)),
+    derEncode(0xa1, derEncode(0x03, Uint8Array.of(0), key.publicKey)),
+  );
+  return { certificate: toPem(der, 'CERTIFICATE'), privateKey: toPem(sec1, 'EC PRIVATE KEY'), privateScalar, der };
+}
