@@ -6,3 +6,5 @@
  * @module
  */
 export * from './encapsulation.js';
+export * from './congestion.js';
+export * from './transport.js';

@@ -1,0 +1,169 @@
+/**
+ * Compliance suite for transport plugins (the basics every transport must
+ * meet), run on the deterministic simulator. Use it from your own tests:
+ *
+ * ```ts
+ * import { describeTransportCompliance } from 'toukit/testing';
+ * describeTransportCompliance('my-transport', { transport: { use: myPlugin } });
+ * ```
+ *
+ * @module
+ */
+import { describe, it, expect } from 'vitest';
+import { createStack, type CreateStackOptions, type Stack } from '../composition/stack.js';
+import type { StackConfig } from '../composition/config.js';
+import type { Connection } from '../connection/connection.js';
+import { DecodeError } from '../errors.js';
+import { SeededRandom } from '../random/random.js';
+import { SimNetwork } from '../sim/index.js';
+import type { LinkOptions } from '../sim/index.js';
+import type { TransportAcceptContext } from '../contracts/transport.js';
+
+/** Options of {@link describeTransportCompliance}. */
+export interface TransportComplianceOptions {
+  /** Link between client and server (default: 10 Mbit/s, 10 ms each way, no loss). */
+  readonly link?: LinkOptions;
+  /** Extra `createStack` options (e.g. `plugins`). */
+  readonly stackOptions?: CreateStackOptions;
+  /** Seed of the simulated network (default 1). */
+  readonly seed?: number;
+}
+
+/** A client and a server stack on a fresh simulated network. */
+export interface SimPair {
+  /** The network (run it to make time pass). */
+  readonly net: SimNetwork;
+  /** The server stack (host 10.0.0.2). */
+  readonly server: Stack;
+  /** The client stack (host 10.0.0.1). */
+  readonly client: Stack;
+  /** Close both stacks. */
+  close(): Promise<void>;
+}
+
+/** Build a client/server pair of stacks with `config` on a simulated two-host network. */
+export async function simPair(config: StackConfig, options: TransportComplianceOptions = {}): Promise<SimPair> {
+  const net = new SimNetwork({ seed: options.seed ?? 1 });
+  const a = net.host('10.0.0.1');
+  const b = net.host('10.0.0.2');
+  net.link(a, b, options.link ?? { bandwidth: '10Mbit', delay: '10ms' });
+  const client = await createStack(config, { ...options.stackOptions, substrate: a });
+  const server = await createStack(config, { ...options.stackOptions, substrate: b });
+  return {
+    net,
+    server,
+    client,
+    close: async () => {
+      await Promise.all([client.close(), server.close()]);
+    },
+  };
+}
+
+function collect(conn: Connection): { chunks: Buffer[]; text(): string } {
+  const chunks: Buffer[] = [];
+  conn.on('data', (d: Buffer) => chunks.push(d));
+  return { chunks, text: () => Buffer.concat(chunks).toString() };
+}
+
+/**
+ * Declare the transport compliance tests for the stack `config` (its
+ * `transport` is the plugin under test).
+ */
+export function describeTransportCompliance(name: string, config: StackConfig, options: TransportComplianceOptions = {}): void {
+  describe(`transport compliance: ${name}`, () => {
+    it('resolves to a transport with a valid protocol number and overhead', async () => {
+      const s = await createStack(config, options.stackOptions);
+      try {
+        const t = s.describe().layers.transport;
+        expect(t.overhead).toBeGreaterThanOrEqual(0);
+        expect(s.describe().maxTransportDatagram).toBeGreaterThan(t.overhead);
+      } finally {
+        await s.close();
+      }
+    });
+
+    it('connects, exchanges data both ways and reports JSON-serialisable stats', async () => {
+      const p = await simPair(config, options);
+      try {
+        const srv = await p.server.listen({ host: '10.0.0.2', port: 6080 });
+        srv.on('connection', (c) => c.on('data', (d: Buffer) => c.write(Buffer.from(d.toString().toUpperCase()))));
+        const conn = await p.net.runUntil(p.client.connect({ host: '10.0.0.2', port: 6080 }));
+        expect(conn.remoteAddress).toBe('10.0.0.2');
+        expect(conn.localAddress).toBe('10.0.0.1');
+        const got = collect(conn);
+        conn.write('hello');
+        await p.net.run({ for: '2s' });
+        expect(got.text()).toBe('HELLO');
+        expect(() => JSON.stringify(conn.stats())).not.toThrow();
+        expect(() => JSON.stringify(p.server.stats())).not.toThrow();
+      } finally {
+        await p.close();
+      }
+    });
+
+    it('never throws out of demuxKey/handleUnmatched on random bytes (only DecodeError from demuxKey)', async () => {
+      const s = await createStack(config, options.stackOptions);
+      const rng = new SeededRandom(options.seed ?? 7);
+      const transport = (s as unknown as { transport: import('../contracts/transport.js').TransportProtocol }).transport;
+      const drops: string[] = [];
+      const ctx: TransportAcceptContext = {
+        peer: { address: '10.0.0.9', family: 'IPv4', port: 4000 },
+        local: { address: '10.0.0.2', family: 'IPv4', port: 6080 },
+        listening: () => false,
+        accept: () => {
+          throw new Error('accept() must not be called when nothing listens');
+        },
+        reply: () => {},
+        drop: (r) => drops.push(r),
+        clock: { now: () => 0 },
+        random: rng,
+        maxDatagramSize: 1396,
+      };
+      try {
+        for (let i = 0; i < 2000; i++) {
+          const bytes = new Uint8Array(rng.uint32() % 80);
+          rng.fill(bytes);
+          try {
+            transport.demuxKey(bytes);
+          } catch (err) {
+            expect(err).toBeInstanceOf(DecodeError);
+          }
+          expect(() => transport.handleUnmatched(bytes, ctx)).not.toThrow();
+        }
+      } finally {
+        await s.close();
+      }
+    });
+
+    it('is deterministic: the same seed gives the same outcome', async () => {
+      const run = async (): Promise<string> => {
+        const p = await simPair(config, options);
+        try {
+          const srv = await p.server.listen({ host: '10.0.0.2', port: 6080 });
+          srv.on('connection', (c) => c.pipe(c));
+          const conn = await p.net.runUntil(p.client.connect({ host: '10.0.0.2', port: 6080 }));
+          const got = collect(conn);
+          for (let i = 0; i < 20; i++) conn.write(`m${i};`);
+          await p.net.run({ for: '5s' });
+          return `${p.net.now}|${got.text()}|${JSON.stringify(p.net.stats())}`;
+        } finally {
+          await p.close();
+        }
+      };
+      expect(await run()).toBe(await run());
+    });
+
+    it('stack.close() ends open connections', async () => {
+      const p = await simPair(config, options);
+      const srv = await p.server.listen({ host: '10.0.0.2', port: 6080 });
+      let accepted: Connection | undefined;
+      srv.on('connection', (c) => (accepted = c));
+      const conn = await p.net.runUntil(p.client.connect({ host: '10.0.0.2', port: 6080 }));
+      conn.write('x');
+      await p.net.run({ for: '1s' });
+      await p.close();
+      expect(conn.destroyed).toBe(true);
+      expect(accepted?.destroyed ?? true).toBe(true);
+    });
+  });
+}
