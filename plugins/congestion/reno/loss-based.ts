@@ -73,6 +73,8 @@ export abstract class LossBasedController implements CongestionController {
   protected lastSentAt = -Infinity;
   /** Reductions applied so far (loss, ECN or RTO). */
   reductions = 0;
+  /** Set by an RTO until the transport reports it left recovery: ACKs grow cwnd meanwhile (slow start). */
+  private afterTimeout = false;
   private eligibleAcked = 0;
   private largestAckedSentAt = -Infinity;
   private checkpoint: Checkpoint | undefined;
@@ -127,16 +129,22 @@ export abstract class LossBasedController implements CongestionController {
     this.largestAckedSentAt = -Infinity;
   }
 
-  /** Counts bytes of packets sent after the recovery epoch began (only those grow cwnd). */
+  /**
+   * Counts bytes of packets sent after the recovery epoch began (only those
+   * grow cwnd). After an RTO every acknowledged byte counts: the sender
+   * slow-starts from the loss window, and the first retransmission usually
+   * leaves at the instant the timer fired.
+   */
   onPacketAcked(p: AckedPacket): void {
     if (p.sentAt > this.largestAckedSentAt) this.largestAckedSentAt = p.sentAt;
-    if (p.sentAt > this.recoveryStartAt) this.eligibleAcked += p.bytes;
+    if (p.sentAt > this.recoveryStartAt || this.state === 'loss') this.eligibleAcked += p.bytes;
   }
 
   /** Leaves recovery when new data is acked, then grows cwnd (slow start or avoidance). */
   onAckEnd(s: AckSummary): void {
     const acked = this.eligibleAcked;
     this.eligibleAcked = 0;
+    if (!s.inRecovery) this.afterTimeout = false;
     if (acked <= 0) return;
     if (this.state === 'recovery') {
       if (s.inRecovery) return;
@@ -144,7 +152,7 @@ export abstract class LossBasedController implements CongestionController {
     } else if (this.state === 'loss') {
       // After an RTO the sender slow-starts (RFC 5681 §3.1); Linux grows cwnd in CA_Loss too.
       this.setPhase(this.window < this.threshold ? 'slow-start' : 'avoidance', s.now);
-    } else if (s.inRecovery) {
+    } else if (s.inRecovery && !this.afterTimeout) {
       return;
     }
     if (s.appLimited || (this.growOnlyWhenFull && s.priorBytesInFlight + this.mss <= this.window)) {
@@ -171,6 +179,7 @@ export abstract class LossBasedController implements CongestionController {
     }
     this.saveCheckpoint();
     this.opts.hystart?.finish();
+    this.afterTimeout = false;
     this.recoveryStartAt = ev.now;
     this.bytesAcked = 0;
     this.reductions++;
@@ -195,6 +204,7 @@ export abstract class LossBasedController implements CongestionController {
       this.reduce(ev.bytesInFlight, ev.now);
     }
     this.window = this.lossWindow;
+    this.afterTimeout = true;
     this.recoveryStartAt = ev.now;
     this.bytesAcked = 0;
     this.setPhase('loss', ev.now);

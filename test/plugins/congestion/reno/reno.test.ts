@@ -202,11 +202,13 @@ describe('reno: retransmission timeout (RFC 5681 §3.1)', () => {
   it('slow-starts after the timeout once new data is acked', () => {
     const { cc } = make(reno);
     cc.onRetransmissionTimeout({ now: 1000, bytesInFlight: 20 * MSS });
-    ack(cc, { now: 1100, sentAt: 1000 }); // sent at the RTO instant: still the old epoch
-    expect(cc.cwnd).toBe(MSS);
-    ack(cc, { now: 1101, sentAt: 1001, inRecovery: true });
+    // The retransmission left at the instant the timer fired; its ACK already grows cwnd
+    // (even if the transport still reports recovery, as Linux does in CA_Loss).
+    ack(cc, { now: 1100, sentAt: 1000, inRecovery: true });
     expect(cc.phase).toBe('slow-start');
     expect(cc.cwnd).toBe(2 * MSS);
+    ack(cc, { now: 1101, sentAt: 1001, inRecovery: true });
+    expect(cc.cwnd).toBe(3 * MSS);
   });
 
   it('uses params.minCwnd as the loss window and floor', () => {
