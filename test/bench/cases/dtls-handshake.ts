@@ -1,0 +1,132 @@
+/**
+ * DTLS 1.2 handshake latency (median and 90th percentile of sequential
+ * handshakes) and handshakes per second (8 concurrent clients), client and
+ * server in two processes on 127.0.0.1, over GUE with the datagram
+ * transport (so only the DTLS handshake is timed). Three key exchanges:
+ * PSK, ECDHE-PSK and ECDHE-ECDSA (a self-signed P-256 certificate made with
+ * the `openssl` command; skipped without it).
+ *
+ * @module
+ */
+import { execFileSync } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startWorker } from '../lib/child.js';
+import type { Worker } from '../lib/child.js';
+import { stackUnavailable } from '../lib/stack-api.js';
+import type { BenchStackConfig } from '../lib/stack-api.js';
+import type { BenchCase, BenchRow } from '../lib/types.js';
+
+const PSK = { identity: 'bench', key: '000102030405060708090a0b0c0d0e0f' };
+const LATENCY_SAMPLES = 20;
+const CONCURRENCY = 8;
+
+function config(dtlsOptions: Readonly<Record<string, unknown>>): BenchStackConfig {
+  return { encapsulation: 'gue', security: { use: 'dtls', options: dtlsOptions }, transport: 'datagram', congestion: 'none' };
+}
+
+/** A self-signed P-256 certificate from the openssl command, or undefined without openssl. */
+function selfSignedCertificate(): { certificate: string; privateKey: string; fingerprint: string } | undefined {
+  const dir = mkdtempSync(join(tmpdir(), 'toukit-bench-cert-'));
+  try {
+    execFileSync(
+      'openssl',
+      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=bench'],
+      { stdio: 'ignore' },
+    );
+    const certificate = readFileSync(join(dir, 'cert.pem'), 'utf8');
+    return { certificate, privateKey: readFileSync(join(dir, 'key.pem'), 'utf8'), fingerprint: new X509Certificate(certificate).fingerprint256 };
+  } catch {
+    return undefined;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** One key-exchange variant: server and client configs. */
+interface Variant {
+  readonly name: string;
+  readonly server: BenchStackConfig;
+  readonly client: BenchStackConfig;
+}
+
+function variants(): { list: Variant[]; skipped: string[] } {
+  const list: Variant[] = [
+    { name: 'psk', server: config({ psk: PSK, cipherSuites: ['TLS_PSK_WITH_AES_128_GCM_SHA256'] }), client: config({ psk: PSK, cipherSuites: ['TLS_PSK_WITH_AES_128_GCM_SHA256'] }) },
+    {
+      name: 'ecdhe-psk',
+      server: config({ psk: PSK, cipherSuites: ['TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256'] }),
+      client: config({ psk: PSK, cipherSuites: ['TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256'] }),
+    },
+  ];
+  const skipped: string[] = [];
+  const cert = selfSignedCertificate();
+  if (cert === undefined) skipped.push('ecdhe-ecdsa (no openssl command to make a certificate)');
+  else {
+    const suites = ['TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256'];
+    list.push({
+      name: 'ecdhe-ecdsa',
+      server: config({ certificate: cert.certificate, privateKey: cert.privateKey, cipherSuites: suites }),
+      client: config({ fingerprint: cert.fingerprint, cipherSuites: suites }),
+    });
+  }
+  return { list, skipped };
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p + 0.5))];
+}
+
+async function measure(v: Variant, durationMs: number): Promise<BenchRow[]> {
+  const workers: Worker[] = [];
+  try {
+    const srv = await startWorker('dtls-handshake.ts', { role: 'server', config: v.server });
+    workers.push(srv.worker);
+    const cli = await startWorker('dtls-handshake.ts', { role: 'client', config: v.client, port: srv.ready.port }, { timeoutMs: 30_000 });
+    workers.push(cli.worker);
+    const lat = await cli.worker.request({ type: 'latency', count: LATENCY_SAMPLES }, 'latency', 60_000);
+    const samples = (lat.samples as number[]).slice().sort((a, b) => a - b);
+    const before = Number((await srv.worker.request({ type: 'count' }, 'count', 5000)).handshakes);
+    const rate = await cli.worker.request({ type: 'rate', concurrency: CONCURRENCY, durationMs }, 'rate', durationMs + 60_000);
+    const after = Number((await srv.worker.request({ type: 'count' }, 'count', 5000)).handshakes);
+    const perSecond = (Number(rate.completed) * 1000) / Number(rate.elapsedMs);
+    const name = `dtls-handshake ${v.name}`;
+    return [
+      { case: name, metric: 'handshake latency (median)', value: percentile(samples, 0.5), unit: 'ms', status: 'ok', note: `p90 ${percentile(samples, 0.9).toFixed(2)} ms, ${samples.length} sequential` },
+      {
+        case: name,
+        metric: 'handshakes per second',
+        value: perSecond,
+        unit: '/s',
+        status: 'ok',
+        note: `${CONCURRENCY} concurrent clients, fresh stack each; server counted ${after - before}`,
+      },
+    ];
+  } finally {
+    await Promise.all(workers.map((w) => w.stop()));
+  }
+}
+
+/** The DTLS handshake case. */
+export const dtlsHandshake: BenchCase = {
+  name: 'dtls-handshake',
+  tags: ['dtls', 'handshake', 'stack'],
+  description: 'DTLS 1.2 handshake latency and rate (PSK, ECDHE-PSK, ECDHE-ECDSA) over GUE + datagram',
+  budgetMs: 90_000,
+  unavailable: () => stackUnavailable(config({ psk: PSK })),
+  async run(ctx): Promise<BenchRow[]> {
+    const { list, skipped } = variants();
+    const rows: BenchRow[] = [];
+    for (const v of list) {
+      try {
+        rows.push(...(await measure(v, ctx.durationMs)));
+      } catch (err) {
+        rows.push({ case: `dtls-handshake ${v.name}`, metric: 'handshake', value: null, unit: '', status: 'failed', note: err instanceof Error ? err.message : String(err) });
+      }
+    }
+    for (const s of skipped) rows.push({ case: 'dtls-handshake', metric: s, value: null, unit: '', status: 'skipped' });
+    return rows;
+  },
+};

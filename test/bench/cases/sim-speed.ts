@@ -1,0 +1,44 @@
+/**
+ * Simulator speed: runs `benchSimSpeed` from `test/bench/sim-speed.ts`
+ * (written with the simulator) in the harness process, when that file
+ * exists. Target: at least 20 simulated seconds per wall-clock second.
+ *
+ * @module
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { judge } from '../lib/types.js';
+import type { BenchCase, BenchRow, BenchTarget } from '../lib/types.js';
+
+const MODULE = join(dirname(fileURLToPath(import.meta.url)), '..', 'sim-speed.ts');
+const TARGET: BenchTarget = { op: '>=', value: 20, on: 'value' };
+
+/** What `benchSimSpeed` returns (the fields the harness reads). */
+interface SimSpeed {
+  readonly eventsPerSecond: number;
+  readonly simSecondsPerWallSecond: number;
+  readonly [field: string]: unknown;
+}
+
+/** The simulator speed case. */
+export const simSpeed: BenchCase = {
+  name: 'sim-speed',
+  tags: ['sim', 'simulator'],
+  description: 'simulator: saturated 100 Mbit/s, 50 ms RTT path, virtual vs wall-clock time',
+  budgetMs: 60_000,
+  unavailable: async () => (existsSync(MODULE) ? undefined : 'test/bench/sim-speed.ts does not exist yet'),
+  async run(): Promise<BenchRow[]> {
+    const mod = (await import(MODULE)) as { benchSimSpeed?: (o?: object) => Promise<SimSpeed> };
+    if (typeof mod.benchSimSpeed !== 'function') throw new Error('test/bench/sim-speed.ts does not export benchSimSpeed');
+    const r = await mod.benchSimSpeed();
+    const extra = Object.entries(r)
+      .filter(([k]) => k !== 'eventsPerSecond' && k !== 'simSecondsPerWallSecond')
+      .map(([k, v]) => `${k} ${String(v)}`)
+      .join(', ');
+    return [
+      { case: 'sim-speed', metric: 'simulated s per wall-clock s', value: r.simSecondsPerWallSecond, unit: '×', target: TARGET, status: judge(r.simSecondsPerWallSecond, TARGET), note: extra },
+      { case: 'sim-speed', metric: 'events per wall-clock s', value: r.eventsPerSecond, unit: '/s', status: 'ok' },
+    ];
+  },
+};

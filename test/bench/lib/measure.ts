@@ -1,0 +1,88 @@
+/**
+ * The common measuring loop of throughput cases: start a receiving worker,
+ * start a sending worker pointed at it, let the sender run for a fixed time,
+ * then read how much arrived once the receiver's count stops moving.
+ *
+ * @module
+ */
+import { startWorker } from './child.js';
+import type { Worker, WorkerMessage } from './child.js';
+
+/** Counts reported by a receiving worker. */
+export interface ReceiverStats {
+  /** Datagrams (or reads) received in total. */
+  readonly packets: number;
+  /** Bytes received in total. */
+  readonly bytes: number;
+  /** Datagrams received after the warm-up. */
+  readonly measuredPackets: number;
+  /** Bytes received after the warm-up. */
+  readonly measuredBytes: number;
+  /** Time from the end of the warm-up to the last arrival, ms. */
+  readonly measuredMs: number;
+}
+
+/** Result of {@link measureThroughput}. */
+export interface ThroughputResult {
+  /** Received bytes per second after the warm-up. */
+  readonly bytesPerSecond: number;
+  /** Received datagrams (reads) per second after the warm-up. */
+  readonly packetsPerSecond: number;
+  /** What the sender reported when it finished (e.g. `sent`). */
+  readonly sender: WorkerMessage;
+  /** Final receiver counts. */
+  readonly receiver: ReceiverStats;
+  /** The receiver's `ready` message (port, buffer sizes). */
+  readonly receiverReady: WorkerMessage;
+}
+
+/**
+ * Run one sender/receiver pair of `script` for `durationMs`. The receiver
+ * gets `receiverArgs` plus `role: 'receiver'`; the sender gets `senderArgs`
+ * plus `role: 'sender'`, `port` (from the receiver's `ready`) and `durationMs`.
+ */
+export async function measureThroughput(
+  script: string,
+  receiverArgs: Readonly<Record<string, unknown>>,
+  senderArgs: Readonly<Record<string, unknown>>,
+  durationMs: number,
+): Promise<ThroughputResult> {
+  const workers: Worker[] = [];
+  try {
+    const rx = await startWorker(script, { ...receiverArgs, role: 'receiver' });
+    workers.push(rx.worker);
+    const tx = await startWorker(script, { ...senderArgs, role: 'sender', port: rx.ready.port, durationMs });
+    workers.push(tx.worker);
+    const sender = await tx.worker.request({ type: 'go' }, 'done', durationMs + 20_000);
+    const receiver = await settle(rx.worker);
+    const seconds = receiver.measuredMs / 1000;
+    return {
+      bytesPerSecond: seconds > 0 ? receiver.measuredBytes / seconds : 0,
+      packetsPerSecond: seconds > 0 ? receiver.measuredPackets / seconds : 0,
+      sender,
+      receiver,
+      receiverReady: rx.ready,
+    };
+  } finally {
+    await Promise.all(workers.map((w) => w.stop()));
+  }
+}
+
+/** Poll the receiver until its byte count has not changed for 200 ms (at most 5 s). */
+async function settle(rx: Worker): Promise<ReceiverStats> {
+  let prev = -1;
+  let stableSince = performance.now();
+  const deadline = performance.now() + 5000;
+  for (;;) {
+    const s = (await rx.request({ type: 'stats' }, 'stats', 5000)) as unknown as ReceiverStats;
+    const now = performance.now();
+    if (s.bytes !== prev) {
+      prev = s.bytes;
+      stableSince = now;
+    } else if (now - stableSince >= 200 || now > deadline) {
+      return s;
+    }
+    if (now > deadline) return s;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

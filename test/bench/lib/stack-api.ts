@@ -1,0 +1,83 @@
+/**
+ * Late binding to `createStack` from `core/index.ts`: the harness must run
+ * (raw UDP, and report skipped cases) even when the stack or a plugin is
+ * missing or broken, so the stack is loaded with a dynamic import and used
+ * through the minimal structural types below.
+ *
+ * @module
+ */
+import type { Duplex } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+/** A stack config as `createStack` takes it (layer names or `{ use, options }`). */
+export type BenchStackConfig = Readonly<Record<string, unknown>>;
+
+/** The part of a connection the benchmarks use (a node Duplex). */
+export type BenchConnection = Duplex;
+
+/** The part of a server the benchmarks use. */
+export interface BenchServer {
+  /** Bound UDP address. */
+  address(): { port: number };
+  /** `connection` events. */
+  on(event: 'connection', listener: (conn: BenchConnection) => void): unknown;
+}
+
+/** The part of a stack the benchmarks use. */
+export interface BenchStack {
+  /** Listen for connections. */
+  listen(options: { host: string; port: number }): Promise<BenchServer>;
+  /** Open a connection. */
+  connect(options: { host: string; port: number }): Promise<BenchConnection>;
+  /** Close everything. */
+  close(): Promise<void>;
+}
+
+/** `createStack` as the benchmarks call it. */
+export type CreateStack = (config: BenchStackConfig, options?: Readonly<Record<string, unknown>>) => Promise<BenchStack>;
+
+const CORE_INDEX = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'core', 'index.js');
+
+/** Load `createStack`, or return why it cannot be loaded. */
+export async function loadCreateStack(): Promise<CreateStack | string> {
+  try {
+    const mod = (await import(CORE_INDEX)) as { createStack?: unknown };
+    if (typeof mod.createStack !== 'function') return 'core/index.ts does not export createStack yet';
+    return mod.createStack as CreateStack;
+  } catch (err) {
+    return `core/index.ts cannot be loaded (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`;
+  }
+}
+
+/**
+ * Why `config` cannot run here: createStack is missing, or creating the
+ * stack fails (e.g. an unknown plugin). Undefined when it works.
+ */
+export async function stackUnavailable(config: BenchStackConfig): Promise<string | undefined> {
+  const createStack = await loadCreateStack();
+  if (typeof createStack === 'string') return createStack;
+  try {
+    const stack = await createStack(config);
+    await stack.close();
+    return undefined;
+  } catch (err) {
+    return err instanceof Error ? err.message.split('\n')[0] : String(err);
+  }
+}
+
+/** Shorthand for a stack config naming each layer. */
+export function stackConfig(
+  encapsulation: string,
+  security: string | BenchStackConfig,
+  transport: string,
+  congestion: string,
+): BenchStackConfig {
+  return { encapsulation, security, transport, congestion };
+}
+
+/** A DTLS security layer with a fixed benchmark PSK (PSK-AES128-GCM-SHA256 or the plugin default). */
+export const DTLS_PSK: BenchStackConfig = {
+  use: 'dtls',
+  options: { psk: { identity: 'bench', key: '000102030405060708090a0b0c0d0e0f' } },
+};

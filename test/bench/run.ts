@@ -1,0 +1,190 @@
+/**
+ * `npm run bench [-- <filter>...] [--duration <ms>] [--write <path>] [--list]`:
+ * the benchmark harness. Runs every case whose name contains a filter or
+ * has it as a tag (all cases without filters), one after another, each
+ * within its time budget, then prints a table and writes a JSON summary to
+ * a fresh temp directory (printed). `--write docs/…` also writes the
+ * results there: a Markdown table when the path ends in `.md`, else JSON.
+ *
+ * Throughput is measured between two processes on 127.0.0.1. Raw
+ * `node:dgram` throughput is measured first and again at the end of the
+ * same run; every stack throughput is reported as a ratio to the mean of
+ * the two. Nothing here asserts on time in tests: this is the only place
+ * performance is measured.
+ *
+ * @module
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  dtlsHandshake,
+  gueDatagram,
+  gueDtlsSctp,
+  gueDtlsTcp,
+  gueSctp,
+  gueTcp,
+  gueTcpCubic,
+  simSpeed,
+  tcpIdleHeap,
+  udpRaw,
+} from './cases/index.js';
+import { markdownTable, textTable } from './lib/report.js';
+import type { BenchSummary } from './lib/report.js';
+import { judge } from './lib/types.js';
+import type { BenchCase, BenchContext, BenchRow } from './lib/types.js';
+
+/** The registry: every case, in run order. */
+const CASES: readonly BenchCase[] = [
+  udpRaw,
+  gueDatagram,
+  gueTcp,
+  gueTcpCubic,
+  gueDtlsTcp,
+  gueSctp,
+  gueDtlsSctp,
+  dtlsHandshake,
+  tcpIdleHeap,
+  simSpeed,
+];
+
+/** Parsed command line. */
+interface Cli {
+  readonly filters: string[];
+  readonly durationMs: number;
+  readonly write: string | undefined;
+  readonly list: boolean;
+}
+
+function parseCli(argv: readonly string[]): Cli {
+  const filters: string[] = [];
+  let durationMs = 3000;
+  let write: string | undefined;
+  let list = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--duration') durationMs = Number(argv[++i]);
+    else if (a === '--write') write = argv[++i];
+    else if (a === '--list') list = true;
+    else if (a.startsWith('--')) throw new Error(`unknown option ${a} (known: --duration <ms>, --write <path>, --list)`);
+    else filters.push(a.toLowerCase());
+  }
+  if (!(durationMs >= 500)) throw new Error('--duration must be at least 500 ms');
+  if (write !== undefined && write.length === 0) throw new Error('--write needs a path');
+  return { filters, durationMs, write, list };
+}
+
+/** Whether a case matches the filters (a filter matches a tag exactly or a part of the name). */
+function selected(c: BenchCase, filters: readonly string[]): boolean {
+  if (filters.length === 0) return true;
+  return filters.some((f) => c.name.includes(f) || c.tags.includes(f));
+}
+
+/** Run `fn`, failing after `ms`. */
+async function withBudget<T>(ms: number, fn: () => Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`over its ${ms / 1000} s budget`)), ms);
+  });
+  try {
+    return await Promise.race([fn(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Run one case (or report why it is skipped or failed). */
+async function runCase(c: BenchCase, ctx: BenchContext, name = c.name, why?: string): Promise<BenchRow[]> {
+  if (why !== undefined) {
+    console.log(`- ${name}: skipped (${why})`);
+    return [{ case: name, metric: '-', value: null, unit: '', status: 'skipped', note: why }];
+  }
+  console.log(`- ${name}: ${c.description}`);
+  const t = performance.now();
+  try {
+    const rows = await withBudget(c.budgetMs, () => c.run(ctx));
+    console.log(`  done in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    return rows.map((r) => (r.case === c.name && name !== c.name ? { ...r, case: name } : r));
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    console.log(`  failed: ${message}`);
+    return [{ case: name, metric: '-', value: null, unit: '', status: 'failed', note: message }];
+  }
+}
+
+/** Fill in `ratio` and the status of rows compared with raw UDP (mean of the raw runs). */
+function compareWithUdp(rows: readonly BenchRow[]): BenchRow[] {
+  const raw = rows.filter((r) => r.case.startsWith('udp-raw') && r.value !== null).map((r) => r.value as number);
+  const base = raw.length === 0 ? undefined : raw.reduce((a, b) => a + b, 0) / raw.length;
+  return rows.map((r) => {
+    if (r.case.startsWith('udp-raw') && r.value !== null && base !== undefined) return { ...r, ratio: r.value / base };
+    if (r.compare !== 'udp' || r.value === null) return r;
+    if (base === undefined || base === 0) return { ...r, note: `${r.note ?? ''}; no raw UDP baseline` };
+    const ratio = r.value / base;
+    return { ...r, ratio, status: judge(ratio, r.target) };
+  });
+}
+
+async function main(): Promise<void> {
+  const cli = parseCli(process.argv.slice(2));
+  if (cli.list) {
+    for (const c of CASES) console.log(`${c.name.padEnd(16)} [${c.tags.join(', ')}] ${c.description}`);
+    return;
+  }
+  const started = new Date();
+  const t0 = performance.now();
+  const ctx: BenchContext = { durationMs: cli.durationMs, log: (m) => console.log(`  ${m}`) };
+  const cases = CASES.filter((c) => selected(c, cli.filters));
+  if (cases.length === 0) throw new Error(`no case matches '${cli.filters.join(' ')}' (see --list)`);
+  const load0 = loadavg()[0];
+  const reasons = new Map<BenchCase, string | undefined>();
+  for (const c of cases) reasons.set(c, await c.unavailable());
+  const compares = cases.some((c) => c.comparesToUdp === true && reasons.get(c) === undefined);
+  let rows: BenchRow[] = [];
+  if (compares && !cases.includes(udpRaw)) rows.push(...(await runCase(udpRaw, ctx)));
+  for (const c of cases) rows.push(...(await runCase(c, ctx, c.name, reasons.get(c))));
+  if (compares && rows.some((r) => r.compare === 'udp' && r.value !== null)) {
+    rows.push(...(await runCase(udpRaw, ctx, 'udp-raw (end)')));
+  }
+  rows = compareWithUdp(rows);
+  const summary: BenchSummary = {
+    startedAt: started.toISOString(),
+    elapsedMs: Math.round(performance.now() - t0),
+    environment: {
+      node: process.version,
+      platform: `${process.platform} ${process.arch}`,
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? 'unknown',
+      loadAverage1mStart: Number(load0.toFixed(2)),
+      loadAverage1mEnd: Number(loadavg()[0].toFixed(2)),
+      durationMs: cli.durationMs,
+    },
+    filters: cli.filters,
+    rows,
+  };
+  console.log('');
+  console.log(textTable(rows));
+  const dir = mkdtempSync(join(tmpdir(), 'toukit-bench-'));
+  const file = join(dir, 'bench.json');
+  writeFileSync(file, JSON.stringify(summary, null, 2) + '\n');
+  console.log(`\nJSON summary: ${file}`);
+  if (cli.write !== undefined) {
+    const env = summary.environment;
+    const text = cli.write.endsWith('.md')
+      ? `Run ${summary.startedAt}: Node ${process.version}, ${String(env.cpus)} CPUs (${String(env.cpuModel)}), ` +
+        `load average ${String(env.loadAverage1mStart)} → ${String(env.loadAverage1mEnd)}, ` +
+        `${cli.durationMs} ms per throughput run, whole run ${(summary.elapsedMs / 1000).toFixed(0)} s.\n\n${markdownTable(rows)}\n`
+      : JSON.stringify(summary, null, 2) + '\n';
+    writeFileSync(cli.write, text);
+    console.log(`written: ${cli.write}`);
+  }
+  console.log(`total ${(summary.elapsedMs / 1000).toFixed(1)} s, load average ${load0.toFixed(2)} → ${loadavg()[0].toFixed(2)}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  },
+);

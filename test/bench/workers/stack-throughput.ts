@@ -1,0 +1,125 @@
+/**
+ * Stack throughput worker. Role `receiver`: `createStack(config)`, listen on
+ * 127.0.0.1, count bytes of every connection. Role `sender`: connect and
+ * write `size`-byte buffers for `durationMs`, honouring backpressure
+ * (`write()` false → wait for `drain`) and yielding to the event loop every
+ * 32 writes.
+ *
+ * @module
+ */
+import { once } from 'node:events';
+import { loadCreateStack } from '../lib/stack-api.js';
+import type { BenchConnection, BenchStack, BenchStackConfig } from '../lib/stack-api.js';
+import { onParentMessage, reportError, tell, workerArgs, yieldToLoop } from '../lib/worker-side.js';
+
+/** Arguments from the parent. */
+interface Args {
+  readonly role: 'receiver' | 'sender';
+  readonly config: BenchStackConfig;
+  readonly size: number;
+  readonly warmupMs: number;
+  readonly port?: number;
+  readonly durationMs?: number;
+}
+
+const args = workerArgs<Args>();
+
+async function open(): Promise<BenchStack> {
+  const createStack = await loadCreateStack();
+  if (typeof createStack === 'string') throw new Error(createStack);
+  return createStack(args.config);
+}
+
+async function receiver(): Promise<void> {
+  const stack = await open();
+  let packets = 0;
+  let bytes = 0;
+  let first = -1;
+  let last = 0;
+  let mark = -1;
+  let markPackets = 0;
+  let markBytes = 0;
+  let connections = 0;
+  const server = await stack.listen({ host: '127.0.0.1', port: 0 });
+  server.on('connection', (conn: BenchConnection) => {
+    connections++;
+    conn.on('error', () => {});
+    conn.on('data', (chunk: Uint8Array) => {
+      const now = performance.now();
+      if (first < 0) first = now;
+      else if (mark < 0 && now - first >= args.warmupMs) {
+        mark = now;
+        markPackets = packets;
+        markBytes = bytes;
+      }
+      packets++;
+      bytes += chunk.length;
+      last = now;
+    });
+  });
+  tell({ type: 'ready', port: server.address().port });
+  onParentMessage(
+    (m) => {
+      if (m.type !== 'stats') return;
+      const t0 = mark < 0 ? first : mark;
+      tell({
+        type: 'stats',
+        packets,
+        bytes,
+        measuredPackets: packets - markPackets,
+        measuredBytes: bytes - markBytes,
+        measuredMs: last - t0,
+        connections,
+        cpu: process.cpuUsage(),
+      });
+    },
+    () => stack.close(),
+  );
+}
+
+/** Wait for `drain`, at most `ms`. */
+async function waitDrain(conn: BenchConnection, ms: number): Promise<void> {
+  const ac = new AbortController();
+  const timer = setTimeout(() => ac.abort(), ms);
+  try {
+    await once(conn, 'drain', { signal: ac.signal });
+  } catch {
+    // timed out: the sending period is over
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function sender(): Promise<void> {
+  const stack = await open();
+  const conn = await stack.connect({ host: '127.0.0.1', port: args.port ?? 0 });
+  conn.on('error', reportError);
+  const payload = Buffer.alloc(args.size, 0x5a);
+  tell({ type: 'ready' });
+  onParentMessage(
+    async (m) => {
+      if (m.type !== 'go') return;
+      const cpu0 = process.cpuUsage();
+      const end = performance.now() + (args.durationMs ?? 3000);
+      let writes = 0;
+      let blocked = 0;
+      while (performance.now() < end) {
+        for (let i = 0; i < 32; i++) {
+          writes++;
+          if (!conn.write(payload)) {
+            blocked++;
+            const left = end - performance.now();
+            if (left <= 0) break;
+            await waitDrain(conn, left);
+            break;
+          }
+        }
+        await yieldToLoop();
+      }
+      tell({ type: 'done', sent: writes, bytes: writes * args.size, blocked, cpu: process.cpuUsage(cpu0) });
+    },
+    () => stack.close(),
+  );
+}
+
+(args.role === 'receiver' ? receiver() : sender()).catch(reportError);

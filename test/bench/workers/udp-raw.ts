@@ -1,0 +1,97 @@
+/**
+ * Raw `node:dgram` throughput worker (the ceiling): role `receiver` binds
+ * 127.0.0.1 with a 4 MiB receive buffer and counts datagrams; role `sender`
+ * sends 1200-byte datagrams from a connected socket, 32 per event-loop turn
+ * (libuv reads at most 32 datagrams per socket per turn), for a fixed time.
+ *
+ * @module
+ */
+import { createSocket } from 'node:dgram';
+import { onParentMessage, reportError, tell, workerArgs, yieldToLoop } from '../lib/worker-side.js';
+
+/** Arguments from the parent. */
+interface Args {
+  readonly role: 'receiver' | 'sender';
+  readonly size: number;
+  readonly port?: number;
+  readonly durationMs?: number;
+  readonly warmupMs: number;
+  readonly batch?: number;
+}
+
+const SOCKET_BUFFER = 4 * 1024 * 1024;
+const args = workerArgs<Args>();
+
+function receiver(): void {
+  const sock = createSocket({ type: 'udp4', recvBufferSize: SOCKET_BUFFER });
+  let packets = 0;
+  let bytes = 0;
+  let first = -1;
+  let last = 0;
+  let mark = -1;
+  let markPackets = 0;
+  let markBytes = 0;
+  sock.on('message', (msg) => {
+    const now = performance.now();
+    if (first < 0) first = now;
+    else if (mark < 0 && now - first >= args.warmupMs) {
+      mark = now;
+      markPackets = packets;
+      markBytes = bytes;
+    }
+    packets++;
+    bytes += msg.length;
+    last = now;
+  });
+  sock.on('error', reportError);
+  sock.bind(0, '127.0.0.1', () => {
+    tell({ type: 'ready', port: sock.address().port, recvBufferSize: sock.getRecvBufferSize() });
+  });
+  onParentMessage(
+    (m) => {
+      if (m.type === 'stats') {
+        const t0 = mark < 0 ? first : mark;
+        tell({
+          type: 'stats',
+          packets,
+          bytes,
+          measuredPackets: packets - markPackets,
+          measuredBytes: bytes - markBytes,
+          measuredMs: last - t0,
+        });
+      }
+    },
+    () => {
+      sock.close();
+    },
+  );
+}
+
+function sender(): void {
+  const sock = createSocket({ type: 'udp4', sendBufferSize: SOCKET_BUFFER });
+  const payload = Buffer.alloc(args.size, 0x5a);
+  const batch = args.batch ?? 32;
+  sock.on('error', reportError);
+  sock.connect(args.port ?? 0, '127.0.0.1', () => {
+    tell({ type: 'ready' });
+  });
+  onParentMessage(
+    async (m) => {
+      if (m.type !== 'go') return;
+      const end = performance.now() + (args.durationMs ?? 3000);
+      let sent = 0;
+      while (performance.now() < end) {
+        for (let i = 0; i < batch; i++) sock.send(payload);
+        sent += batch;
+        await yieldToLoop();
+      }
+      tell({ type: 'done', sent });
+    },
+    () => {
+      sock.close();
+    },
+  );
+}
+
+if (args.role === 'receiver') receiver();
+else sender();
