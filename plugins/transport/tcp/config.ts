@@ -1,0 +1,50 @@
+/**
+ * Options of the `tcp` transport plugin (zod 4 schema with defaults).
+ * Units: bytes and milliseconds.
+ *
+ * @module
+ */
+import { z } from 'zod';
+
+/** The `tcp` plugin's options schema. */
+export const tcpOptionsSchema = z
+  .object({
+    checksum: z
+      .enum(['outer', 'none'])
+      .default('outer')
+      .describe(
+        "'outer': standard TCP checksum over a pseudo-header of the OUTER IP addresses (Linux/tshark compatible); 'none': send zero, do not verify (NAT paths, or DTLS already authenticates)",
+      ),
+    minRto: z.number().min(1).default(1000).describe('lower bound of the retransmission timeout in ms (RFC 6298 §2.4; 200 like Linux is allowed)'),
+    maxRto: z.number().min(1000).default(60_000).describe('upper bound of the retransmission timeout in ms (RFC 6298 §2.5)'),
+    initialRto: z.number().min(1).default(1000).describe('retransmission timeout before the first RTT sample in ms (RFC 6298 §2.1)'),
+    timeWait: z.number().min(0).default(60_000).describe('TIME-WAIT duration (2·MSL) in ms (RFC 9293 §3.4.2)'),
+    noDelay: z.boolean().default(false).describe("disable Nagle's algorithm (RFC 9293 §3.7.4) by default"),
+    sendBuffer: z.number().int().min(1024).default(1 << 20).describe('send buffer high-water mark in bytes: write() returns false above it'),
+    receiveBuffer: z
+      .number()
+      .int()
+      .min(1024)
+      .max(1 << 30)
+      .default(1 << 20)
+      .describe('receive buffer in bytes: the largest window advertised (RFC 7323 window scaling picks the shift)'),
+    delayedAck: z.number().min(0).max(500).default(40).describe('delayed-ACK bound in ms, 0 to ACK every segment (RFC 9293 §3.8.6.3)'),
+    sack: z.boolean().default(true).describe('offer SACK (RFC 2018) and use SACK-based loss recovery (RFC 6675)'),
+    timestamps: z.boolean().default(true).describe('offer the Timestamps option (RFC 7323)'),
+    windowScaling: z.boolean().default(true).describe('offer window scaling (RFC 7323 §2)'),
+    synRetries: z.number().int().min(0).max(20).default(6).describe('SYN / SYN-ACK retransmissions before giving up'),
+    maxRetransmits: z.number().int().min(1).max(50).default(15).describe('consecutive retransmission timeouts before the connection fails'),
+    idleTimeout: z.number().min(0).default(0).describe('close with a TimeoutError after this many ms without receiving anything (0: never)'),
+    keepAliveInterval: z.number().min(1).default(75_000).describe('interval between keepalive probes in ms (RFC 9293 §3.8.4)'),
+    keepAliveProbes: z.number().int().min(1).default(9).describe('unanswered keepalive probes before the connection fails'),
+    maxHalfOpen: z.number().int().min(1).default(1024).describe('half-open (SYN-RECEIVED) connections kept per stack before SYN cookies take over'),
+    synCookies: z.boolean().default(true).describe('answer SYNs statelessly with SYN cookies once maxHalfOpen is reached (otherwise drop them)'),
+    challengeAckLimit: z.number().int().min(1).default(10).describe('challenge ACKs per second per connection (RFC 5961 §7)'),
+  })
+  .strict();
+
+/** Validated options of the `tcp` plugin. */
+export type TcpConfig = z.output<typeof tcpOptionsSchema>;
+
+/** The defaults (what `{}` parses to). */
+export const defaultTcpConfig: TcpConfig = tcpOptionsSchema.parse({});

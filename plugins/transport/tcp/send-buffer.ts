@@ -1,0 +1,82 @@
+/**
+ * The send buffer: bytes accepted by `write()` and not yet acknowledged,
+ * addressed by stream offset (byte 0 is the first byte after the SYN).
+ * Writes are copied once into 64 KiB chunks; segments are views into those
+ * chunks (a copy only when a segment straddles two chunks). Chunk bytes
+ * are never overwritten, so views handed to `sendDown` stay valid.
+ *
+ * @module
+ */
+
+const CHUNK = 64 * 1024;
+
+/** Stream bytes from the first unacknowledged offset to the last written one. */
+export class SendBuffer {
+  private chunks: Uint8Array[] = [];
+  /** Fill level of the last chunk. */
+  private tailFill = 0;
+  /** Stream offset of `chunks[0][0]`. */
+  private chunkBase = 0;
+  /** Stream offset of the first byte still held (everything below was acknowledged). */
+  start = 0;
+  /** Stream offset one past the last written byte. */
+  end = 0;
+
+  /** Bytes held (unacknowledged or unsent). */
+  get length(): number {
+    return this.end - this.start;
+  }
+
+  /** Append a copy of `data`. */
+  push(data: Uint8Array): void {
+    let off = 0;
+    while (off < data.length) {
+      let last = this.chunks.length > 0 ? this.chunks[this.chunks.length - 1] : undefined;
+      if (last === undefined || this.tailFill === last.length) {
+        last = new Uint8Array(Math.max(CHUNK, Math.min(data.length - off, 1 << 20)));
+        this.chunks.push(last);
+        this.tailFill = 0;
+      }
+      const n = Math.min(last.length - this.tailFill, data.length - off);
+      last.set(data.subarray(off, off + n), this.tailFill);
+      this.tailFill += n;
+      off += n;
+    }
+    this.end += data.length;
+  }
+
+  /** The bytes at stream offsets `[offset, offset + len)` (a view when possible). */
+  read(offset: number, len: number): Uint8Array {
+    let base = this.chunkBase;
+    let i = 0;
+    while (i < this.chunks.length && base + this.chunks[i].length <= offset) {
+      base += this.chunks[i].length;
+      i++;
+    }
+    const c = this.chunks[i];
+    const rel = offset - base;
+    if (rel + len <= c.length) return c.subarray(rel, rel + len);
+    const out = new Uint8Array(len);
+    let got = 0;
+    let pos = rel;
+    while (got < len) {
+      const ch = this.chunks[i];
+      const n = Math.min(ch.length - pos, len - got);
+      out.set(ch.subarray(pos, pos + n), got);
+      got += n;
+      i++;
+      pos = 0;
+    }
+    return out;
+  }
+
+  /** Release everything below stream offset `offset` (acknowledged). */
+  consumeTo(offset: number): void {
+    if (offset <= this.start) return;
+    this.start = Math.min(offset, this.end);
+    while (this.chunks.length > 1 && this.chunkBase + this.chunks[0].length <= this.start) {
+      this.chunkBase += this.chunks[0].length;
+      this.chunks.shift();
+    }
+  }
+}

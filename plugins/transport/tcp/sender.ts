@@ -1,0 +1,630 @@
+/**
+ * The send half of a connection: send buffer, retransmission queue, RTO
+ * (RFC 6298), fast retransmit / NewReno (RFC 5681 §3.2, RFC 6582), SACK
+ * loss recovery (RFC 6675), spurious-retransmission detection with
+ * timestamps (Eifel, RFC 3522) and D-SACK accounting (RFC 2883), flow
+ * control with Nagle and sender SWS avoidance (RFC 9293 §3.7.4, §3.8.6.2.1),
+ * zero-window probing (RFC 9293 §3.8.6.1) and the congestion controller.
+ *
+ * Sequence numbers are unwrapped (see `seq.ts`).
+ *
+ * @module
+ */
+import type { CongestionController } from '../../../core/contracts/congestion.js';
+import type { TransportContext } from '../../../core/contracts/transport.js';
+import type { Timer } from '../../../core/time/clock.js';
+import type { TcpConfig } from './config.js';
+import type { TcpHeader } from './header.js';
+import { TcpFlags } from './header.js';
+import type { SegmentWriter } from './output.js';
+import type { TcpReceiver } from './receiver.js';
+import { RttEstimator } from './rtt.js';
+import { Scoreboard } from './scoreboard.js';
+import type { SegmentRecord } from './scoreboard.js';
+import type { TcpOptionsBuilder } from './segment-options.js';
+import { SendBuffer } from './send-buffer.js';
+import { unwrapSeq } from './seq.js';
+import type { TcpState } from './session.js';
+
+/** RFC 5681 §3.2 DupThresh. */
+const DUP_THRESH = 3;
+
+const EMPTY = new Uint8Array(0);
+
+/** What the send half needs from its session. */
+export interface SenderHost {
+  /** Stack context. */
+  readonly ctx: TransportContext;
+  /** Plugin options. */
+  readonly cfg: TcpConfig;
+  /** Segment writer. */
+  readonly out: SegmentWriter;
+  /** Option state. */
+  readonly opts: TcpOptionsBuilder;
+  /** Receive half (for ACK numbers, windows and SACK blocks). */
+  readonly rcv: TcpReceiver;
+  /** Connection state. */
+  readonly state: TcpState;
+  /** Whether the peer's ISN is known (ACK flag allowed). */
+  readonly haveIrs: boolean;
+  /** The window field to send. */
+  windowField(): number;
+  /** An ACK went out (piggybacked or not). */
+  ackSent(): void;
+  /** Count a drop. */
+  drop(reason: string): void;
+  /** Give up: too many retransmissions. */
+  failTimeout(what: string): void;
+  /** Our FIN was acknowledged. */
+  finAcked(): void;
+  /** The send buffer drained below the high-water mark. */
+  writable(): void;
+  /** Count a SYN retransmission; false when exhausted. */
+  synRetry(): boolean;
+}
+
+/** Send-side state of one connection. */
+export class TcpSender {
+  /** Initial send sequence number (ISS). */
+  iss: number;
+  /** SND.UNA. */
+  sndUna: number;
+  /** SND.NXT (highest sequence number sent + 1). */
+  sndNxt: number;
+  /** SND.WND in bytes (scaled). */
+  sndWnd = 0;
+  /** SND.WL1. */
+  private sndWl1 = 0;
+  /** SND.WL2. */
+  private sndWl2 = 0;
+  /** Largest window the peer offered (RFC 5961 §5.2 MAX.SND.WND, SWS Max(SND.WND)). */
+  maxSndWnd = 0;
+  /** Effective send MSS in bytes (peer MSS, our limit, minus timestamp bytes). */
+  sendMss = 536;
+  /** The MSS we announce (largest segment payload we accept). */
+  readonly rcvMss: number;
+  /** Nagle disabled. */
+  noDelay: boolean;
+  /** The application called end(). */
+  finQueued = false;
+  /** Our FIN was acknowledged. */
+  finAckedFlag = false;
+  /** Time of the latest transmission (ms). */
+  lastSendAt = 0;
+  /** RTT estimator (RFC 6298). */
+  readonly rtt: RttEstimator;
+  /** Congestion controller, once the MSS is known. */
+  cc: CongestionController | undefined;
+
+  private readonly buf = new SendBuffer();
+  private readonly sb = new Scoreboard();
+  private readonly rtoTimer: Timer;
+  private readonly persistTimer: Timer;
+  private sackOk = false;
+  private tsOk = false;
+  private sndShift = 0;
+  private finSent = false;
+  private finSeq = -1;
+  private synAt = 0;
+  private synRetransmitted = false;
+  private dupAcks = 0;
+  private inRecovery = false;
+  private recoveryPoint: number;
+  private epoch = 0;
+  private renoDupBytes = 0;
+  private undoAwaiting = false;
+  private undoArmed = false;
+  private undoTsVal = 0;
+  private undoEnd = 0;
+  private consecutiveRtos = 0;
+  private persistBackoff = 0;
+  private writeBlocked = false;
+  // Scratch for the per-ACK record callback (no closure per ACK).
+  private ackedSentAt = -1;
+  private readonly onRecordAcked = (r: SegmentRecord): void => {
+    if (r.retransmits === 0 && !r.sacked && r.sentAt > this.ackedSentAt) this.ackedSentAt = r.sentAt;
+    this.cc?.onPacketAcked({ bytes: r.end - r.seq, sentAt: r.sentAt });
+  };
+
+  /** Retransmitted segments. */
+  retransmissions = 0;
+  /** Retransmissions found spurious (Eifel). */
+  spuriousRetransmissions = 0;
+  /** SACK blocks received (D-SACK excluded). */
+  sackBlocksReceived = 0;
+  /** D-SACK blocks received (RFC 2883). */
+  dsacksReceived = 0;
+  /** Fast-retransmit / SACK recovery episodes. */
+  fastRecoveries = 0;
+  /** Retransmission timeouts. */
+  timeouts = 0;
+  /** Payload bytes sent for the first time. */
+  bytesSent = 0;
+  /** Payload bytes retransmitted. */
+  bytesRetransmitted = 0;
+
+  /**
+   * @param host - the session
+   * @param iss - initial send sequence number
+   * @param maxSegment - largest payload that fits one datagram without options
+   */
+  constructor(
+    private readonly host: SenderHost,
+    iss: number,
+    maxSegment: number,
+  ) {
+    this.iss = iss;
+    this.sndUna = iss;
+    this.sndNxt = iss;
+    this.recoveryPoint = iss;
+    this.rcvMss = Math.max(64, Math.min(0xffff, maxSegment));
+    this.noDelay = host.cfg.noDelay;
+    this.rtt = new RttEstimator(host.cfg.minRto, host.cfg.maxRto, host.cfg.initialRto);
+    this.rtoTimer = host.ctx.timers.createTimer(() => this.onRto());
+    this.persistTimer = host.ctx.timers.createTimer(() => this.onPersist());
+  }
+
+  /** Bytes written and not yet acknowledged. */
+  get buffered(): number {
+    return this.buf.length;
+  }
+
+  /** Bytes in flight (RFC 6675 pipe; dup ACKs stand in for SACKs without SACK). */
+  inFlight(): number {
+    return Math.max(0, this.sb.pipe - this.renoDupBytes);
+  }
+
+  /** Queue application data; false above the high-water mark. */
+  write(data: Uint8Array): boolean {
+    if (data.length > 0) this.buf.push(data);
+    this.trySend();
+    const ok = this.buf.length < this.host.cfg.sendBuffer;
+    if (!ok) this.writeBlocked = true;
+    return ok;
+  }
+
+  // ------------------------------------------------------------ handshake
+
+  /** Send (or resend) our SYN / SYN-ACK (RFC 9293 §3.10.1, §3.10.7.2). */
+  sendSyn(synAck: boolean): void {
+    const h = this.host;
+    const now = h.ctx.clock.now();
+    const o = h.opts.synOptions(this.rcvMss, synAck);
+    const flags = TcpFlags.SYN | (synAck ? TcpFlags.ACK : 0);
+    const ack = synAck ? h.rcv.rcvNxt : 0;
+    h.out.send(this.iss, ack, flags, Math.min(0xffff, h.rcv.bufferSize), o);
+    if (this.sndNxt === this.iss) {
+      this.sndNxt = this.iss + 1;
+      this.synAt = now;
+    } else this.synRetransmitted = true;
+    if (synAck) h.ackSent();
+    this.rtoTimer.arm(now + this.rtt.rto);
+  }
+
+  /** Cookie path: we are in SYN-RECEIVED with our SYN-ACK (the cookie) already sent. */
+  restoreSynSent(iss: number): void {
+    this.iss = iss;
+    this.sndUna = iss;
+    this.sndNxt = iss + 1;
+    this.recoveryPoint = iss;
+    this.synRetransmitted = true; // no RTT sample from a stateless SYN-ACK
+  }
+
+  /** Apply negotiated options (RFC 9293 §3.7.1: MSS default 536 / 1220). */
+  negotiate(peerMss: number, sndShift: number, sackOk: boolean, tsOk: boolean, family: 'IPv4' | 'IPv6'): void {
+    const mss = peerMss > 0 ? peerMss : family === 'IPv6' ? 1220 : 536;
+    this.sendMss = Math.max(1, Math.min(mss, this.rcvMss) - (tsOk ? 12 : 0));
+    this.sndShift = sndShift;
+    this.sackOk = sackOk;
+    this.tsOk = tsOk;
+  }
+
+  /** Our SYN was acknowledged with `ack` by `seg` (RFC 9293 §3.10.7.3 / §3.10.7.4). */
+  onSynAcked(ack: number, seg: TcpHeader): void {
+    const h = this.host;
+    const now = h.ctx.clock.now();
+    this.sndUna = ack;
+    this.recoveryPoint = ack;
+    this.sndWnd = seg.flags & TcpFlags.SYN ? seg.window : seg.window * 2 ** this.sndShift;
+    this.maxSndWnd = this.sndWnd;
+    this.sndWl1 = unwrapSeq(seg.seq, h.rcv.rcvNxt);
+    this.sndWl2 = ack;
+    this.rtoTimer.cancel();
+    if (!this.synRetransmitted) this.rtt.sample(now - this.synAt);
+    else this.rtt.resetAfterSynTimeout();
+    this.rtt.backoff = 0;
+    this.cc = h.ctx.createCongestionController(this.sendMss, this.rtt, {});
+  }
+
+  // ------------------------------------------------------------ ACK processing
+
+  /**
+   * Process the ACK field, window and SACK blocks of an acceptable segment
+   * (RFC 9293 §3.10.7.4 fifth check; `ack` already range-checked per RFC 5961 §5.2).
+   */
+  onAck(seg: TcpHeader, ack: number, seq: number, dataLen: number, segLen: number): void {
+    const h = this.host;
+    const now = h.ctx.clock.now();
+    void segLen;
+    // Window update (SND.WL1 / SND.WL2 rule).
+    const wnd = seg.window * 2 ** this.sndShift;
+    const oldWnd = this.sndWnd;
+    if (this.sndWl1 < seq || (this.sndWl1 === seq && this.sndWl2 <= ack)) {
+      this.sndWnd = wnd;
+      this.sndWl1 = seq;
+      this.sndWl2 = ack;
+      if (wnd > this.maxSndWnd) this.maxSndWnd = wnd;
+    }
+    const cc = this.cc;
+    if (cc === undefined) return;
+    const priorInFlight = this.inFlight();
+    const acked = ack - this.sndUna;
+    // SACK blocks (RFC 2018 §5, D-SACK RFC 2883 §4).
+    let newlySacked = 0;
+    const o = seg.options;
+    if (this.sackOk && o.sackCount > 0) {
+      for (let k = 0; k < o.sackCount; k++) {
+        const l = unwrapSeq(o.sack[2 * k], this.sndUna);
+        const r = unwrapSeq(o.sack[2 * k + 1], this.sndUna);
+        if (r <= l) continue;
+        if (k === 0) {
+          const isDsack =
+            r <= ack ||
+            (o.sackCount > 1 &&
+              l >= unwrapSeq(o.sack[2], this.sndUna) &&
+              r <= unwrapSeq(o.sack[3], this.sndUna));
+          if (isDsack) {
+            this.dsacksReceived++;
+            continue;
+          }
+        }
+        if (r > this.sndNxt || l < this.sndUna - this.maxSndWnd) continue; // bogus block: ignore
+        this.sackBlocksReceived++;
+        newlySacked += this.sb.markSacked(Math.max(l, ack), r);
+      }
+    }
+    let rttSample: number | undefined;
+    if (acked > 0) {
+      cc.onAckBegin(now);
+      this.ackedSentAt = -1;
+      this.sb.ackTo(ack, this.onRecordAcked);
+      if (this.ackedSentAt >= 0) rttSample = now - this.ackedSentAt;
+      else if (this.tsOk && o.hasTimestamps && o.tsEcr !== 0) {
+        const d = (h.opts.tsNow() - o.tsEcr) | 0;
+        if (d >= 0) rttSample = d;
+      }
+      if (rttSample !== undefined) this.rtt.sample(rttSample);
+      this.rtt.backoff = 0;
+      this.consecutiveRtos = 0;
+      this.persistBackoff = 0;
+      this.sndUna = ack;
+      this.buf.consumeTo(ack - this.iss - 1);
+      this.dupAcks = 0;
+      if (this.undoArmed && ack >= this.undoEnd) this.checkSpurious(now, o.hasTimestamps ? o.tsEcr : 0);
+      if (this.inRecovery) {
+        this.renoDupBytes = Math.max(0, this.renoDupBytes - acked);
+        if (ack >= this.recoveryPoint) {
+          this.inRecovery = false;
+          this.renoDupBytes = 0;
+          cc.onRecoveryEnd?.(now);
+        } else if (!this.sackOk) {
+          // NewReno partial ACK (RFC 6582 §3.2 step 3): retransmit the next hole.
+          const head = this.sb.first();
+          if (head !== undefined && head.rxEpoch !== this.epoch) this.sb.markLost(head);
+        }
+      }
+      cc.onAckEnd({
+        now,
+        ackedBytes: acked,
+        priorBytesInFlight: priorInFlight,
+        bytesInFlight: this.inFlight(),
+        rttSample: rttSample !== undefined && rttSample > 0 ? rttSample : undefined,
+        appLimited: this.buf.end - (this.sndNxt - this.iss - 1) <= 0 && priorInFlight < cc.cwnd,
+        inRecovery: this.inRecovery,
+      });
+      if (this.sndUna < this.sndNxt) this.rtoTimer.arm(now + this.rtt.rto);
+      else this.rtoTimer.cancel();
+      if (this.finSent && !this.finAckedFlag && ack > this.finSeq) {
+        this.finAckedFlag = true;
+        h.finAcked();
+      }
+      if (this.writeBlocked && this.buf.length < h.cfg.sendBuffer) {
+        this.writeBlocked = false;
+        h.writable();
+      }
+      if (h.ctx.tracer.enabled) this.traceMetrics();
+    } else if (
+      ack === this.sndUna &&
+      this.sndNxt > this.sndUna &&
+      dataLen === 0 &&
+      !(seg.flags & (TcpFlags.SYN | TcpFlags.FIN)) &&
+      (wnd === oldWnd || newlySacked > 0)
+    ) {
+      // Duplicate ACK (RFC 5681 §2), or new SACK information (RFC 6675 §2).
+      this.dupAcks++;
+      if (!this.sackOk) {
+        const cap = Math.max(0, this.sndNxt - this.sndUna - this.sendMss);
+        this.renoDupBytes = Math.min(this.renoDupBytes + this.sendMss, cap);
+      }
+    }
+    // Loss detection.
+    if (this.sackOk) {
+      if (this.sb.sackedBytes > 0 && (newlySacked > 0 || acked > 0)) {
+        if (this.inRecovery) this.sb.detectLosses(this.sendMss, DUP_THRESH, this.epoch);
+        else if (
+          this.sndUna >= this.recoveryPoint &&
+          (this.dupAcks >= DUP_THRESH || this.sb.firstIsLost(this.sendMss, DUP_THRESH))
+        ) {
+          this.enterRecovery(now);
+        }
+      }
+    } else if (!this.inRecovery && this.dupAcks === DUP_THRESH && this.sndUna >= this.recoveryPoint) {
+      this.enterRecovery(now);
+    }
+  }
+
+  /** Fast retransmit: a new recovery episode (RFC 5681 §3.2, RFC 6582 §3.2, RFC 6675 §5). */
+  private enterRecovery(now: number): void {
+    const cc = this.cc;
+    const head = this.sb.first();
+    if (cc === undefined || head === undefined) return;
+    this.inRecovery = true;
+    this.epoch++;
+    this.fastRecoveries++;
+    this.recoveryPoint = this.sndNxt;
+    this.sb.markLost(head);
+    if (this.sackOk) this.sb.detectLosses(this.sendMss, DUP_THRESH, this.epoch);
+    this.undoAwaiting = this.tsOk;
+    this.undoArmed = false;
+    const tr = this.host.ctx.tracer;
+    if (tr.enabled) tr.emit('packet_lost', { seq: head.seq >>> 0, length: head.end - head.seq, trigger: 'fast_retransmit' });
+    cc.onCongestionEvent({
+      now,
+      cause: 'loss',
+      lostBytes: this.sb.lostBytes,
+      bytesInFlight: this.sndNxt - this.sndUna,
+      largestLostSentAt: head.sentAt,
+      persistent: false,
+    });
+  }
+
+  /** Eifel detection (RFC 3522 §3.2): the ACK echoes a TSval older than our first retransmission. */
+  private checkSpurious(now: number, tsEcr: number): void {
+    this.undoArmed = false;
+    if (!this.tsOk || tsEcr === 0 || ((tsEcr - this.undoTsVal) | 0) >= 0) return;
+    this.spuriousRetransmissions++;
+    this.sb.unmarkLost();
+    this.inRecovery = false;
+    this.renoDupBytes = 0;
+    this.recoveryPoint = this.sndUna;
+    this.rtt.backoff = 0;
+    this.cc?.onSpuriousCongestion?.(now);
+    const tr = this.host.ctx.tracer;
+    if (tr.enabled) tr.emit('spurious_retransmission', { seq: this.undoEnd >>> 0 });
+  }
+
+  // ------------------------------------------------------------ transmission
+
+  /** Send whatever the windows allow: retransmissions first, then new data, then the FIN. */
+  trySend(): void {
+    const h = this.host;
+    const st = h.state;
+    if (st !== 'ESTABLISHED' && st !== 'CLOSE-WAIT' && st !== 'FIN-WAIT-1' && st !== 'CLOSING' && st !== 'LAST-ACK') return;
+    const cc = this.cc;
+    if (cc === undefined) return;
+    for (let guard = 0; guard < 100_000; guard++) {
+      const lost = this.sb.nextLost();
+      if (lost !== undefined) {
+        if (!cc.canSend(this.inFlight())) return;
+        this.retransmit(lost);
+        continue;
+      }
+      const off = this.sndNxt - this.iss - 1;
+      const unsent = this.buf.end - off;
+      if (unsent > 0) {
+        const usable = this.sndUna + this.sndWnd - this.sndNxt;
+        const len = Math.min(unsent, usable, this.sendMss);
+        if (len <= 0) {
+          this.armPersist();
+          return;
+        }
+        if (len < this.sendMss) {
+          const idle = this.sndNxt === this.sndUna || this.noDelay;
+          if (!(idle && (unsent <= usable || len >= this.maxSndWnd / 2))) {
+            if (this.sndNxt === this.sndUna) this.armPersist();
+            return;
+          }
+        }
+        if (!cc.canSend(this.inFlight())) return;
+        this.sendNew(off, len, this.finQueued && len === unsent);
+        continue;
+      }
+      if (this.finQueued && !this.finSent) {
+        if (this.inFlight() > 0 && !cc.canSend(this.inFlight())) return;
+        this.sendNew(off, 0, true);
+      }
+      return;
+    }
+  }
+
+  private armPersist(): void {
+    if (this.sndNxt === this.sndUna && !this.persistTimer.armed) {
+      const d = Math.min(this.host.cfg.maxRto, this.rtt.rto * 2 ** this.persistBackoff);
+      this.persistTimer.arm(this.host.ctx.clock.now() + d);
+    }
+  }
+
+  private sendNew(off: number, len: number, fin: boolean): void {
+    const h = this.host;
+    const now = h.ctx.clock.now();
+    const cc = this.cc as CongestionController;
+    if (this.sndNxt === this.sndUna && this.lastSendAt > 0 && now - this.lastSendAt > this.rtt.rto) cc.onIdleRestart?.(now);
+    const data = len > 0 ? this.buf.read(off, len) : EMPTY;
+    const seq = this.sndNxt;
+    const flags = TcpFlags.ACK | (fin ? TcpFlags.FIN : 0) | (off + len === this.buf.end ? TcpFlags.PSH : 0);
+    const o = h.opts.forSegment(h.rcv, this.sackBlocksRoom(len), true);
+    const tsVal = o !== undefined && o.hasTimestamps ? o.tsVal : 0;
+    const before = this.inFlight();
+    h.out.send(seq, h.rcv.rcvNxt, flags, h.windowField(), o, data);
+    const end = seq + len + (fin ? 1 : 0);
+    this.sb.add(seq, end, fin, now, tsVal);
+    this.sndNxt = end;
+    if (fin) {
+      this.finSent = true;
+      this.finSeq = seq + len;
+    }
+    this.bytesSent += len;
+    this.lastSendAt = now;
+    h.ackSent();
+    this.persistTimer.cancel();
+    cc.onPacketSent({ now, bytes: end - seq, bytesInFlight: before, retransmission: false, appLimited: false });
+    if (!this.rtoTimer.armed) this.rtoTimer.arm(now + this.rtt.rto);
+  }
+
+  private retransmit(r: SegmentRecord): void {
+    const h = this.host;
+    const now = h.ctx.clock.now();
+    const len = r.end - r.seq - (r.fin ? 1 : 0);
+    const data = len > 0 ? this.buf.read(r.seq - this.iss - 1, len) : EMPTY;
+    const flags = TcpFlags.ACK | (r.fin ? TcpFlags.FIN : 0);
+    const o = h.opts.forSegment(h.rcv, this.sackBlocksRoom(len), true);
+    const tsVal = o !== undefined && o.hasTimestamps ? o.tsVal : 0;
+    const before = this.inFlight();
+    h.out.send(r.seq, h.rcv.rcvNxt, flags, h.windowField(), o, data);
+    this.sb.retransmitted(r, now, tsVal, this.epoch);
+    if (this.undoAwaiting) {
+      this.undoAwaiting = false;
+      this.undoArmed = true;
+      this.undoTsVal = tsVal;
+      this.undoEnd = r.end;
+    }
+    this.retransmissions++;
+    this.bytesRetransmitted += len;
+    this.lastSendAt = now;
+    h.ackSent();
+    this.cc?.onPacketSent({ now, bytes: r.end - r.seq, bytesInFlight: before, retransmission: true, appLimited: false });
+    if (!this.rtoTimer.armed) this.rtoTimer.arm(now + this.rtt.rto);
+  }
+
+  /** SACK blocks that fit next to `payload` bytes and the timestamps in one datagram (RFC 2018 §3). */
+  sackBlocksRoom(payload: number): number {
+    const ts = this.tsOk ? 12 : 0;
+    const optRoom = 40 - ts - 4;
+    const dgRoom = this.host.ctx.maxDatagramSize - 20 - ts - payload - 4;
+    return Math.max(0, Math.min(4, Math.floor(Math.min(optRoom, dgRoom) / 8)));
+  }
+
+  /** A zero-window / keepalive probe: SEG.SEQ = SND.UNA − 1, no data (elicits an ACK). */
+  sendProbe(): void {
+    const h = this.host;
+    const o = h.opts.forSegment(h.rcv, 0, false);
+    h.out.send(this.sndUna - 1, h.rcv.rcvNxt, TcpFlags.ACK, h.windowField(), o);
+    h.ackSent();
+  }
+
+  // ------------------------------------------------------------ timers
+
+  private onRto(): void {
+    const h = this.host;
+    const now = h.ctx.clock.now();
+    if (h.state === 'SYN-SENT' || h.state === 'SYN-RECEIVED') {
+      if (!h.synRetry()) {
+        h.failTimeout('SYN');
+        return;
+      }
+      this.rtt.backoff++;
+      this.timeouts++;
+      this.sendSyn(h.state === 'SYN-RECEIVED');
+      return;
+    }
+    if (this.sndUna >= this.sndNxt) return;
+    this.timeouts++;
+    if (++this.consecutiveRtos > h.cfg.maxRetransmits) {
+      h.failTimeout(`${this.consecutiveRtos - 1} retransmissions`);
+      return;
+    }
+    const cc = this.cc;
+    cc?.onRetransmissionTimeout({ now, bytesInFlight: this.sndNxt - this.sndUna });
+    this.sb.markAllLost(this.rtt.backoff > 0);
+    this.epoch++;
+    this.inRecovery = false;
+    this.recoveryPoint = this.sndNxt;
+    this.dupAcks = 0;
+    this.renoDupBytes = 0;
+    this.undoAwaiting = this.tsOk && this.rtt.backoff === 0;
+    this.undoArmed = false;
+    this.rtt.backoff++;
+    const tr = h.ctx.tracer;
+    if (tr.enabled) tr.emit('packet_lost', { seq: this.sndUna >>> 0, trigger: 'retransmission_timeout', rto: this.rtt.rto });
+    this.rtoTimer.cancel();
+    const head = this.sb.nextLost();
+    if (head !== undefined) this.retransmit(head);
+    this.trySend();
+    if (!this.rtoTimer.armed) this.rtoTimer.arm(now + this.rtt.rto);
+  }
+
+  private onPersist(): void {
+    const h = this.host;
+    const off = this.sndNxt - this.iss - 1;
+    const unsent = this.buf.end - off;
+    if (unsent <= 0 || this.sndNxt !== this.sndUna) return;
+    const usable = this.sndUna + this.sndWnd - this.sndNxt;
+    if (usable > 0 && this.cc !== undefined) {
+      const len = Math.min(unsent, usable, this.sendMss);
+      this.sendNew(off, len, this.finQueued && len === unsent); // SWS override (RFC 9293 §3.8.6.2.1)
+    } else {
+      this.sendProbe();
+      this.persistBackoff++;
+      const d = Math.min(h.cfg.maxRto, this.rtt.rto * 2 ** this.persistBackoff);
+      this.persistTimer.arm(h.ctx.clock.now() + d);
+    }
+  }
+
+  /** Cancel timers. */
+  dispose(): void {
+    this.rtoTimer.cancel();
+    this.persistTimer.cancel();
+  }
+
+  private traceMetrics(): void {
+    const cc = this.cc;
+    this.host.ctx.tracer.emit('metrics_updated', {
+      cwnd: cc?.cwnd ?? 0,
+      ssthresh: cc?.ssthresh ?? Infinity,
+      bytesInFlight: this.inFlight(),
+      srtt: this.rtt.smoothed,
+      rttvar: this.rtt.variance,
+      rto: this.rtt.rto,
+    });
+  }
+
+  /** Send-side statistics (bytes, ms). */
+  stats(): Record<string, unknown> {
+    const cc = this.cc;
+    return {
+      cwnd: cc?.cwnd ?? 0,
+      ssthresh: cc === undefined || cc.ssthresh === Infinity ? null : cc.ssthresh,
+      srtt: this.rtt.smoothed,
+      rttvar: this.rtt.variance,
+      minRtt: this.rtt.min === Infinity ? null : this.rtt.min,
+      rto: this.rtt.rto,
+      mss: this.sendMss,
+      sndUna: this.sndUna >>> 0,
+      sndNxt: this.sndNxt >>> 0,
+      sndWnd: this.sndWnd,
+      bytesInFlight: this.inFlight(),
+      bufferedAmount: this.buf.length,
+      bytesSent: this.bytesSent,
+      bytesRetransmitted: this.bytesRetransmitted,
+      retransmissions: this.retransmissions,
+      spuriousRetransmissions: this.spuriousRetransmissions,
+      fastRecoveries: this.fastRecoveries,
+      timeouts: this.timeouts,
+      sackBlocksReceived: this.sackBlocksReceived,
+      dsacksReceived: this.dsacksReceived,
+      sack: this.sackOk,
+      timestamps: this.tsOk,
+      inRecovery: this.inRecovery,
+    };
+  }
+}
