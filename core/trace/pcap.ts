@@ -83,6 +83,15 @@ export function ipAddressBytes(address: string): Uint8Array {
   return bytes;
 }
 
+/** The IPv4-mapped IPv6 form `::ffff:a.b.c.d` of a 4-byte address. */
+function mapped(v4: Uint8Array): Uint8Array {
+  const out = new Uint8Array(16);
+  out[10] = 0xff;
+  out[11] = 0xff;
+  out.set(v4, 12);
+  return out;
+}
+
 function sum16(b: Uint8Array, start: number, end: number, sum: number): number {
   let i = start;
   for (; i + 1 < end; i += 2) sum += (b[i] << 8) | b[i + 1];
@@ -126,15 +135,20 @@ export class PcapWriter implements DatagramCapture {
 
   /**
    * Appends one UDP datagram from `src` to `dst` whose payload is `parts`
-   * concatenated, stamped `timeMs` (stack clock, ms).
-   * @throws ToukitError `ERR_PCAP_FAMILY_MISMATCH`, `ERR_PCAP_TOO_LARGE`, `ERR_PCAP_BAD_ADDRESS`; StateError after close
+   * concatenated, stamped `timeMs` (stack clock, ms). The IP version follows
+   * the address texts (the `family` fields are not trusted): two IPv4
+   * addresses give an IPv4 packet, anything else an IPv6 packet with IPv4
+   * addresses written IPv4-mapped.
+   * @throws ToukitError `ERR_PCAP_TOO_LARGE`, `ERR_PCAP_BAD_ADDRESS`; StateError after close
    */
   writeDatagram(timeMs: number, src: PeerAddress, dst: PeerAddress, parts: readonly Uint8Array[]): void {
     if (this.closed) throw new StateError('ERR_PCAP_CLOSED', 'pcap writer is closed');
-    const v6 = src.family === 'IPv6';
-    if (src.family !== dst.family) {
-      throw new ToukitError('ERR_PCAP_FAMILY_MISMATCH', `cannot write a datagram from ${src.family} to ${dst.family}`);
-    }
+    let s = this.address(src.address);
+    let d = this.address(dst.address);
+    // mixed families (a dual-stack socket): write IPv6 with the IPv4 side IPv4-mapped (RFC 4291 §2.5.5.2)
+    const v6 = s.length === 16 || d.length === 16;
+    if (v6 && s.length === 4) s = mapped(s);
+    if (v6 && d.length === 4) d = mapped(d);
     let payloadLen = 0;
     for (const p of parts) payloadLen += p.length;
     const udpLen = UDP_HEADER_LEN + payloadLen;
@@ -142,8 +156,6 @@ export class PcapWriter implements DatagramCapture {
     if (udpLen > 0xffff || (!v6 && ipLen + udpLen > 0xffff)) {
       throw new ToukitError('ERR_PCAP_TOO_LARGE', `a UDP payload of ${payloadLen} bytes does not fit in one datagram`);
     }
-    const s = this.address(src.address, v6);
-    const d = this.address(dst.address, v6);
     const packetLen = ipLen + udpLen;
     this.reserve(PCAP_RECORD_HEADER_LEN + packetLen);
     const b = this.buf;
@@ -245,13 +257,10 @@ export class PcapWriter implements DatagramCapture {
     }
   }
 
-  private address(text: string, v6: boolean): Uint8Array {
+  private address(text: string): Uint8Array {
     let a = this.addresses.get(text);
     if (a === undefined) {
       a = ipAddressBytes(text);
-      if (a.length !== (v6 ? 16 : 4)) {
-        throw new ToukitError('ERR_PCAP_FAMILY_MISMATCH', `address ${text} does not match its family ${v6 ? 'IPv6' : 'IPv4'}`);
-      }
       if (this.addresses.size < 1024) this.addresses.set(text, a);
     }
     return a;

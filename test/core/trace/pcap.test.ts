@@ -134,10 +134,22 @@ describe('PcapWriter', () => {
     }
   });
 
-  it('rejects mixed address families and oversized datagrams with typed errors', () => {
+  it('writes mixed families (dual-stack sockets) as IPv6 with the IPv4 address IPv4-mapped', () => {
     const w = new PcapWriter();
-    expect(() => w.writeDatagram(0, v4a, v6a, [])).toThrowError(expect.objectContaining({ code: 'ERR_PCAP_FAMILY_MISMATCH' }));
-    expect(() => w.writeDatagram(0, { ...v4a, family: 'IPv6' }, v6a, [])).toThrowError(expect.objectContaining({ code: 'ERR_PCAP_FAMILY_MISMATCH' }));
+    w.writeDatagram(0, v4a, v6a, [Uint8Array.of(1)]);
+    const [r] = readPcap(w.toBuffer()).records;
+    expect(r.data[0] >>> 4).toBe(6);
+    expect([...r.data.subarray(8, 24)]).toEqual([...ipAddressBytes('::ffff:127.0.0.1')]);
+    const udp = r.data.subarray(40);
+    const pseudo = Uint8Array.of(...r.data.subarray(8, 40), 0, 0, 0, 9, 0, 0, 0, 17);
+    expect(onesSum(pseudo, Uint8Array.of(...udp, 0))).toBe(0xffff);
+  });
+
+  it('rejects oversized datagrams and non-addresses with typed errors', () => {
+    const w = new PcapWriter();
     expect(() => w.writeDatagram(0, v4a, v4b, [new Uint8Array(65508)])).toThrowError(expect.objectContaining({ code: 'ERR_PCAP_TOO_LARGE' }));
+    expect(() => w.writeDatagram(0, { ...v4a, address: 'localhost' }, v4b, [])).toThrowError(expect.objectContaining({ code: 'ERR_PCAP_BAD_ADDRESS' }));
+    w.writeDatagram(0, v6a, v6b, [new Uint8Array(65527)]);
+    expect(() => w.writeDatagram(0, v6a, v6b, [new Uint8Array(65528)])).toThrowError(expect.objectContaining({ code: 'ERR_PCAP_TOO_LARGE' }));
   });
 });
