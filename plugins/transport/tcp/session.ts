@@ -189,11 +189,9 @@ export class TcpSession implements TransportSession, SenderHost {
   /** Half-close: queue a FIN after the buffered data (RFC 9293 §3.10.4). */
   end(): void {
     if (this.snd.finQueued || this.closedReported) return;
-    if (this.state === 'CLOSED' || this.state === 'SYN-SENT' || this.state === 'LISTEN') {
-      if (this.snd.buffered === 0 && this.state !== 'SYN-SENT') {
-        this.finish(undefined);
-        return;
-      }
+    if (this.state === 'CLOSED' && this.snd.buffered === 0) {
+      this.finish(undefined); // never started: nothing to close (RFC 9293 §3.10.4)
+      return;
     }
     this.snd.finQueued = true;
     if (this.state === 'ESTABLISHED') this.setState('FIN-WAIT-1');
