@@ -163,7 +163,7 @@ export class Endpoint implements DatagramReceiver {
   receive(data: Uint8Array, dec: Decapsulated, from: PeerAddress): void {
     const stack = this.stack;
     stack.countReceived(data.length);
-    if (stack.capture !== undefined) stack.capture.writeDatagram(stack.clock.now(), from, this.localAddress, [data]);
+    if (stack.capture !== undefined) stack.captureDatagram(from, this.localAddress, [data]);
     const payload = dec.payloadOffset === 0 ? data : data.subarray(dec.payloadOffset);
     const peer = this.peer(from);
     if (stack.passthrough) {
@@ -265,7 +265,7 @@ export class Endpoint implements DatagramReceiver {
     else if (parts.length === 2) out = [hdr, parts[0], parts[1]];
     else if (parts.length === 3) out = [hdr, parts[0], parts[1], parts[2]];
     else out = [hdr, ...parts];
-    if (stack.capture !== undefined) stack.capture.writeDatagram(stack.clock.now(), this.localAddress, to, out);
+    if (stack.capture !== undefined) stack.captureDatagram(this.localAddress, to, out);
     stack.countSent(out);
     this.socket.socket.send(out, this.client ? undefined : to);
   }

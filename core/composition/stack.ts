@@ -22,6 +22,7 @@ import { CryptoRandom, type RandomSource } from '../random/random.js';
 import { realClock, type Clock, type TimerService } from '../time/clock.js';
 import { RealTimerService } from '../time/real-timers.js';
 import type { DatagramCapture } from '../trace/capture.js';
+import { PcapWriter } from '../trace/pcap.js';
 import { nullTracer, SinkTracer, type TraceSink, type Tracer } from '../trace/tracer.js';
 import { UdpSubstrate } from '../../plugins/substrate/udp/index.js';
 import { registerBuiltins } from './builtins.js';
@@ -47,8 +48,10 @@ export interface CreateStackOptions {
   readonly tracer?: Tracer;
   /** Trace sinks; a tracer stamping the stack clock is built for them. */
   readonly trace?: TraceSink | readonly TraceSink[];
-  /** Capture every datagram (e.g. a `PcapWriter`). */
+  /** Capture every datagram sent and received (e.g. a `PcapWriter`). */
   readonly capture?: DatagramCapture;
+  /** Write every datagram sent and received to this libpcap file (outer IP/UDP headers synthesized). */
+  readonly pcap?: string;
   /** Parent DI container; tokens registered there override the stack's own (see {@link TOKENS}). */
   readonly container?: DependencyContainer;
   /** Extra plugins for this stack only. */
@@ -136,6 +139,8 @@ export class Stack extends EventEmitter<StackEvents> implements ConnectionOwner 
   /** @internal */ readonly random: RandomSource;
   /** @internal */ readonly tracer: Tracer;
   /** @internal */ readonly capture: DatagramCapture | undefined;
+  /** @internal Added to stack-clock times in captures (wall-clock epoch for the real clock). */
+  private readonly captureEpoch: number;
   /** @internal */ readonly encapsulation: Encapsulation;
   /** @internal */ readonly security: SecurityProtocol;
   /** @internal */ readonly transport: TransportProtocol;
@@ -166,6 +171,7 @@ export class Stack extends EventEmitter<StackEvents> implements ConnectionOwner 
     this.random = env.random;
     this.tracer = env.tracer;
     this.capture = env.capture;
+    this.captureEpoch = env.clock === realClock ? Date.now() - performance.now() : 0;
     this.encapsulation = container.resolve<Encapsulation>(TOKENS.Encapsulation);
     this.security = container.resolve<SecurityProtocol>(TOKENS.Security);
     this.transport = container.resolve<TransportProtocol>(TOKENS.Transport);
@@ -436,6 +442,15 @@ export class Stack extends EventEmitter<StackEvents> implements ConnectionOwner 
     return dec.transformType === t && (dec.originalProto === this.transport.proto || dec.originalProto === PROTO_NONE);
   }
 
+  /** @internal Record a datagram in the capture; capture failures are counted, never thrown. */
+  captureDatagram(src: PeerAddress, dst: PeerAddress, parts: readonly Uint8Array[]): void {
+    try {
+      this.capture?.writeDatagram(this.captureEpoch + this.clock.now(), src, dst, parts);
+    } catch {
+      this.countDrop('capture_error');
+    }
+  }
+
   /** @internal */
   countDrop(reason: string): void {
     this.drops[reason] = (this.drops[reason] ?? 0) + 1;
@@ -535,5 +550,6 @@ export async function createStack(config: StackConfig, options: CreateStackOptio
       useFactory: (s) => s.resolve<CongestionControllerFactory>(TOKENS.Congestion).create(s.resolve<CongestionContext>(TOKENS.CongestionContext)),
     });
   }
-  return new Stack(resolved, c, substrate, { clock, timers, random, tracer, capture: options.capture }, ownsTimers);
+  const capture = options.capture ?? (options.pcap !== undefined ? new PcapWriter({ path: options.pcap }) : undefined);
+  return new Stack(resolved, c, substrate, { clock, timers, random, tracer, capture }, ownsTimers);
 }
