@@ -190,7 +190,7 @@ export class JsonSeqSink implements TraceSink {
     return new JsonSeqSink({ write: (s: string) => writeSync(fd, s) }, options, () => closeSync(fd));
   }
 
-  /** {@inheritDoc TraceSink.write} */
+  /** Record one event (buffered; never throws, ignored after close). */
   write(event: TraceEvent): void {
     if (this.closed) return;
     let rec: string;
@@ -213,7 +213,7 @@ export class JsonSeqSink implements TraceSink {
     this.out.write(text);
   }
 
-  /** {@inheritDoc TraceSink.close} Idempotent; later writes are ignored. */
+  /** Flush and release the destination (closes the file of {@link JsonSeqSink.toFile}). Idempotent; later writes are ignored. */
   close(): void {
     if (this.closed) return;
     this.flush();

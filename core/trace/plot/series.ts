@@ -126,8 +126,16 @@ export function seriesFromTrace(events: readonly TraceEvent[], options: SeriesFr
   return out;
 }
 
+/** How a metric's axis is labelled. */
+export interface MetricAxis {
+  /** Axis label, e.g. `cwnd`. */
+  readonly label: string;
+  /** Unit of the tick labels. */
+  readonly unit: AxisUnit;
+}
+
 /** Axis label and unit of each metric. */
-export const METRIC_AXES: Readonly<Record<TraceMetric, { readonly label: string; readonly unit: AxisUnit }>> = {
+export const METRIC_AXES: Readonly<Record<TraceMetric, MetricAxis>> = {
   cwnd: { label: 'cwnd', unit: 'bytes' },
   smoothed_rtt: { label: 'smoothed RTT', unit: 'ms' },
   bytes_in_flight: { label: 'bytes in flight', unit: 'bytes' },
