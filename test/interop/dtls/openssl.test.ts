@@ -1,0 +1,239 @@
+/**
+ * Interop of the `dtls` plugin with OpenSSL 3 (`openssl s_server` /
+ * `s_client -dtls1_2`) on 127.0.0.1 only: both roles, the four suites, with
+ * OpenSSL's default cookie exchange and with `-mtu 400`; 1 MB each way
+ * compared by SHA-256; close_notify; wrong PSK and an untrusted certificate
+ * fail with typed errors.
+ *
+ * Plain DTLS on UDP: `encapsulation: 'none'` + `transport: 'datagram'`
+ * (zero header bytes). Skipped when openssl is missing unless `CI` is set.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createStack } from '../../../core/index.js';
+import type { Stack } from '../../../core/index.js';
+import type { Connection } from '../../../core/connection/connection.js';
+import dtlsPlugin from '../../../plugins/security/dtls/index.js';
+import type { DtlsOptionsInput } from '../../../plugins/security/dtls/options.js';
+import { CIPHER_SUITE_NAMES } from '../../../plugins/security/dtls/suites.js';
+import type { CipherSuiteName } from '../../../plugins/security/dtls/suites.js';
+import { generateCertificate } from '../../../plugins/security/dtls/x509/selfsigned.js';
+import { nodeCrypto } from '../../../plugins/security/dtls/crypto/node.js';
+import {
+  OPENSSL_CIPHER,
+  freeUdpPort,
+  opensslAvailable,
+  opensslCert,
+  paced,
+  runOpenssl,
+  waitFor,
+} from './openssl.js';
+import type { OpensslCert } from './openssl.js';
+
+const HAVE_OPENSSL = opensslAvailable();
+if (!HAVE_OPENSSL && process.env.CI) throw new Error('openssl (Debian package `openssl`) is required for the DTLS interop tests under CI');
+if (!HAVE_OPENSSL) console.warn('openssl not found: skipping the DTLS OpenSSL interop tests');
+
+const PSK_HEX = '0102030405060708090a0b0c0d0e0f10';
+const IDENTITY = 'client1';
+const SIZE = 1 << 20;
+const CHUNK = 1000;
+const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+function stackConfig(options: DtlsOptionsInput) {
+  return {
+    encapsulation: 'none',
+    security: { use: 'dtls', options: { retransmitTimeout: 250, handshakeTimeout: 10_000, ...options } },
+    transport: 'datagram',
+  } as const;
+}
+
+function opensslSuiteArgs(suite: CipherSuiteName, cert: OpensslCert, role: 'server' | 'client'): string[] {
+  const cipher = ['-cipher', OPENSSL_CIPHER[suite]];
+  if (suite.includes('ECDSA')) {
+    return role === 'server'
+      ? [...cipher, '-cert', cert.certPath, '-key', cert.keyPath]
+      : [...cipher, '-CAfile', cert.certPath, '-verify_return_error', '-verify_hostname', 'localhost'];
+  }
+  return [...cipher, ...(role === 'server' ? ['-nocert'] : []), '-psk', PSK_HEX, '-psk_identity', IDENTITY];
+}
+
+function ourSuiteOptions(suite: CipherSuiteName, cert: OpensslCert, role: 'server' | 'client'): DtlsOptionsInput {
+  const base: DtlsOptionsInput = { cipherSuites: [suite] };
+  if (suite.includes('ECDSA')) {
+    return role === 'client'
+      ? { ...base, ca: cert.cert, serverName: 'localhost' }
+      : { ...base, certificate: cert.cert, privateKey: cert.key };
+  }
+  return { ...base, psk: { identity: IDENTITY, key: PSK_HEX } };
+}
+
+/** Collect a connection's incoming bytes. */
+function collect(conn: Connection): { bytes: () => number; data: () => Buffer } {
+  const chunks: Buffer[] = [];
+  let n = 0;
+  conn.on('data', (d: Buffer) => {
+    chunks.push(d);
+    n += d.length;
+  });
+  return { bytes: () => n, data: () => Buffer.concat(chunks) };
+}
+
+describe.skipIf(!HAVE_OPENSSL)('DTLS 1.2 interop with OpenSSL 3 (127.0.0.1)', () => {
+  let cert: OpensslCert;
+  const stacks: Stack[] = [];
+  beforeAll(() => {
+    cert = opensslCert();
+  });
+  afterAll(async () => {
+    for (const s of stacks) await s.close();
+    cert?.cleanup();
+  });
+
+  for (const mtu of [undefined, 400] as const) {
+    const mtuArgs = mtu === undefined ? [] : ['-mtu', String(mtu)];
+    const label = mtu === undefined ? 'default cookie exchange' : '-mtu 400 (fragmented flights)';
+
+    for (const suite of CIPHER_SUITE_NAMES) {
+      it(`our client ↔ openssl s_server, ${suite}, ${label}: 1 MB each way, close_notify`, async () => {
+        const port = await freeUdpPort();
+        const server = runOpenssl([
+          's_server', '-dtls1_2', '-accept', `127.0.0.1:${port}`, '-quiet', '-naccept', '1',
+          ...mtuArgs, ...opensslSuiteArgs(suite, cert, 'server'),
+        ]);
+        try {
+          const stack = await createStack(stackConfig({ ...ourSuiteOptions(suite, cert, 'client'), ...(mtu ? { mtu: 360 } : {}) }), { plugins: [dtlsPlugin] });
+          stacks.push(stack);
+          const handshakes: string[] = [];
+          stack.on('handshake', (info) => handshakes.push(info.cipherSuite));
+          let conn: Connection | undefined;
+          for (let attempt = 0; attempt < 3 && conn === undefined; attempt++) {
+            try {
+              conn = (await stack.connect({ host: '127.0.0.1', port })) as Connection;
+            } catch (err) {
+              if (attempt === 2) throw new Error(`${(err as Error).message}\n${server.stderr()}`);
+            }
+          }
+          expect(handshakes).toEqual([suite]);
+          const inbound = collect(conn!);
+          const toUs = randomBytes(SIZE);
+          const toThem = randomBytes(SIZE);
+          await Promise.all([
+            paced((c) => conn!.write(c), toThem, CHUNK, 16, 2),
+            paced((c) => server.proc.stdin.write(c), toUs, 4096, 4, 2),
+          ]);
+          expect(await waitFor(() => inbound.bytes() >= SIZE && server.stdout().length >= SIZE, 15_000)).toBe(true);
+          expect(sha(inbound.data())).toBe(sha(toUs));
+          expect(sha(server.stdout())).toBe(sha(toThem));
+          await stack.close();
+          const code = await Promise.race([server.exited, new Promise((r) => setTimeout(() => r('timeout'), 5000))]);
+          expect(code).toBe(0);
+        } finally {
+          server.kill();
+        }
+      });
+
+      it(`openssl s_client ↔ our server, ${suite}, ${label}: 1 MB each way, close_notify`, async () => {
+        const stack = await createStack(stackConfig({ ...ourSuiteOptions(suite, cert, 'server'), ...(mtu ? { mtu: 360 } : {}) }), { plugins: [dtlsPlugin] });
+        stacks.push(stack);
+        const listener = await stack.listen({ host: '127.0.0.1', port: 0 });
+        const port = listener.address().port;
+        let conn: Connection | undefined;
+        let inbound: ReturnType<typeof collect> | undefined;
+        listener.on('connection', (c: Connection) => {
+          conn = c;
+          inbound = collect(c);
+        });
+        const client = runOpenssl([
+          's_client', '-dtls1_2', '-connect', `127.0.0.1:${port}`, '-quiet', '-no_ign_eof', '-nocommands',
+          ...mtuArgs, ...opensslSuiteArgs(suite, cert, 'client'),
+        ]);
+        try {
+          const toUs = randomBytes(SIZE);
+          const toThem = randomBytes(SIZE);
+          client.proc.stdin.write(toUs.subarray(0, 100));
+          expect(await waitFor(() => conn !== undefined, 10_000), client.stderr()).toBe(true);
+          await Promise.all([
+            paced((c) => conn!.write(c), toThem, CHUNK, 16, 2),
+            paced((c) => client.proc.stdin.write(c), toUs.subarray(100), 4096, 4, 2),
+          ]);
+          expect(await waitFor(() => inbound!.bytes() >= SIZE && client.stdout().length >= SIZE, 15_000)).toBe(true);
+          expect(sha(inbound!.data())).toBe(sha(toUs));
+          expect(sha(client.stdout())).toBe(sha(toThem));
+          // EOF on s_client's stdin (-no_ign_eof) makes it send close_notify; our side ends the connection.
+          const closed = new Promise((r) => conn!.once('close', () => r('closed')));
+          client.proc.stdin.end();
+          const code = await Promise.race([client.exited, new Promise((r) => setTimeout(() => r('timeout'), 5000))]);
+          expect(code).toBe(0);
+          expect(await Promise.race([closed, new Promise((r) => setTimeout(() => r('timeout'), 5000))])).toBe('closed');
+        } finally {
+          client.kill();
+        }
+      });
+    }
+  }
+
+  it('a wrong PSK fails with ERR_DTLS_HANDSHAKE_TIMEOUT within handshakeTimeout', async () => {
+    const port = await freeUdpPort();
+    const server = runOpenssl([
+      's_server', '-dtls1_2', '-accept', `127.0.0.1:${port}`, '-quiet', '-naccept', '1',
+      ...opensslSuiteArgs('TLS_PSK_WITH_AES_128_GCM_SHA256', cert, 'server'),
+    ]);
+    try {
+      const stack = await createStack(
+        stackConfig({ cipherSuites: ['TLS_PSK_WITH_AES_128_GCM_SHA256'], psk: { identity: IDENTITY, key: 'ff'.repeat(16) }, handshakeTimeout: 1500 }),
+        { plugins: [dtlsPlugin] },
+      );
+      stacks.push(stack);
+      const started = Date.now();
+      await expect(stack.connect({ host: '127.0.0.1', port })).rejects.toMatchObject({ code: 'ERR_DTLS_HANDSHAKE_TIMEOUT' });
+      expect(Date.now() - started).toBeLessThan(4000);
+    } finally {
+      server.kill();
+    }
+  });
+
+  it('an untrusted server certificate fails with ERR_DTLS_CERT_VERIFY and OpenSSL receives a fatal alert', async () => {
+    const port = await freeUdpPort();
+    const server = runOpenssl([
+      's_server', '-dtls1_2', '-accept', `127.0.0.1:${port}`, '-naccept', '1',
+      ...opensslSuiteArgs('TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', cert, 'server'),
+    ]);
+    try {
+      const otherCa = generateCertificate(nodeCrypto, { commonName: 'someone else', isCA: true });
+      const stack = await createStack(
+        stackConfig({ cipherSuites: ['TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256'], ca: otherCa.certificate, serverName: 'localhost', handshakeTimeout: 3000 }),
+        { plugins: [dtlsPlugin] },
+      );
+      stacks.push(stack);
+      await expect(stack.connect({ host: '127.0.0.1', port })).rejects.toMatchObject({ code: 'ERR_DTLS_CERT_VERIFY' });
+      expect(await waitFor(() => /alert/i.test(server.stderr() + server.stdout().toString()), 3000)).toBe(true);
+      expect(server.stderr() + server.stdout().toString()).toMatch(/unknown ca/i);
+    } finally {
+      server.kill();
+    }
+  });
+
+  it('openssl s_client rejects our server certificate when it does not trust it (fatal alert, non-zero exit)', async () => {
+    const stack = await createStack(
+      stackConfig({ ...ourSuiteOptions('TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', cert, 'server'), handshakeTimeout: 3000 }),
+      { plugins: [dtlsPlugin] },
+    );
+    stacks.push(stack);
+    const listener = await stack.listen({ host: '127.0.0.1', port: 0 });
+    const other = opensslCert('other');
+    const client = runOpenssl([
+      's_client', '-dtls1_2', '-connect', `127.0.0.1:${listener.address().port}`, '-quiet', '-no_ign_eof',
+      '-cipher', OPENSSL_CIPHER.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, '-CAfile', other.certPath, '-verify_return_error',
+    ]);
+    try {
+      const code = await Promise.race([client.exited, new Promise((r) => setTimeout(() => r('timeout'), 8000))]);
+      expect(code).not.toBe(0);
+      expect(code).not.toBe('timeout');
+      expect(client.stderr()).toMatch(/verify|certificate/i);
+    } finally {
+      client.kill();
+      other.cleanup();
+    }
+  });
+});
