@@ -74,7 +74,14 @@ export class Inbound {
     private readonly maxMessageSize: number,
     private readonly sink: MessageSink,
   ) {
-    for (let i = 0; i < inboundStreams; i++) this.streams.push(new InStream());
+    this.streams.length = 0;
+  }
+
+  /** The state of stream `sid`, created on first use. */
+  private stream(sid: number): InStream {
+    let s = this.streams[sid];
+    if (s === undefined) this.streams[sid] = s = new InStream();
+    return s;
   }
 
   /**
@@ -132,7 +139,7 @@ export class Inbound {
       this.ready.push(m);
       return;
     }
-    const s = this.streams[stream];
+    const s = this.stream(stream);
     if (ssn !== s.nextSsn) {
       if (ssnLt(ssn, s.nextSsn) || s.pending.has(ssn)) {
         // A stale SSN (already delivered or skipped): drop it.
@@ -169,8 +176,8 @@ export class Inbound {
       }
     }
     for (let k = 0; k + 1 < pairs.length; k += 2) {
-      const s = this.streams[pairs[k]];
-      if (s === undefined) continue;
+      if (pairs[k] >= this.inboundStreams) continue;
+      const s = this.stream(pairs[k]);
       const ssn = pairs[k + 1];
       if (ssnLt(ssn, s.nextSsn)) continue;
       // Deliver complete messages up to ssn in order, skipping missing ones.
@@ -192,7 +199,7 @@ export class Inbound {
       const m = this.ready[this.readyHead];
       this.ready[this.readyHead++] = undefined as unknown as Message;
       this.bufferedBytes -= m.data.length;
-      const s = this.streams[m.info.stream];
+      const s = this.stream(m.info.stream);
       s.delivered++;
       s.bytes += m.data.length;
       if (!this.sink.deliver(m.data, m.info)) this.blocked = true;
@@ -215,7 +222,7 @@ export class Inbound {
   streamStats(): InStreamStats[] {
     const out: InStreamStats[] = [];
     this.streams.forEach((s, stream) => {
-      if (s.delivered > 0) out.push({ stream, messages: s.delivered, bytes: s.bytes });
+      if (s !== undefined && s.delivered > 0) out.push({ stream, messages: s.delivered, bytes: s.bytes });
     });
     return out;
   }

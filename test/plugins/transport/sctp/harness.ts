@@ -94,6 +94,7 @@ export class SideLog {
   writable = 0;
   remoteEnded = 0;
   closed = 0;
+  closedAt = -1;
   closeError: Error | undefined;
   readonly drops: Record<string, number> = {};
   readonly events: { name: string; args: unknown[] }[] = [];
@@ -207,6 +208,7 @@ export class SctpPair {
       remoteEnded: () => void log.remoteEnded++,
       closed: (err) => {
         log.closed++;
+        log.closedAt = time.now();
         log.closeError = err;
       },
       emitEvent: (name, ...args) => void log.events.push({ name, args }),
@@ -314,6 +316,32 @@ export function pattern(n: number, seed = 7): Uint8Array {
     if (i + 1 < n) out[i + 1] = (v >>> 8) & 0xff;
     if (i + 2 < n) out[i + 2] = (v >>> 16) & 0xff;
     if (i + 3 < n) out[i + 3] = v >>> 24;
+  }
+  return out;
+}
+
+/** One chunk seen in a packet: type, flags and (for DATA) TSN, stream and first payload byte. */
+export interface SeenChunk {
+  readonly type: number;
+  readonly flags: number;
+  readonly tsn?: number;
+  readonly stream?: number;
+  readonly first?: number;
+  readonly value: Uint8Array;
+}
+
+/** List the chunks of a packet (test-side parser, independent of the codec). */
+export function chunksOf(p: Uint8Array): SeenChunk[] {
+  const out: SeenChunk[] = [];
+  for (let i = 12; i + 4 <= p.length; ) {
+    const len = (p[i + 2] << 8) | p[i + 3];
+    if (len < 4) break;
+    const value = p.subarray(i + 4, i + len);
+    if (p[i] === 0 && len > 16) {
+      const tsn = ((p[i + 4] << 24) | (p[i + 5] << 16) | (p[i + 6] << 8) | p[i + 7]) >>> 0;
+      out.push({ type: 0, flags: p[i + 1], tsn, stream: (p[i + 8] << 8) | p[i + 9], first: p[i + 16], value });
+    } else out.push({ type: p[i], flags: p[i + 1], value });
+    i += (len + 3) & ~3;
   }
   return out;
 }
