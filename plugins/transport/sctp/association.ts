@@ -395,7 +395,6 @@ export class SctpAssociation implements TransportSession {
     this.cookieEcho = encodeChunk(ChunkType.COOKIE_ECHO, 0, a.cookie as Uint8Array);
     this.state = 'COOKIE-ECHOED';
     this.trace('COOKIE-ECHOED');
-    this.initRetries = 0;
     this.sendControl(this.peerTag, this.cookieEcho);
     this.t1.arm(this.now() + this.rto.rto);
   }
