@@ -50,7 +50,8 @@ export class RecordCursor {
     this.type = d[p];
     this.version = (d[p + 1] << 8) | d[p + 2];
     this.epoch = (d[p + 3] << 8) | d[p + 4];
-    this.seq = ((d[p + 5] << 8) | d[p + 6]) * 0x100000000 + ((d[p + 7] << 24) | (d[p + 8] << 16) | (d[p + 9] << 8) | d[p + 10]) >>> 0;
+    const lo = ((d[p + 7] << 24) | (d[p + 8] << 16) | (d[p + 9] << 8) | d[p + 10]) >>> 0;
+    this.seq = ((d[p + 5] << 8) | d[p + 6]) * 0x100000000 + lo;
     this.length = (d[p + 11] << 8) | d[p + 12];
     if (this.type < 20 || this.type > 25) throw decodeError('dtls_bad_content_type', `unknown content type ${this.type}`);
     if (this.version !== DTLS12 && this.version !== DTLS10) throw decodeError('dtls_bad_version', `record version 0x${this.version.toString(16)}`);
