@@ -11,3 +11,5 @@ export { seriesFromTrace, chartFromTrace, packetBytes, METRIC_AXES, UNGROUPED } 
 export type { TraceMetric, SeriesFromTraceOptions, MetricAxis } from './series.js';
 export { niceScale, tickFormatter, decimalsFor } from './ticks.js';
 export type { AxisUnit, NiceScale } from './ticks.js';
+export { parsePlotArgs, plotCli } from './cli.js';
+export type { PlotCliArgs } from './cli.js';

@@ -5,8 +5,8 @@
  *
  * Metric fields are read from `metrics_updated` data under the qlog names
  * (`congestion_window`, `smoothed_rtt`, `bytes_in_flight`, RFC 9002 §A.2
- * and draft-ietf-quic-qlog-quic-events) and the short names used in our code
- * (`cwnd`, `srtt`); `queue_length` is read from any event carrying it.
+ * and draft-ietf-quic-qlog-quic-events) and the names used in our code
+ * (`cwnd`, `srtt`, `bytesInFlight`); `queue_length` is read from any event carrying it.
  *
  * @module
  */
@@ -30,8 +30,8 @@ export interface SeriesFromTraceOptions {
 /** Data fields holding each gauge metric, first match wins. */
 const FIELDS: Readonly<Record<Exclude<TraceMetric, 'throughput'>, readonly string[]>> = {
   cwnd: ['cwnd', 'congestion_window'],
-  smoothed_rtt: ['smoothed_rtt', 'srtt'],
-  bytes_in_flight: ['bytes_in_flight', 'flight_size'],
+  smoothed_rtt: ['smoothed_rtt', 'srtt', 'smoothedRtt'],
+  bytes_in_flight: ['bytes_in_flight', 'bytesInFlight', 'flight_size'],
   queue_length: ['queue_length'],
 };
 

@@ -12,7 +12,7 @@ describe('seriesFromTrace: gauges from metrics_updated', () => {
   const events: TraceEvent[] = [
     ev(0, 'metrics_updated', { cwnd: 12000, smoothed_rtt: 50 }, 'c1'),
     ev(1, 'packet_sent', { cwnd: 999999, size: 1200 }, 'c1'),
-    ev(5, 'metrics_updated', { congestion_window: 24000, bytes_in_flight: 3600 }, 'c2'),
+    ev(5, 'metrics_updated', { congestion_window: 24000, bytesInFlight: 3600 }, 'c2'),
     ev(10, 'metrics_updated', { cwnd: 24000 }, 'c1'),
     ev(12, 'metrics_updated', { srtt: 40 }, 'c1'),
     ev(20, 'metrics_updated', { congestion_window: 12000, bytes_in_flight: 0 }, 'c2'),
