@@ -12,10 +12,12 @@ import type { PeerAddress } from '../contracts/address.js';
 import type { RandomSource } from '../random/random.js';
 import { createQueue, type QueueDiscipline } from './aqm.js';
 import type { SimEvent } from './event.js';
+import { SimConfigError } from './errors.js';
 import { createLossModel, type LossModel } from './loss.js';
 import { inIntervals, type ResolvedDirection } from './options.js';
 import { PacketFifo, SimPacket, type PacketSink } from './packet.js';
 import type { SimScheduler } from './scheduler.js';
+import { parseTime, type TimeInput } from './units.js';
 import { emptyLinkStats, type DropReason, type LinkDirectionStats, type QueueSample, type SimLinkEvent, type SimLinkEventType } from './stats.js';
 
 /** A socket as a link sees it. */
@@ -181,9 +183,11 @@ export class LinkDirection implements PacketSink {
     };
   }
 
-  /** Start sampling the queue length every `every` ms (first sample now). */
-  sampleQueue(every: number): QueueSampler {
-    const s = new QueueSampler(this, this.scheduler, every);
+  /** Start sampling the queue length every `every` (ms or a time string; first sample now). */
+  sampleQueue(every: TimeInput): QueueSampler {
+    const period = parseTime(every, 'sampleQueue.every');
+    if (!(period > 0) || period === Infinity) throw new SimConfigError('sampleQueue.every', 'must be a positive finite time');
+    const s = new QueueSampler(this, this.scheduler, period);
     this.scheduler.schedule(s, this.scheduler.now());
     return s;
   }
