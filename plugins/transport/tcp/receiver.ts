@@ -210,6 +210,14 @@ export class TcpReceiver {
     }
   }
 
+  /** A segment entirely below RCV.NXT arrived: report it as a D-SACK (RFC 2883 §4). */
+  noteDuplicate(seq: number, len: number): void {
+    this.bytesReceived += len;
+    this.duplicateBytes += len;
+    this.dsackLeft = seq;
+    this.dsackRight = seq + len;
+  }
+
   /** The application consumed data: deliver what is pending. */
   resume(): void {
     this.blocked = false;

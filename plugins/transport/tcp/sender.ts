@@ -310,7 +310,10 @@ export class TcpSender {
         } else if (!this.sackOk) {
           // NewReno partial ACK (RFC 6582 §3.2 step 3): retransmit the next hole.
           const head = this.sb.first();
-          if (head !== undefined && head.rxEpoch !== this.epoch) this.sb.markLost(head);
+          if (head !== undefined && head.rxEpoch !== this.epoch) {
+            this.sb.markLost(head);
+            this.retransmit(head);
+          }
         }
       }
       cc.onAckEnd({
@@ -386,6 +389,8 @@ export class TcpSender {
       largestLostSentAt: head.sentAt,
       persistent: false,
     });
+    // The fast retransmission itself does not wait for the window (RFC 5681 §3.2 step 2, RFC 6675 §5 step 4.2).
+    if (head.lost) this.retransmit(head);
   }
 
   /** Eifel detection (RFC 3522 §3.2): the ACK echoes a TSval older than our first retransmission. */

@@ -456,7 +456,8 @@ export class TcpSession implements TransportSession, SenderHost {
         this.challengeAck();
         return;
       }
-      if (segLen > 0 || seq !== rcv.rcvNxt - 1) this.drop('tcp_out_of_window');
+      if (data.length > 0 && seq + data.length <= rcv.rcvNxt) rcv.noteDuplicate(seq, data.length); // RFC 2883 D-SACK
+      else if (segLen > 0 || seq !== rcv.rcvNxt - 1) this.drop('tcp_out_of_window');
       this.sendAck();
       return;
     }

@@ -133,6 +133,14 @@ export interface WireSegment {
   readonly length: number;
 }
 
+/** What an endpoint sends through. */
+export interface WireLike {
+  /** Congestion controllers for the endpoints. */
+  readonly ccFactory: CongestionControllerFactory;
+  /** Carry one datagram from `from`. */
+  transmit(from: Endpoint, bytes: Uint8Array): void;
+}
+
 /** Endpoint observer state. */
 export class Endpoint implements TransportContext {
   readonly tracer: Tracer = nullTracer;
@@ -164,7 +172,7 @@ export class Endpoint implements TransportContext {
     readonly clock: VirtualTime,
     readonly timers: VirtualTime,
     readonly random: SeededRandom,
-    readonly net: Wire,
+    readonly net: WireLike,
   ) {}
 
   sendDown(parts: readonly Uint8Array[]): void {
@@ -241,7 +249,7 @@ export interface PairOptions {
 }
 
 /** The wire between two endpoints with a per-segment script. */
-export class Wire {
+export class Wire implements WireLike {
   /** Every segment sent, in order (both directions). */
   readonly log: WireSegment[] = [];
   /** Keep the log (turn off for big transfers). */
