@@ -142,25 +142,40 @@ class Harness {
   }
 }
 
-/** The invariants that hold after every event. */
-function checkInvariants(h: Harness, floor: number): void {
+/**
+ * The invariants that hold after every event; returns a description of the
+ * first violation, or undefined. (Plain checks: this runs after every event
+ * of the random sequences.)
+ */
+function violation(h: Harness, floor: number): string | undefined {
   const { cc } = h;
-  expect(Number.isNaN(cc.cwnd)).toBe(false);
-  expect(cc.cwnd).toBeGreaterThanOrEqual(floor);
-  expect(Number.isNaN(cc.ssthresh)).toBe(false);
-  expect(cc.ssthresh).toBeGreaterThan(0);
-  expect(PHASES).toContain(cc.phase);
-  if (cc.cwnd !== Infinity) {
-    expect(cc.canSend(0)).toBe(true);
-    expect(cc.canSend(Math.max(0, cc.cwnd - 1))).toBe(true);
-    expect(cc.canSend(cc.cwnd)).toBe(false);
-    expect(cc.canSend(cc.cwnd + h.mss)).toBe(false);
-  } else {
-    expect(cc.canSend(1e12)).toBe(true);
+  const cwnd = cc.cwnd;
+  if (Number.isNaN(cwnd) || cwnd < floor) return `cwnd ${cwnd} below the floor ${floor}`;
+  if (Number.isNaN(cc.ssthresh) || !(cc.ssthresh > 0)) return `ssthresh ${cc.ssthresh} not positive`;
+  if (!PHASES.includes(cc.phase)) return `unknown phase ${String(cc.phase)}`;
+  if (cwnd !== Infinity) {
+    if (!cc.canSend(0)) return 'canSend(0) is false';
+    if (!cc.canSend(Math.max(0, cwnd - 1))) return `canSend(cwnd - 1) is false (cwnd ${cwnd})`;
+    if (cc.canSend(cwnd)) return `canSend(cwnd) is true (cwnd ${cwnd})`;
+  } else if (!cc.canSend(1e12)) {
+    return 'canSend is false with an infinite cwnd';
   }
   const snap = cc.snapshot();
-  expect(JSON.parse(JSON.stringify(snap))).toEqual(snap);
-  if (cc.pacingRate !== undefined) expect(cc.pacingRate).toBeGreaterThanOrEqual(0);
+  const json = JSON.stringify(snap);
+  if (json !== JSON.stringify(JSON.parse(json)) || Object.keys(JSON.parse(json) as object).length !== Object.keys(snap).length) {
+    return `snapshot is not JSON-serialisable: ${json}`;
+  }
+  for (const [k, v] of Object.entries(snap)) {
+    if (typeof v === 'number' && !Number.isFinite(v)) return `snapshot field ${k} is ${v} (not JSON)`;
+  }
+  if (cc.pacingRate !== undefined && !(cc.pacingRate >= 0)) return `pacingRate ${cc.pacingRate}`;
+  return undefined;
+}
+
+/** Assert the invariants. */
+function checkInvariants(h: Harness, floor: number, context = ''): void {
+  const v = violation(h, floor);
+  if (v !== undefined) expect.fail(`${context}${v}; snapshot ${JSON.stringify(h.cc.snapshot())}`);
 }
 
 /**
@@ -329,9 +344,10 @@ export function describeCongestionCompliance(
               inRecovery: h.inRecovery,
             });
           }
-          checkInvariants(h, floor);
-          if (withParams && reactive && h.cc.ssthresh !== Infinity) {
-            expect(h.cc.ssthresh).toBeGreaterThanOrEqual(4 * mss);
+          const v = violation(h, floor);
+          if (v !== undefined) checkInvariants(h, floor, `sequence ${seq}, step ${i} (op ${op}): `);
+          if (withParams && reactive && h.cc.ssthresh < 4 * mss) {
+            expect.fail(`sequence ${seq}, step ${i}: ssthresh ${h.cc.ssthresh} below params.minSsthresh`);
           }
         }
       }

@@ -7,6 +7,7 @@ import fixedCongestionPlugin, { fixedOptionsSchema } from '../../../plugins/cong
 import { renoFactory } from '../../../plugins/congestion/reno/index.js';
 import { cubicFactory } from '../../../plugins/congestion/cubic/index.js';
 import type { PluginEnvironment } from '../../../core/contracts/plugin.js';
+import { renoLinuxPlugin, renoQuichePlugin } from '../../../plugins/congestion/adapters/index.js';
 
 const env = undefined as unknown as PluginEnvironment;
 
@@ -18,3 +19,5 @@ describeCongestionCompliance('reno', renoFactory());
 describeCongestionCompliance('reno (HyStart++)', renoFactory({ hystart: true }));
 describeCongestionCompliance('cubic', cubicFactory());
 describeCongestionCompliance('cubic (no HyStart++, no fast convergence)', cubicFactory({ hystart: false, fastConvergence: false }));
+describeCongestionCompliance('reno-linux (Linux adapter)', await renoLinuxPlugin.create({}, env));
+describeCongestionCompliance('reno-quiche (quiche adapter)', await renoQuichePlugin.create({}, env));

@@ -45,6 +45,8 @@ export interface DriverConfig {
   params?: CongestionParameters;
   /** Tracer given to the leader. */
   tracer?: Tracer;
+  /** Declare every n-th congestion event spurious right after it (all controllers undo). */
+  undoEvery?: number;
   /** Pace packets at cwnd/SRTT (spreads the ACK clock evenly over the RTT). */
   pacing?: boolean;
 }
@@ -275,6 +277,10 @@ export class AckClockDriver {
     }
     const ev = { now: this.now, cause: 'loss' as const, lostBytes, bytesInFlight: flight, largestLostSentAt, persistent: false };
     for (const c of this.controllers) c.onCongestionEvent(ev);
+    const k = this.cfg.undoEvery;
+    if (k !== undefined && this.congestionEvents % k === 0) {
+      for (const c of this.controllers) c.onSpuriousCongestion?.(this.now);
+    }
   }
 
   private onRto(): void {
