@@ -8,22 +8,16 @@
  * message, unless CI is set, in which case a missing tshark fails.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { PeerAddress } from '../../../core/contracts/address.js';
 import { PcapWriter, ipAddressBytes } from '../../../core/trace/pcap.js';
 import { GueEncapsulation } from '../../../plugins/encapsulation/gue/encapsulation.js';
 import { controlMessageParts, experimentalControlParts } from '../../../plugins/encapsulation/gue/control.js';
+import { SEVERITY_ERROR, ciSet, runTshark as runTsharkFields, tsharkPresent, warnIfSkipped, type Row } from './tshark.js';
 
-const LUA = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../tools/wireshark/gue.lua');
-const tsharkPresent = spawnSync('tshark', ['--version'], { encoding: 'utf8' }).status === 0;
-const ciSet = process.env.CI !== undefined;
-if (!tsharkPresent && !ciSet) {
-  console.warn('[gue-dissector.test] tshark not found: skipping the Wireshark dissector tests (install the Debian package `tshark`).');
-}
+warnIfSkipped('gue-dissector.test');
 
 const v4c: PeerAddress = { address: '127.0.0.1', family: 'IPv4', port: 40000 };
 const v4s: PeerAddress = { address: '127.0.0.2', family: 'IPv4', port: 6080 };
@@ -106,21 +100,8 @@ const FIELDS = [
   '_ws.expert.message',
   '_ws.expert.severity',
 ];
-const SEVERITY_ERROR = String(0x00800000);
-
-type Row = Record<string, string>;
-
 function runTshark(pcap: string, extra: string[] = []): Row[] {
-  const args = ['-n', '-X', `lua_script:${LUA}`, '-r', pcap, '-o', 'tcp.check_checksum:TRUE', '-o', 'ip.check_checksum:TRUE', '-o', 'udp.check_checksum:TRUE', ...extra, '-T', 'fields', '-E', 'separator=/t', '-E', 'occurrence=a', '-E', 'aggregator=;'];
-  for (const f of FIELDS) args.push('-e', f);
-  const r = spawnSync('tshark', args, { encoding: 'utf8', timeout: 30_000 });
-  if (r.status !== 0) throw new Error(`tshark failed (${r.status}): ${r.stderr}`);
-  const lua = r.stderr.split('\n').filter((l) => /lua|error/i.test(l) && !/Running as user/.test(l));
-  expect(lua, 'tshark printed Lua errors').toEqual([]);
-  return r.stdout
-    .trimEnd()
-    .split('\n')
-    .map((line) => Object.fromEntries(line.split('\t').map((v, i) => [FIELDS[i], v])));
+  return runTsharkFields(pcap, FIELDS, extra);
 }
 
 describe('tshark availability', () => {
