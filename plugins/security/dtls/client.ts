@@ -140,6 +140,7 @@ export class DtlsClient extends DtlsSession {
     this.sawHelloVerify = true;
     this.trace('HelloVerifyRequest received', { cookieLength: hvr.cookie.length });
     this.reassembler.reset(f.messageSeq + 1);
+    this.resetEpoch0Replay();
     this.lastPeerSeq = f.messageSeq;
     this.hello = { ...this.hello, cookie: hvr.cookie.slice() };
     this.sendHello();

@@ -67,11 +67,12 @@ export abstract class DtlsSession implements SecuritySession {
   private readProtection: RecordProtection | undefined;
   private pendingReadProtection: RecordProtection | undefined;
   private earlyCcs = false;
-  private readonly replay = [new ReplayWindow(), new ReplayWindow()];
+  private readonly replay: ReplayWindow[] = [new ReplayWindow(), new ReplayWindow()];
   private futureRecords: Uint8Array[] = [];
   private earlyData: Uint8Array[] = [];
   private flight: FlightEntry[] | undefined;
   private flightExpectsReply = false;
+  private lastTransmit = -Infinity;
   private rto: number;
   private readonly retransmitTimer: Timer;
   private readonly handshakeTimer: Timer;
@@ -252,7 +253,11 @@ export abstract class DtlsSession implements SecuritySession {
         if (this.state === 'failed' || this.state === 'closed' || this.suspended) return;
       }
     }
-    if (retransmit && this.flight !== undefined) this.retransmitFlight('peer_retransmission');
+    // Answer a retransmitted peer flight with ours, at most once per quarter of the initial timer
+    // (duplicates arriving together must not multiply our flight).
+    if (retransmit && this.flight !== undefined && this.ctx.clock.now() - this.lastTransmit >= this.config.options.retransmitTimeout / 4) {
+      this.retransmitFlight('peer_retransmission');
+    }
   }
 
   /** Continue delivering reassembled messages (after a suspension ended). */
@@ -292,6 +297,15 @@ export abstract class DtlsSession implements SecuritySession {
   protected setReadKeys(p: RecordProtection): void {
     this.pendingReadProtection = p;
     if (this.earlyCcs) this.activateReadEpoch();
+  }
+
+  /**
+   * Forget epoch-0 replay state: a stateless HelloVerifyRequest echoes our
+   * record sequence number, so the server's next records may reuse numbers
+   * already seen (RFC 6347 §4.2.1).
+   */
+  protected resetEpoch0Replay(): void {
+    this.replay[0] = new ReplayWindow();
   }
 
   /** Our epoch-1 keys (used from the next entry sent in epoch 1). */
@@ -426,6 +440,7 @@ export abstract class DtlsSession implements SecuritySession {
       (type, epoch, payload) => this.sealRecord(type, epoch, payload),
     );
     for (const d of datagrams) this.sendDown(d, 'handshake');
+    this.lastTransmit = this.ctx.clock.now();
     if (this.flightExpectsReply) this.retransmitTimer.arm(this.ctx.clock.now() + this.rto);
     else this.retransmitTimer.cancel();
   }
