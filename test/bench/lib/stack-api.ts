@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { existsSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -37,17 +38,43 @@ export interface BenchStack {
 /** `createStack` as the benchmarks call it. */
 export type CreateStack = (config: BenchStackConfig, options?: Readonly<Record<string, unknown>>) => Promise<BenchStack>;
 
-const CORE_INDEX = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'core', 'index.js');
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const CORE_INDEX = join(ROOT, 'core', 'index.js');
+const LAYERS = ['encapsulation', 'security', 'transport', 'congestion'] as const;
 
-/** Load `createStack`, or return why it cannot be loaded. */
+/**
+ * The plugin objects of the layers `config` names, loaded from
+ * `plugins/<layer>/<name>/index.ts` when that file exists, so a case runs
+ * whether or not the plugin is among the registered built-ins yet.
+ */
+async function pluginsFor(config: BenchStackConfig): Promise<unknown[]> {
+  const out: unknown[] = [];
+  for (const layer of LAYERS) {
+    const ref = config[layer];
+    const name = typeof ref === 'string' ? ref : typeof ref === 'object' && ref !== null ? (ref as { use?: unknown }).use : undefined;
+    if (typeof name !== 'string' || !/^[a-z0-9-]+$/.test(name)) continue;
+    const file = join(ROOT, 'plugins', layer, name, 'index.ts');
+    if (!existsSync(file)) continue;
+    const mod = (await import(join(ROOT, 'plugins', layer, name, 'index.js'))) as { default?: unknown };
+    if (mod.default !== undefined) out.push(mod.default);
+  }
+  return out;
+}
+
+/** Load `createStack` (wrapped to supply the plugins a config names), or return why it cannot be loaded. */
 export async function loadCreateStack(): Promise<CreateStack | string> {
+  let createStack: CreateStack;
   try {
     const mod = (await import(CORE_INDEX)) as { createStack?: unknown };
     if (typeof mod.createStack !== 'function') return 'core/index.ts does not export createStack yet';
-    return mod.createStack as CreateStack;
+    createStack = mod.createStack as CreateStack;
   } catch (err) {
     return `core/index.ts cannot be loaded (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`;
   }
+  return async (config, options = {}) => {
+    const plugins = await pluginsFor(config);
+    return createStack(config, { ...options, plugins: [...plugins, ...((options.plugins as unknown[] | undefined) ?? [])] });
+  };
 }
 
 /**
