@@ -263,15 +263,15 @@ export class SecurityPair {
   async runUntil(done: () => boolean, maxMs = 120_000): Promise<boolean> {
     const limit = this.time.now() + maxMs;
     let idleRounds = 0;
-    let n = 0;
     while (!done()) {
+      // Let promise-based work (e.g. an asynchronous PSK lookup) settle before virtual time moves on.
+      await new Promise((r) => setImmediate(r));
+      if (done()) break;
       if (this.time.step(limit)) {
         idleRounds = 0;
-        if (++n % 256 === 0) await new Promise((r) => setImmediate(r));
         continue;
       }
       if (++idleRounds > 3) return done();
-      await new Promise((r) => setImmediate(r));
     }
     return true;
   }

@@ -89,7 +89,7 @@ export class DtlsClient extends DtlsSession {
   start(): void {
     this.beginHandshake();
     if (this.offered.length === 0) {
-      this.fail(new DtlsHandshakeError('ERR_DTLS_NO_CREDENTIALS', 'no cipher suite usable: configure psk, or ca/fingerprint', AlertDescription.internal_error));
+      this.fail(new DtlsHandshakeError('ERR_DTLS_NO_CREDENTIALS', 'no cipher suite usable: configure psk, or ca/fingerprint', AlertDescription.internal_error), false);
       return;
     }
     this.ctx.random.fill(this.clientRandom);

@@ -340,10 +340,10 @@ export abstract class DtlsSession implements SecuritySession {
     this.fail(new DtlsHandshakeError('ERR_DTLS_INTERNAL', `internal error: ${(err as Error)?.message ?? String(err)}`, AlertDescription.internal_error));
   }
 
-  /** End the session with `err`, sending its fatal alert if it has one. */
-  protected fail(err: Error): void {
+  /** End the session with `err`, sending its fatal alert if it has one (and `alert` is true). */
+  protected fail(err: Error, alert = true): void {
     if (this.state === 'failed' || this.state === 'closed') return;
-    if (err instanceof DtlsHandshakeError) this.sendAlert(AlertLevel.fatal, err.alert);
+    if (alert && err instanceof DtlsHandshakeError) this.sendAlert(AlertLevel.fatal, err.alert);
     this.trace('failed', { code: (err as { code?: string }).code ?? 'unknown' });
     this.end('failed');
     this.ctx.failed(err);
