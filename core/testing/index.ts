@@ -8,3 +8,4 @@
 export * from './encapsulation.js';
 export * from './congestion.js';
 export * from './transport.js';
+export * from './security.js';
