@@ -115,7 +115,7 @@ export class TcpProtocol implements TransportProtocol {
     if (halfOpen) this.halfOpen++;
     return new TcpSession(ctx, init, this.cfg, {
       halfOpenEnded: halfOpen ? this.halfOpenEnded : undefined,
-      timeWait: (info) => this.addTimeWait(ctx.peer, info),
+      timeWait: (info) => this.recordTimeWait(ctx.peer, info),
     });
   }
 
@@ -276,7 +276,8 @@ export class TcpProtocol implements TransportProtocol {
 
   // ------------------------------------------------------------ TIME-WAIT table
 
-  private addTimeWait(peer: PeerAddress, info: TimeWaitInfo): void {
+  /** Keep a closed connection in the TIME-WAIT table for `info.duration` ms (RFC 9293 §3.6). */
+  recordTimeWait(peer: PeerAddress, info: TimeWaitInfo): void {
     if (info.duration <= 0) return;
     const key = `${peer.address}|${peer.port}|${info.demuxKey}`;
     const expiresAt = this.env.clock.now() + info.duration;

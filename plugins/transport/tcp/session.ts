@@ -436,6 +436,17 @@ export class TcpSession implements TransportSession, SenderHost {
     const seq = unwrapSeq(seg.seq, rcv.rcvNxt);
     const segLen = data.length + (f & TcpFlags.SYN ? 1 : 0) + (f & TcpFlags.FIN ? 1 : 0);
 
+    // Simultaneous open (RFC 9293 §3.5 figure 7): the peer's SYN-ACK repeats its SYN and acknowledges ours.
+    if (this.state === 'SYN-RECEIVED' && f & TcpFlags.SYN && f & TcpFlags.ACK && seq === rcv.irs && !(f & TcpFlags.RST)) {
+      const ack = unwrapSeq(seg.ack, snd.sndUna);
+      if (ack > snd.sndUna && ack <= snd.sndNxt) {
+        snd.onSynAcked(ack, seg);
+        this.establish();
+        this.sendAck();
+        snd.trySend();
+        return;
+      }
+    }
     // RFC 7323 §5.3 PAWS.
     if (this.opts.tsOk && seg.options.hasTimestamps && !(f & TcpFlags.RST) && this.opts.pawsReject(seg.options.tsVal)) {
       this.drop('tcp_paws');
@@ -524,6 +535,10 @@ export class TcpSession implements TransportSession, SenderHost {
     const wasFin = rcv.finReceived;
     const result = acceptsText || hasFin ? rcv.receive(seq, acceptsText ? data : EMPTY, hasFin) : ReceiveResult.Duplicate;
     if (!wasFin && rcv.finReceived) this.onFin();
+    if ((this.state as TcpState) === 'TIME-WAIT') {
+      this.sendAck(); // ACK the FIN that completed the close
+      return;
+    }
     if (this.closedReported) return;
     const immediate =
       result !== ReceiveResult.InOrder || hasFin || this.cfg.delayedAck === 0 || (f & TcpFlags.PSH && data.length < snd.rcvMss);

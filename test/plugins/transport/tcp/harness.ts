@@ -244,6 +244,8 @@ export interface PairOptions {
   seed?: number;
   /** IP family. */
   family?: 'IPv4' | 'IPv6';
+  /** Both sides are clients (simultaneous open, RFC 9293 §3.5). */
+  simultaneous?: boolean;
   /** Congestion factory (default: reno). */
   cc?: CongestionControllerFactory;
 }
@@ -329,7 +331,7 @@ export function makePair(opts: PairOptions = {}): Pair {
   const ccfg = tcpOptionsSchema.parse({ ...opts.tcp, ...opts.client });
   const scfg = tcpOptionsSchema.parse({ ...opts.tcp, ...opts.server });
   const c = new TcpSession(client, { role: 'client', localPort: 40000, remotePort: 6080 }, ccfg);
-  const s = new TcpSession(server, { role: 'server', localPort: 6080, remotePort: 40000 }, scfg);
+  const s = new TcpSession(server, { role: opts.simultaneous ? 'client' : 'server', localPort: 6080, remotePort: 40000 }, scfg);
   client.session = c;
   server.session = s;
   return { vt, wire, client, server, c, s };
