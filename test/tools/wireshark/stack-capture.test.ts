@@ -6,7 +6,7 @@
  * handshake and application records visible.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
@@ -24,8 +24,15 @@ interface Echoed {
 }
 
 /** Runs an echo server and one client on a fresh stack, capturing to `pcap`. */
-async function echoThroughStack(config: Parameters<typeof createStack>[0], plugins: Parameters<typeof createStack>[1], message: Buffer, pcap: string): Promise<Echoed> {
+async function echoThroughStack(
+  config: Parameters<typeof createStack>[0],
+  plugins: Parameters<typeof createStack>[1],
+  message: Buffer,
+  pcap: string,
+  keylog?: string[],
+): Promise<Echoed> {
   const stack = await createStack(config, { ...plugins, pcap });
+  if (keylog !== undefined) stack.on('keylog', (line: string) => keylog.push(line));
   try {
     const server = await stack.listen({ host: '127.0.0.1', port: 0 });
     server.on('connection', (c: Duplex) => {
@@ -87,24 +94,34 @@ describe.skipIf(!tsharkPresent)('captures of a real stack decode in tshark with 
     expect(rows.some((r) => r['tcp.flags.syn'] === '1' || r['tcp.flags.syn'] === 'True')).toBe(true);
   });
 
-  it('gue + dtls: every datagram is UDP → GUE (Proto 59, transform DTLS) → DTLS, handshake and application records visible', async () => {
+  it('gue + dtls: every datagram is UDP → GUE (Proto 59, transform DTLS) → DTLS; with the key log, tshark decrypts the application data', async () => {
     const pcap = join(dir, 'dtls.pcap');
     const message = Buffer.from('hello through GUE and DTLS');
+    const keylog: string[] = [];
     const { port, echoed } = await echoThroughStack(
       {
         encapsulation: 'gue',
-        security: { use: dtlsSecurity, options: { psk: { identity: 'toukit', key: '00112233445566778899aabbccddeeff' } } },
+        security: {
+          use: dtlsSecurity,
+          // an AES-GCM suite: tshark 4.0 cannot decrypt ChaCha20-Poly1305
+          options: { psk: { identity: 'toukit', key: '00112233445566778899aabbccddeeff' }, cipherSuites: ['TLS_PSK_WITH_AES_128_GCM_SHA256'] },
+        },
         transport: 'datagram',
       },
       {},
       message,
       pcap,
+      keylog,
     );
     expect(echoed.equals(message)).toBe(true);
-    const rows = runTshark(pcap, ['frame.protocols', 'gue.proto', 'gue.transform.type', 'gue.transform.orig_proto', 'dtls.record.content_type', 'dtls.handshake.type'], [
-      '-d',
-      `udp.port==${port},gue`,
-    ]);
+    expect(keylog.length).toBeGreaterThan(0);
+    const keys = join(dir, 'keys.txt');
+    writeFileSync(keys, keylog.join('\n') + '\n');
+    const rows = runTshark(
+      pcap,
+      ['frame.protocols', 'gue.proto', 'gue.transform.type', 'gue.transform.orig_proto', 'dtls.record.content_type', 'dtls.handshake.type', 'data.data'],
+      ['-d', `udp.port==${port},gue`, '-o', `tls.keylog_file:${keys}`],
+    );
     expect(rows.length).toBeGreaterThan(4);
     for (const r of rows) {
       expect(r['frame.protocols']).toMatch(/^raw:ip:udp:gue:dtls/);
@@ -116,6 +133,9 @@ describe.skipIf(!tsharkPresent)('captures of a real stack decode in tshark with 
     expect(handshakeTypes).toContain('2'); // ServerHello
     const app = rows.filter((r) => r['dtls.record.content_type'] === '23');
     expect(app.length).toBeGreaterThan(0);
-    for (const r of app) expect(r['gue.transform.orig_proto']).toBe('253'); // the datagram transport's Proto
+    for (const r of app) {
+      expect(r['gue.transform.orig_proto']).toBe('253'); // the datagram transport's Proto
+      expect(r['data.data']).toBe(message.toString('hex')); // decrypted by tshark with the key log
+    }
   });
 });
