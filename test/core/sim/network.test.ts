@@ -66,7 +66,9 @@ describe('determinism', () => {
 describe('observability', () => {
   it('sends link events to a tracer', async () => {
     const sink = new MemorySink();
-    const net = new SimNetwork({ tracer: new SinkTracer(() => net.now, [sink]) });
+    let clock = (): number => 0;
+    const net: SimNetwork = new SimNetwork({ tracer: new SinkTracer(() => clock(), [sink]) });
+    clock = () => net.now;
     net.link('10.0.0.1', '10.0.0.2', { delay: 2, dropScript: [2] });
     const rx = await net.host('10.0.0.2').bind({ host: '10.0.0.2', port: 1 });
     const tx = await net.host('10.0.0.1').bind({ host: '10.0.0.1', port: 1 });
