@@ -44,7 +44,6 @@ export class UdpSubstrate implements Substrate {
   /** @param options - buffer size and cap notification */
   constructor(private readonly options: UdpSubstrateOptions = {}) {}
 
-  /** {@inheritDoc Substrate.bind} */
   async bind(options: BindOptions): Promise<SubstrateSocket> {
     const family = familyOf(options.connect?.address ?? options.host);
     const size = this.options.bufferSize ?? SOCKET_BUFFER_SIZE;

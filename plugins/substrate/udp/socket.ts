@@ -61,17 +61,14 @@ export class UdpSocket implements SubstrateSocket {
     socket.on('error', (err: NodeJS.ErrnoException) => this.countError(err.code ?? 'error'));
   }
 
-  /** {@inheritDoc SubstrateSocket.address} */
   address(): PeerAddress {
     return this.local;
   }
 
-  /** {@inheritDoc SubstrateSocket.onDatagram} */
   onDatagram(handler: DatagramHandler): void {
     this.handler = handler;
   }
 
-  /** {@inheritDoc SubstrateSocket.send} */
   send(parts: readonly Uint8Array[], to?: PeerAddress): void {
     if (this.closed) return;
     if (this.sentThisTurn >= SEND_BATCH || this.queue.length > 0) {
@@ -141,12 +138,10 @@ export class UdpSocket implements SubstrateSocket {
     return this.queue.length;
   }
 
-  /** {@inheritDoc SubstrateSocket.stats} */
   stats(): SubstrateStats {
     return { ...this.counters, sendErrors: { ...this.counters.sendErrors } };
   }
 
-  /** {@inheritDoc SubstrateSocket.close} */
   close(): Promise<void> {
     if (this.closed) return Promise.resolve();
     this.closed = true;
