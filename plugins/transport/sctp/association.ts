@@ -603,6 +603,8 @@ export class SctpAssociation implements TransportSession {
       appLimited: !out.hasDataToSend,
       inRecovery: out.recoverTsn !== null,
     });
+    // RFC 3758 §3.5: a SACK that stays below the Advanced.Peer.Ack.Point means the FORWARD TSN was lost.
+    if (out.forwardTsnPending && !o.cumAdvanced) out.forwardTsnDue = true;
     // §6.3.2 R2/R3: restart T3 when the cum ack advanced, stop it when nothing is outstanding.
     if (!out.needsT3) this.t3.cancel();
     else if (o.cumAdvanced) this.t3.arm(now + this.rto.rto);
