@@ -320,3 +320,16 @@ export function decapsulateGue(d: Uint8Array, profile: GueProfile, out: Decapsul
   if (layout.checksum >= 0 && !verifyGueChecksum(d, layout)) throw new GueBadChecksumError();
   if (layout.remoteChecksum >= 0) applyRemoteChecksum(d, layout);
 }
+
+const scratchLayout = emptyGueLayout();
+
+/**
+ * Allocation-free receive path with a module-level scratch layout: fills
+ * `out` for `datagram` (see {@link decapsulateGue}; remote checksum offload
+ * is completed in place).
+ * @param profile - `draft` (default) or `linux`
+ * @throws DecodeError subclasses from `./errors.js`
+ */
+export function decapsulate(datagram: Uint8Array, out: Decapsulated, profile: GueProfile = 'draft'): void {
+  decapsulateGue(datagram, profile, out, scratchLayout);
+}

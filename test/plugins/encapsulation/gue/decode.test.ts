@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { emptyDecapsulated } from '../../../../core/contracts/encapsulation.js';
 import { DecodeError } from '../../../../core/errors.js';
-import { decapsulateGue, emptyGueLayout } from '../../../../plugins/encapsulation/gue/decode.js';
+import { decapsulate, decapsulateGue, emptyGueLayout } from '../../../../plugins/encapsulation/gue/decode.js';
 import { parseGueHeader, serializeGueHeader, sealGueChecksum } from '../../../../plugins/encapsulation/gue/header.js';
 import { internetChecksum } from '../../../../plugins/encapsulation/gue/checksum.js';
 import type { GueProfile } from '../../../../plugins/encapsulation/gue/constants.js';
@@ -53,6 +53,13 @@ describe('decapsulateGue fills the Decapsulated record', () => {
   it('variant 1 IPv4/IPv6: directIp, proto 4/41, payload offset 0', () => {
     expect(decap(hex('45 00'))).toEqual({ control: false, proto: 4, payloadOffset: 0, transformType: 0, originalProto: 4, vnid: -1, directIp: true });
     expect(decap(hex('6f'))).toMatchObject({ proto: 41, directIp: true, payloadOffset: 0 });
+  });
+  it('the convenience decapsulate(datagram, out) gives the same record without a caller-owned layout', () => {
+    const out = emptyDecapsulated();
+    decapsulate(hex('01 3b 08 00 01 84 00 00 00'), out);
+    expect(out).toEqual(decap(hex('01 3b 08 00 01 84 00 00 00')));
+    decapsulate(hex('01 06 00 01 00 00 00 00'), out, 'linux');
+    expect(out).toMatchObject({ proto: 6, payloadOffset: 8 });
   });
   it('a 4-byte header with no payload is a valid (empty) datagram', () => {
     expect(decap(hex('00 11 00 00')).payloadOffset).toBe(4);
