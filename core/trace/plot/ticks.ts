@@ -10,7 +10,7 @@
  * Unit of an axis, used to label ticks:
  * - `'bytes'`: B, kB, MB, GB (powers of 1000, so nice ticks stay nice)
  * - `'bytes/s'`: B/s, kB/s, MB/s, GB/s
- * - `'ms'`: ms, switching to s when the axis spans 10 s or more
+ * - `'ms'`: ms, switching to s when the axis reaches 1 s or more
  * - `''`: plain numbers with k / M / G suffixes
  * - any other string: plain numbers followed by that string (e.g. `'pkts'`)
  */
@@ -113,7 +113,7 @@ function fixed(value: number, step: number, div: number): string {
 export function tickFormatter(scale: NiceScale, unit: AxisUnit): (value: number) => string {
   const top = Math.max(Math.abs(scale.min), Math.abs(scale.max));
   if (unit === 'ms') {
-    if (top >= 10_000) return (v) => `${fixed(v, scale.step, 1000)} s`;
+    if (top >= 1000) return (v) => `${fixed(v, scale.step, 1000)} s`;
     return (v) => `${fixed(v, scale.step, 1)} ms`;
   }
   const [div, prefix] = SI.find(([d]) => top >= d) ?? [1, ''];

@@ -94,7 +94,7 @@ async function measure(v: Variant, durationMs: number): Promise<BenchRow[]> {
     const perSecond = (Number(rate.completed) * 1000) / Number(rate.elapsedMs);
     const name = `dtls-handshake ${v.name}`;
     return [
-      { case: name, metric: 'handshake latency (median)', value: percentile(samples, 0.5), unit: 'ms', status: 'ok', note: `p90 ${percentile(samples, 0.9).toFixed(2)} ms, ${samples.length} sequential` },
+      { case: name, metric: 'handshake latency (median)', value: percentile(samples, 0.5), unit: 'ms', status: 'ok', note: `p90 ${percentile(samples, 0.9).toFixed(2)} ms, ${samples.length} sequential; createStack took ${Number(lat.setupMs).toFixed(1)} ms more` },
       {
         case: name,
         metric: 'handshakes per second',

@@ -51,9 +51,14 @@ async function server(): Promise<void> {
   );
 }
 
-/** One handshake from a fresh stack; returns its duration in ms. */
+/** Time spent in `createStack` by the client, ms (reported with the latency samples). */
+let setupMs = 0;
+
+/** One handshake from a fresh stack; returns its duration in ms (stack creation excluded). */
 async function handshakeOnce(createStack: CreateStack): Promise<number> {
+  const s0 = performance.now();
   const stack = (await createStack(args.config)) as unknown as HsStack;
+  setupMs += performance.now() - s0;
   try {
     const done = new Promise<void>((resolve) => stack.once('handshake', resolve));
     const t0 = performance.now();
@@ -76,8 +81,9 @@ async function client(): Promise<void> {
     async (m) => {
       if (m.type === 'latency') {
         const samples: number[] = [];
+        setupMs = 0;
         for (let i = 0; i < Number(m.count); i++) samples.push(await handshakeOnce(createStack));
-        tell({ type: 'latency', samples });
+        tell({ type: 'latency', samples, setupMs: setupMs / samples.length });
       } else if (m.type === 'rate') {
         const end = performance.now() + Number(m.durationMs);
         const t0 = performance.now();

@@ -63,9 +63,11 @@ describe('tickFormatter', () => {
     expect(tickFormatter(niceScale(0, 3e8), 'bytes/s')(2e8)).toBe('200 MB/s');
   });
 
-  it('labels times in ms, switching to s for long axes', () => {
+  it('labels times in ms, switching to s once the axis reaches 1 s', () => {
     expect(tickFormatter(niceScale(0, 500), 'ms')(200)).toBe('200 ms');
     expect(tickFormatter(niceScale(0, 30_000), 'ms')(15_000)).toBe('15 s');
+    const s = niceScale(0, 2000);
+    expect(s.ticks.map(tickFormatter(s, 'ms'))).toEqual(['0 s', '0.5 s', '1 s', '1.5 s', '2 s']);
     expect(niceScale(10_000, 12_000, 5).ticks.map(tickFormatter(niceScale(10_000, 12_000, 5), 'ms'))).toEqual(['10 s', '10.5 s', '11 s', '11.5 s', '12 s']);
   });
 
