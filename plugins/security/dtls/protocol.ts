@@ -56,18 +56,22 @@ export class DtlsProtocol implements SecurityProtocol {
     this.cookies = new CookieJar(crypto, clock, random);
   }
 
-  /** {@inheritDoc SecurityProtocol.createClient} */
+  /** Create a client session (its `start()` sends the ClientHello). */
   createClient(ctx: SecurityContext): SecuritySession {
     return new DtlsClient(ctx, this.config);
   }
 
-  /** {@inheritDoc SecurityProtocol.createServer} */
+  /** Create a server session for a peer whose ClientHello carried a valid cookie. */
   createServer(ctx: SecurityContext): SecuritySession {
     const peer = ctx.peer;
     return new DtlsServer(ctx, this.config, (hello) => this.cookies.verify(peer, hello));
   }
 
-  /** {@inheritDoc SecurityProtocol.accept} */
+  /**
+   * Stateless handling of a datagram from a peer without a session: true for
+   * a ClientHello with a valid cookie; a HelloVerifyRequest reply for one
+   * without; a counted drop for anything else.
+   */
   accept(datagram: Uint8Array, ctx: SecurityAcceptContext): boolean {
     try {
       const cur = new RecordCursor(datagram);

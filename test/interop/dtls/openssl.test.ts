@@ -173,6 +173,56 @@ describe.skipIf(!HAVE_OPENSSL)('DTLS 1.2 interop with OpenSSL 3 (127.0.0.1)', ()
     }
   }
 
+  for (const crypto of ['node', 'noble'] as const) {
+    it(`secp256r1 (openssl -groups P-256) in both roles, ECDHE-ECDSA and ECDHE-PSK, ${crypto} provider`, async () => {
+      for (const suite of ['TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256'] as const) {
+        // openssl server, our client
+        const port = await freeUdpPort();
+        const server = runOpenssl([
+          's_server', '-dtls1_2', '-accept', `127.0.0.1:${port}`, '-naccept', '1', '-groups', 'P-256',
+          ...opensslSuiteArgs(suite, cert, 'server'),
+        ]);
+        try {
+          const stack = await createStack(stackConfig({ ...ourSuiteOptions(suite, cert, 'client'), crypto }), { plugins: [dtlsPlugin] });
+          stacks.push(stack);
+          let conn: Connection | undefined;
+          for (let attempt = 0; attempt < 3 && conn === undefined; attempt++) {
+            try {
+              conn = (await stack.connect({ host: '127.0.0.1', port })) as Connection;
+            } catch (err) {
+              if (attempt === 2) throw err;
+            }
+          }
+          conn!.write('over P-256\n');
+          expect(await waitFor(() => server.stdout().toString().includes('over P-256'), 5000)).toBe(true);
+          expect(server.stdout().toString()).toMatch(/Shared groups: secp256r1\s/);
+          await stack.close();
+        } finally {
+          server.kill();
+        }
+        // openssl client, our server
+        const stack = await createStack(stackConfig({ ...ourSuiteOptions(suite, cert, 'server'), crypto }), { plugins: [dtlsPlugin] });
+        stacks.push(stack);
+        const listener = await stack.listen({ host: '127.0.0.1', port: 0 });
+        const got: Buffer[] = [];
+        listener.on('connection', (c: Connection) => c.on('data', (d: Buffer) => got.push(d)));
+        const client = runOpenssl([
+          's_client', '-dtls1_2', '-connect', `127.0.0.1:${listener.address().port}`, '-groups', 'P-256', '-no_ign_eof',
+          ...opensslSuiteArgs(suite, cert, 'client'),
+        ]);
+        try {
+          client.proc.stdin.write('from s_client\n');
+          expect(await waitFor(() => Buffer.concat(got).toString().includes('from s_client'), 5000), client.stderr()).toBe(true);
+          client.proc.stdin.end();
+          expect(await client.exited).toBe(0);
+          expect(client.stdout().toString()).toMatch(/Server Temp Key: ECDH, prime256v1/);
+        } finally {
+          client.kill();
+        }
+      }
+    });
+  }
+
   it('a wrong PSK fails with ERR_DTLS_HANDSHAKE_TIMEOUT within handshakeTimeout', async () => {
     const port = await freeUdpPort();
     const server = runOpenssl([
