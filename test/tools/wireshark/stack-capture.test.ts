@@ -14,6 +14,7 @@ import { createStack } from '../../../core/index.js';
 import tcpTransport from '../../../plugins/transport/tcp/index.js';
 import renoCongestion from '../../../plugins/congestion/reno/index.js';
 import dtlsSecurity from '../../../plugins/security/dtls/index.js';
+import sctpTransport from '../../../plugins/transport/sctp/index.js';
 import { runTshark, tsharkPresent, warnIfSkipped, SEVERITY_ERROR, type Row } from './tshark.js';
 
 warnIfSkipped('stack-capture.test');
@@ -92,6 +93,32 @@ describe.skipIf(!tsharkPresent)('captures of a real stack decode in tshark with 
       expect(r['_ws.expert.severity'].split(';')).not.toContain(SEVERITY_ERROR);
     }
     expect(rows.some((r) => r['tcp.flags.syn'] === '1' || r['tcp.flags.syn'] === 'True')).toBe(true);
+  });
+
+  it('gue + sctp: every datagram is UDP → GUE (Proto 132) → SCTP with a valid CRC32c, the association setup visible', async () => {
+    const pcap = join(dir, 'sctp.pcap');
+    const message = Buffer.from('hello through GUE and SCTP');
+    const { port, echoed } = await echoThroughStack(
+      { encapsulation: 'gue', security: 'none', transport: 'sctp', congestion: 'reno' },
+      { plugins: [sctpTransport, renoCongestion] },
+      message,
+      pcap,
+    );
+    expect(echoed.equals(message)).toBe(true);
+    const rows = runTshark(pcap, ['frame.protocols', 'gue.proto', 'sctp.checksum.status', 'sctp.chunk_type'], [
+      '-d',
+      `udp.port==${port},gue`,
+      '-o',
+      'sctp.checksum:CRC 32c',
+    ]);
+    expect(rows.length).toBeGreaterThan(4);
+    for (const r of rows) {
+      expect(r['frame.protocols']).toMatch(/^raw:ip:udp:gue:sctp/);
+      expect(r['gue.proto']).toBe('132');
+      expect(r['sctp.checksum.status']).toBe('1');
+    }
+    const chunkTypes = new Set(rows.flatMap((r) => r['sctp.chunk_type'].split(';')));
+    for (const t of ['1', '2', '10', '11', '0']) expect(chunkTypes).toContain(t); // INIT, INIT ACK, COOKIE ECHO, COOKIE ACK, DATA
   });
 
   it('gue + dtls: every datagram is UDP → GUE (Proto 59, transform DTLS) → DTLS; with the key log, tshark decrypts the application data', async () => {
