@@ -9,3 +9,4 @@ export * from './encapsulation.js';
 export * from './congestion.js';
 export * from './transport.js';
 export * from './security.js';
+export * from './reliable-stream.js';

@@ -79,6 +79,8 @@ export class TcpProtocol implements TransportProtocol {
   private readonly secret = new Uint8Array(16);
   private readonly seg: TcpHeader = emptyTcpHeader();
   private readonly timeWait = new Map<string, TimeWaitEntry>();
+  /** Connections the application released after ending them, still finishing their close. */
+  private readonly orphans = new Map<string, TcpSession>();
   private readonly twQueue: { key: string; at: number }[] = [];
   private twHead = 0;
   private readonly twTimer: Timer;
@@ -113,9 +115,14 @@ export class TcpProtocol implements TransportProtocol {
     const cookie = init.state !== undefined && init.state !== null;
     const halfOpen = init.role === 'server' && !cookie;
     if (halfOpen) this.halfOpen++;
+    const tag = `${ctx.peer.address}|${ctx.peer.port}|`;
     return new TcpSession(ctx, init, this.cfg, {
       halfOpenEnded: halfOpen ? this.halfOpenEnded : undefined,
       timeWait: (info) => this.recordTimeWait(ctx.peer, info),
+      orphan: (s) => this.orphans.set(tag + s.demuxKey, s),
+      orphanEnded: (s) => {
+        if (this.orphans.get(tag + s.demuxKey) === s) this.orphans.delete(tag + s.demuxKey);
+      },
     });
   }
 
@@ -144,6 +151,11 @@ export class TcpProtocol implements TransportProtocol {
     const f = seg.flags;
     const key = seg.srcPort * 65536 + seg.dstPort;
     const twKey = `${a.peer.address}|${a.peer.port}|${key}`;
+    const orphan = this.orphans.get(twKey);
+    if (orphan !== undefined) {
+      orphan.handleDatagram(payload);
+      return;
+    }
     const tw = this.timeWait.get(twKey);
     if (tw !== undefined) {
       if (f & TcpFlags.RST) return; // RFC 1337: no TIME-WAIT assassination
@@ -305,6 +317,11 @@ export class TcpProtocol implements TransportProtocol {
     if (this.twHead < q.length) this.twTimer.arm(q[this.twHead].at);
   }
 
+  /** Orphaned connections still finishing their close. */
+  get orphanCount(): number {
+    return this.orphans.size;
+  }
+
   /** Connections in TIME-WAIT held by the table. */
   get timeWaitCount(): number {
     return this.timeWait.size;
@@ -312,6 +329,8 @@ export class TcpProtocol implements TransportProtocol {
 
   /** Release the TIME-WAIT table and its timer (stack teardown does not wait it out). */
   close(): void {
+    for (const o of [...this.orphans.values()]) o.dispose();
+    this.orphans.clear();
     this.twTimer.cancel();
     this.timeWait.clear();
     this.twQueue.length = 0;

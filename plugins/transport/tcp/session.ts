@@ -69,7 +69,18 @@ export interface TcpSessionHooks {
   halfOpenEnded?(): void;
   /** The session entered TIME-WAIT and is about to report `closed()`. */
   timeWait?(info: TimeWaitInfo): void;
+  /**
+   * The application let go of a connection whose sending side it had
+   * already ended: keep routing its segments here until it finishes (an
+   * "orphan", as in Linux), since the stack no longer demultiplexes to it.
+   */
+  orphan?(session: TcpSession): void;
+  /** An orphan finished. */
+  orphanEnded?(session: TcpSession): void;
 }
+
+/** How long an orphaned connection may make no progress before it is dropped, ms (like Linux tcp_fin_timeout). */
+const ORPHAN_TIMEOUT = 60_000;
 
 const SYNCHRONIZED: ReadonlySet<TcpState> = new Set([
   'ESTABLISHED',
@@ -110,6 +121,9 @@ export class TcpSession implements TransportSession, SenderHost {
   private readonly keepTimer: Timer;
   private readonly idleTimer: Timer;
   private closedReported = false;
+  /** Released by the application but still finishing its close (see {@link TcpSessionHooks.orphan}). */
+  orphaned = false;
+  private closeDeferred = false;
   private disposed = false;
   private ackDebt = 0;
   private lastRecvAt: number;
@@ -183,6 +197,10 @@ export class TcpSession implements TransportSession, SenderHost {
   resume(): void {
     if (this.disposed) return;
     this.rcv.resume();
+    if (this.closeDeferred) {
+      if (this.rcv.pendingBytes === 0) this.report(undefined);
+      return;
+    }
     if (SYNCHRONIZED.has(this.state) && this.rcv.windowUpdateDue(this.snd.rcvMss)) this.sendAck();
   }
 
@@ -201,8 +219,25 @@ export class TcpSession implements TransportSession, SenderHost {
 
   /** Abort: send RST in synchronized states and release everything (RFC 9293 §3.10.5). */
   abort(): void {
-    if (this.closedReported) {
+    if (this.closedReported && !this.orphaned) {
       this.dispose();
+      return;
+    }
+    if (this.orphaned) return;
+    // close() semantics after end(): a connection whose sending side was ended and that holds no
+    // unread data finishes in the background (FIN retransmissions, TIME-WAIT) instead of being
+    // reset. Only without a security layer: after release its segments would bypass it.
+    if (
+      this.snd.finQueued &&
+      !this.ctx.secured &&
+      this.rcv.pendingBytes === 0 &&
+      this.hooks.orphan !== undefined &&
+      (this.state === 'FIN-WAIT-1' || this.state === 'FIN-WAIT-2' || this.state === 'CLOSING' || this.state === 'LAST-ACK')
+    ) {
+      this.orphaned = true;
+      this.closedReported = true; // the application is gone: nothing more to report
+      this.hooks.orphan(this);
+      this.idleTimer.arm(this.ctx.clock.now() + ORPHAN_TIMEOUT);
       return;
     }
     if (SYNCHRONIZED.has(this.state) || this.state === 'SYN-RECEIVED') {
@@ -519,7 +554,7 @@ export class TcpSession implements TransportSession, SenderHost {
       return;
     }
     snd.onAck(seg, ack, seq, data.length, segLen);
-    if (this.closedReported || this.disposed) return;
+    if ((this.state as TcpState) === 'CLOSED' || this.disposed) return;
 
     // Seventh and eighth: segment text and FIN.
     const hasFin = (f & TcpFlags.FIN) !== 0;
@@ -539,7 +574,7 @@ export class TcpSession implements TransportSession, SenderHost {
       this.sendAck(); // ACK the FIN that completed the close
       return;
     }
-    if (this.closedReported) return;
+    if ((this.state as TcpState) === 'CLOSED') return;
     const immediate =
       result !== ReceiveResult.InOrder || hasFin || this.cfg.delayedAck === 0 || (f & TcpFlags.PSH && data.length < snd.rcvMss);
     if (immediate) this.sendAck();
@@ -621,6 +656,12 @@ export class TcpSession implements TransportSession, SenderHost {
   }
 
   private onIdleTimer(): void {
+    if (this.orphaned) {
+      const deadline = this.lastRecvAt + ORPHAN_TIMEOUT;
+      if (this.ctx.clock.now() < deadline) this.idleTimer.arm(deadline);
+      else this.finish(undefined);
+      return;
+    }
     if (this.disposed || this.closedReported) return;
     const deadline = this.lastRecvAt + this.cfg.idleTimeout;
     if (this.ctx.clock.now() < deadline) {
@@ -665,11 +706,21 @@ export class TcpSession implements TransportSession, SenderHost {
 
   private report(error: Error | undefined): void {
     if (this.closedReported) return;
+    if (error === undefined && this.rcv.pendingBytes > 0) {
+      // A graceful close waits until the application has taken every byte (see resume()).
+      this.closeDeferred = true;
+      return;
+    }
     this.closedReported = true;
+    this.closeDeferred = false;
     this.ctx.closed(error);
   }
 
   private releaseTimers(): void {
+    if (this.orphaned) {
+      this.orphaned = false;
+      this.hooks.orphanEnded?.(this);
+    }
     this.snd.dispose();
     this.delAckTimer.cancel();
     this.keepTimer.cancel();

@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { createHash } from 'node:crypto';
 import { simPair } from '../../../../core/testing/transport.js';
+import type { LinkOptions, SimLink, SimNetwork } from '../../../../core/sim/index.js';
 import tcpPlugin from '../../../../plugins/transport/tcp/index.js';
 import renoPlugin from '../../../../plugins/congestion/reno/index.js';
 import type { Connection } from '../../../../core/connection/connection.js';
@@ -8,33 +9,132 @@ import { randomBytes } from './harness.js';
 
 const config = { encapsulation: 'gue', security: 'none', transport: 'tcp', congestion: 'reno' } as const;
 const stackOptions = { plugins: [tcpPlugin, renoPlugin] };
+const LONG = process.env.TOUKIT_LONG === '1';
+const MB = 1 << 20;
 
-describe('tcp on the simulator through createStack', () => {
-  it('transfers 8 MB with SHA-256 equality at 1% loss', async () => {
-    const p = await simPair(config, { stackOptions, link: { bandwidth: '100Mbit', delay: '10ms', loss: 0.01 } as never });
+interface Result {
+  received: number;
+  digest: string;
+  clientStats: Record<string, unknown>;
+  serverStats: Record<string, unknown>;
+  serverDrops: Record<string, number>;
+  virtualMs: number;
+}
+
+/** Send `size` bytes client → server over `link`, end, wait for the close; SHA-256 of what arrived. */
+async function transfer(size: number, link: LinkOptions, setup?: (net: SimNetwork, l: SimLink, now: number) => void): Promise<Result & { expected: string }> {
+  const p = await simPair(config, { stackOptions, link, seed: 3 });
+  try {
+    const l = p.net.links[0];
+    const srv = await p.server.listen({ host: '10.0.0.2', port: 6080 });
+    const h = createHash('sha256');
+    let n = 0;
+    let sconn: Connection | undefined;
+    let serverStats: Record<string, unknown> = {};
+    srv.on('connection', (c: Connection) => {
+      sconn = c;
+      c.on('data', (d: Buffer) => {
+        h.update(d);
+        n += d.length;
+      });
+      c.on('end', () => {
+        serverStats = c.stats();
+        c.end();
+      });
+    });
+    const conn = await p.net.runUntil(p.client.connect({ host: '10.0.0.2', port: 6080 }));
+    conn.resume();
+    setup?.(p.net, l, p.net.now);
+    const data = randomBytes(size, 9);
+    const expected = createHash('sha256').update(data).digest('hex');
+    conn.end(data);
+    await p.net.runUntil(new Promise<void>((r) => conn.on('close', () => r())), { limit: '3600s' });
+    void sconn;
+    const transport = serverStats.transport as Record<string, unknown>;
+    return {
+      received: n,
+      digest: h.digest('hex'),
+      expected,
+      clientStats: conn.stats().transport as Record<string, unknown>,
+      serverStats: transport,
+      serverDrops: (transport?.drops ?? {}) as Record<string, number>,
+      virtualMs: p.net.now,
+    };
+  } finally {
+    await p.close();
+  }
+}
+
+describe('tcp end to end on the simulator (createStack, GUE, reno)', () => {
+  it('transfers 64 MB with SHA-256 equality on a clean 100 Mbit/s link', async () => {
+    const r = await transfer(64 * MB, { bandwidth: '100Mbit', delay: '10ms', queue: { limit: '1MB' } } as LinkOptions);
+    expect(r.received).toBe(64 * MB);
+    expect(r.digest).toBe(r.expected);
+  });
+
+  for (const loss of [0.01, 0.05, 0.1]) {
+    const size = LONG ? 64 * MB : loss >= 0.1 ? 2 * MB : 4 * MB;
+    it(`transfers ${size / MB} MB exactly at ${loss * 100}% loss in both directions`, async () => {
+      const r = await transfer(size, { bandwidth: '100Mbit', delay: '10ms', loss });
+      expect(r.received).toBe(size);
+      expect(r.digest).toBe(r.expected);
+      expect(r.clientStats.retransmissions as number).toBeGreaterThan(0);
+    });
+  }
+
+  it('transfers exactly under reordering', async () => {
+    const size = LONG ? 64 * MB : 4 * MB;
+    const r = await transfer(size, { bandwidth: '100Mbit', delay: '10ms', reorder: { probability: 0.05, delay: '5ms' } });
+    expect(r.digest).toBe(r.expected);
+    expect((r.serverStats.outOfOrderBytes as number) >= 0).toBe(true);
+  });
+
+  it('transfers exactly under duplication (duplicates are discarded)', async () => {
+    const size = LONG ? 64 * MB : 4 * MB;
+    const r = await transfer(size, { bandwidth: '100Mbit', delay: '10ms', duplicate: 0.05 });
+    expect(r.received).toBe(size);
+    expect(r.digest).toBe(r.expected);
+    expect(r.serverStats.duplicateBytesReceived as number).toBeGreaterThan(0);
+  });
+
+  it('transfers exactly under single-bit corruption, caught by the TCP checksum', async () => {
+    const size = LONG ? 64 * MB : 4 * MB;
+    const r = await transfer(size, { bandwidth: '100Mbit', delay: '10ms', corrupt: { probability: 0.01, bits: 1 } });
+    expect(r.received).toBe(size);
+    expect(r.digest).toBe(r.expected);
+    expect(r.serverDrops.tcp_bad_checksum ?? 0).toBeGreaterThan(0);
+  });
+
+  it('survives a 10 s outage in the middle of a transfer', async () => {
+    const size = LONG ? 64 * MB : 8 * MB;
+    let outageAt = 0;
+    const r = await transfer(size, { bandwidth: '20Mbit', delay: '10ms' }, (net, l, now) => {
+      outageAt = now + 1000;
+      net.outage(l, outageAt, outageAt + 10_000);
+    });
+    expect(r.digest).toBe(r.expected);
+    expect(r.clientStats.timeouts as number).toBeGreaterThan(0);
+    expect(r.virtualMs).toBeGreaterThan(outageAt + 10_000);
+  });
+
+  it('serves 1,000 concurrent connections on one server socket', async () => {
+    const p = await simPair(config, { stackOptions, link: { bandwidth: '1Gbit', delay: '5ms' } });
     try {
       const srv = await p.server.listen({ host: '10.0.0.2', port: 6080 });
-      const h = createHash('sha256');
-      let n = 0;
-      let ended = false;
-      srv.on('connection', (c: Connection) => {
-        c.on('data', (d: Buffer) => {
-          h.update(d);
-          n += d.length;
-        });
-        c.on('end', () => {
-          ended = true;
-          c.end();
-        });
+      srv.on('connection', (c: Connection) => c.pipe(c));
+      const N = 1000;
+      const conns = await p.net.runUntil(Promise.all(Array.from({ length: N }, () => p.client.connect({ host: '10.0.0.2', port: 6080 }))));
+      const echoes = conns.map((c, i) => {
+        const msg = Buffer.from(`connection ${i} `.repeat(50));
+        const chunks: Buffer[] = [];
+        c.on('data', (d: Buffer) => chunks.push(d));
+        const done = new Promise<boolean>((r) => c.on('end', () => r(Buffer.concat(chunks).equals(msg))));
+        c.end(msg);
+        return done;
       });
-      const conn = await p.net.runUntil(p.client.connect({ host: '10.0.0.2', port: 6080 }));
-      const data = randomBytes(8 << 20, 3);
-      conn.end(data);
-      await p.net.runUntil(new Promise<void>((r) => conn.on('close', () => r())), { limit: '600s' });
-      expect(ended).toBe(true);
-      expect(n).toBe(data.length);
-      expect(h.digest('hex')).toBe(createHash('sha256').update(data).digest('hex'));
-      console.log(p.net.now, JSON.stringify(conn.stats()));
+      const ok = await p.net.runUntil(Promise.all(echoes), { limit: '120s' });
+      expect(ok.filter(Boolean).length).toBe(N);
+      expect(new Set(conns.map((c) => c.localPort)).size).toBeGreaterThanOrEqual(1);
     } finally {
       await p.close();
     }
