@@ -109,7 +109,7 @@ export class SimSocket implements SubstrateSocket, LinkSocket {
   }
 
   /**
-   * {@inheritDoc SubstrateSocket.send}
+   * Send one datagram made of `parts` concatenated.
    * The parts are copied at once (the caller may reuse them). Throws
    * {@link SimSocketError} `ERR_SIM_NO_DESTINATION` (no `to` on an
    * unconnected socket) or `ERR_SIM_IS_CONNECTED` (`to` differs from the
@@ -231,7 +231,7 @@ export class SimHost implements Substrate, LinkEndpoint {
   }
 
   /**
-   * {@inheritDoc Substrate.bind}
+   * Bind a socket.
    * `host` must be the host's address or a wildcard (`0.0.0.0`, `::`);
    * port 0 takes the next free ephemeral port from 49152. Rejects with
    * {@link SimSocketError} `ERR_SIM_ADDR_NOT_AVAILABLE` or `ERR_SIM_ADDR_IN_USE`.

@@ -10,12 +10,16 @@ export type { SimNetworkOptions, RunOptions, RunLimitOptions, SimNetworkStats } 
 export { SimHost, SimSocket } from './host.js';
 export type { RebindOptions, HostNetwork } from './host.js';
 export { LinkDirection, QueueSampler } from './link.js';
+export { SimPacket, PacketFifo } from './packet.js';
+export type { PacketSink } from './packet.js';
 export type { SimLink, LinkSocket, LinkEndpoint, LinkObserver } from './link.js';
 export type {
   LinkOptions,
   LinkDirectionOptions,
   ReorderOptions,
+  ReorderSpec,
   CorruptOptions,
+  CorruptSpec,
   ResolvedDirection,
 } from './options.js';
 export type {

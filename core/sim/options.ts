@@ -10,11 +10,27 @@ import { SimConfigError } from './errors.js';
 import { checkProbability, type DropScript, type LossOptions } from './loss.js';
 import { parseRate, parseSize, parseTime, type RateInput, type SizeInput, type TimeInput } from './units.js';
 
+/** Reordering with an explicit extra delay. */
+export interface ReorderSpec {
+  /** Probability that a datagram is picked for the extra delay. */
+  readonly probability: number;
+  /** Extra delay of picked datagrams (default: the propagation delay, at least 1 ms). */
+  readonly delay?: TimeInput;
+}
+
 /** Reordering: a probability, or a probability and the extra delay of reordered datagrams. */
-export type ReorderOptions = number | { readonly probability: number; readonly delay?: TimeInput };
+export type ReorderOptions = number | ReorderSpec;
+
+/** Corruption with an explicit number of flipped bits. */
+export interface CorruptSpec {
+  /** Probability that a datagram is corrupted. */
+  readonly probability: number;
+  /** Distinct bits flipped per corrupted datagram (default 1). */
+  readonly bits?: number;
+}
 
 /** Corruption: a probability (one flipped bit), or a probability and the number of flipped bits. */
-export type CorruptOptions = number | { readonly probability: number; readonly bits?: number };
+export type CorruptOptions = number | CorruptSpec;
 
 /** Properties of one direction of a link. Every field is optional. */
 export interface LinkDirectionOptions {
