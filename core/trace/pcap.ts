@@ -114,8 +114,11 @@ export class PcapWriter implements DatagramCapture {
   private readonly addresses = new Map<string, Uint8Array>();
   private ipId = 0;
   private closed = false;
-  /** Number of datagrams written. */
+  private failure: ToukitError | undefined;
+  /** Number of datagrams accepted (written, or buffered for the next flush). */
   packets = 0;
+  /** Datagrams discarded because an earlier file write failed (see {@link PcapWriter.error}). */
+  dropped = 0;
 
   /** @param options - file path (or memory), buffer size, snaplen */
   constructor(options: PcapWriterOptions = {}) {
@@ -143,6 +146,10 @@ export class PcapWriter implements DatagramCapture {
    */
   writeDatagram(timeMs: number, src: PeerAddress, dst: PeerAddress, parts: readonly Uint8Array[]): void {
     if (this.closed) throw new StateError('ERR_PCAP_CLOSED', 'pcap writer is closed');
+    if (this.failure !== undefined) {
+      this.dropped++;
+      return;
+    }
     let s = this.address(src.address);
     let d = this.address(dst.address);
     // mixed families (a dual-stack socket): write IPv6 with the IPv4 side IPv4-mapped (RFC 4291 §2.5.5.2)
@@ -158,6 +165,10 @@ export class PcapWriter implements DatagramCapture {
     }
     const packetLen = ipLen + udpLen;
     this.reserve(PCAP_RECORD_HEADER_LEN + packetLen);
+    if (this.failure !== undefined) {
+      this.dropped++;
+      return;
+    }
     const b = this.buf;
     const v = this.view;
     let o = this.pos;
@@ -210,24 +221,44 @@ export class PcapWriter implements DatagramCapture {
     this.packets++;
   }
 
-  /** Writes buffered records to the file (file mode) or to the in-memory capture. */
+  /**
+   * The file write error that stopped the capture, if any. A capture that
+   * cannot be written never disturbs the stack: later datagrams are counted
+   * in {@link PcapWriter.dropped} and {@link PcapWriter.close} rethrows this.
+   */
+  get error(): ToukitError | undefined {
+    return this.failure;
+  }
+
+  /** Writes buffered records to the file (file mode) or to the in-memory capture. Never throws. */
   flush(): void {
     if (this.pos === 0) return;
     if (this.fd !== undefined) {
-      let done = 0;
-      while (done < this.pos) done += writeSync(this.fd, this.buf, done, this.pos - done);
+      if (this.failure === undefined) {
+        try {
+          let done = 0;
+          while (done < this.pos) done += writeSync(this.fd, this.buf, done, this.pos - done);
+        } catch (err) {
+          const msg = err instanceof Error ? err.message : String(err);
+          this.failure = new ToukitError('ERR_PCAP_WRITE', `writing the capture failed: ${msg}`, { cause: err });
+        }
+      }
     } else {
       this.chunks.push(this.buf.slice(0, this.pos));
     }
     this.pos = 0;
   }
 
-  /** Flushes and closes the file; further writes throw. Idempotent. */
+  /**
+   * Flushes and closes the file; further writes throw. Idempotent.
+   * @throws ToukitError `ERR_PCAP_WRITE` (once) if a file write failed earlier
+   */
   close(): void {
     if (this.closed) return;
     this.flush();
     this.closed = true;
     if (this.fd !== undefined) closeSync(this.fd);
+    if (this.failure !== undefined) throw this.failure;
   }
 
   /**

@@ -145,6 +145,16 @@ describe('PcapWriter', () => {
     expect(onesSum(pseudo, Uint8Array.of(...udp, 0))).toBe(0xffff);
   });
 
+  it('a failing file write (ENOSPC on /dev/full) stops the capture without throwing from writeDatagram; close() reports it', () => {
+    const w = new PcapWriter({ path: '/dev/full', bufferSize: 1024 });
+    for (let i = 0; i < 20; i++) w.writeDatagram(i, v4a, v4b, [new Uint8Array(200)]);
+    expect(w.error?.code).toBe('ERR_PCAP_WRITE');
+    expect(w.dropped).toBeGreaterThan(0);
+    expect(w.packets + w.dropped).toBe(20);
+    expect(() => w.close()).toThrowError(expect.objectContaining({ code: 'ERR_PCAP_WRITE' }));
+    w.close(); // idempotent
+  });
+
   it('rejects oversized datagrams and non-addresses with typed errors', () => {
     const w = new PcapWriter();
     expect(() => w.writeDatagram(0, v4a, v4b, [new Uint8Array(65508)])).toThrowError(expect.objectContaining({ code: 'ERR_PCAP_TOO_LARGE' }));
