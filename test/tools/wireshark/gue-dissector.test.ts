@@ -140,6 +140,10 @@ describe.skipIf(!tsharkPresent)('the GUE Lua dissector under tshark', () => {
     add(v6c, v6s, [draft.header({ proto: 6 }), tcpSegment(v6c, v6s, text('over IPv6'))]); // 13
     add(v4c, { ...v4s, port: 7000 }, [draft.header({ proto: 6 }), tcpSegment(v4c, { ...v4s, port: 7000 }, text('port 7000'))]); // 14
     add(v4c, v4s, [Uint8Array.of(0x80, 6, 0, 0)]); // 15: variant 2
+    add(v4c, v4s, [Uint8Array.of(0x50, 0, 0, 20), new Uint8Array(16)]); // 16: variant 1 but neither IPv4 nor IPv6
+    add(v4c, v4s, [Uint8Array.of(0x00, 6, 0x80, 0x00), new Uint8Array(8)]); // 17: V flag but Hlen 0
+    add(v4c, v4s, [Uint8Array.of(0x01, 59, 0x08, 0x00, 0x80, 6, 0, 0), new Uint8Array(8)]); // 18: unknown transform type 128
+    add(v4c, v4s, [draft.header({ proto: 59 }), new Uint8Array(8).fill(0x45)]); // 19: Proto 59 is never parsed
     w.close();
     rows = runTshark(join(dir, 'gue.pcap'), ['-d', 'udp.port==7000,gue']);
 
@@ -161,7 +165,7 @@ describe.skipIf(!tsharkPresent)('the GUE Lua dissector under tshark', () => {
   };
 
   it('reads every datagram of the capture', () => {
-    expect(rows).toHaveLength(15);
+    expect(rows).toHaveLength(19);
   });
 
   it('sees valid outer IPv4 and UDP checksums on every datagram PcapWriter synthesized', () => {
@@ -207,7 +211,15 @@ describe.skipIf(!tsharkPresent)('the GUE Lua dissector under tshark', () => {
     hasError(row(8), /shorter than the 4-byte header/);
     hasError(row(9), /Unknown GUE flag/);
     hasError(row(15), /Reserved GUE variant/);
+    hasError(row(16), /neither IPv4 nor IPv6/);
+    hasError(row(17), /Flags announce 4 bytes of fields, Hlen gives 0/);
+    expect(row(18)['_ws.expert.message']).toMatch(/Unknown payload-transform type/);
     for (const n of [1, 3, 4, 6, 10, 11, 13]) expect(row(n)['_ws.expert.severity'].split(';')).not.toContain(SEVERITY_ERROR);
+  });
+
+  it('never parses a Proto 59 payload: it is shown as data', () => {
+    expect(row(19)['frame.protocols']).toMatch(/udp:gue:data$/);
+    expect(row(19)['data.data']).toBe('4545454545454545');
   });
 
   it('hands variant 1 (direct IP) to the IPv4 dissector', () => {
