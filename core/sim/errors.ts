@@ -36,8 +36,8 @@ export class SimConfigError extends ConfigError {
 }
 
 /**
- * A simulated socket operation failed: `ERR_SIM_ADDR_IN_USE`,
- * `ERR_SIM_ADDR_NOT_AVAILABLE`, `ERR_SIM_NO_DESTINATION`, `ERR_SIM_IS_CONNECTED`.
+ * Binding or rebinding a simulated socket failed: `ERR_SIM_ADDR_IN_USE`,
+ * `ERR_SIM_ADDR_NOT_AVAILABLE`.
  */
 export class SimSocketError extends ToukitError {}
 

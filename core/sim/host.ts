@@ -110,22 +110,25 @@ export class SimSocket implements SubstrateSocket, LinkSocket {
 
   /**
    * Send one datagram made of `parts` concatenated.
-   * The parts are copied at once (the caller may reuse them). Throws
-   * {@link SimSocketError} `ERR_SIM_NO_DESTINATION` (no `to` on an
-   * unconnected socket) or `ERR_SIM_IS_CONNECTED` (`to` differs from the
-   * connected peer). After close, datagrams are counted under
-   * `sendErrors.closed` and dropped; without a route, under `sendErrors.no_route`.
+   * The parts are copied at once (the caller may reuse them). Like the real
+   * UDP substrate it never throws; failures are counted in
+   * `stats().sendErrors`: `closed` (after close), `no_destination` (no `to`
+   * on an unconnected socket), `wrong_peer` (`to` differs from the
+   * connected peer; the datagram is dropped), `no_route` (no host or link
+   * for the destination).
    */
   send(parts: readonly Uint8Array[], to?: PeerAddress): void {
     const remote = this.remote;
     let dest: PeerAddress;
     if (remote !== undefined) {
       if (to !== undefined && (to.port !== remote.port || to.address !== remote.address)) {
-        throw new SimSocketError('ERR_SIM_IS_CONNECTED', `socket is connected to ${remote.address}:${remote.port}`);
+        this.countSendError('wrong_peer');
+        return;
       }
       dest = remote;
     } else if (to === undefined) {
-      throw new SimSocketError('ERR_SIM_NO_DESTINATION', 'send() on an unconnected socket needs a destination');
+      this.countSendError('no_destination');
+      return;
     } else {
       dest = to;
     }
