@@ -33,18 +33,24 @@ export const quicheRenoOps: QuicheCongestionOps<RenoCheckpoint> = {
 
   on_packets_acked(r, _bytesInFlight, packets) {
     const mss = r.max_datagram_size;
+    // Slow start grows by at most L = 2·SMSS per ACK (RFC 3465 §2.2); one ACK is one batch.
+    let budget = 2 * mss;
     for (const p of packets) {
       if (r.in_congestion_recovery(p.time_sent) || r.app_limited) continue;
+      let ca = p.size;
       if (r.congestion_window < r.ssthresh) {
-        // Slow start with byte counting; per packet at most one segment (RFC 3465 L ≥ 1).
-        const inc = Math.min(p.size, 2 * mss, r.ssthresh - r.congestion_window);
-        r.congestion_window += inc;
-        const rest = p.size - inc;
-        if (rest <= 0 || r.congestion_window < r.ssthresh) continue;
-        r.bytes_acked_ca += rest;
-      } else {
-        r.bytes_acked_ca += p.size;
+        const room = r.ssthresh - r.congestion_window;
+        const inc = Math.min(p.size, budget);
+        budget -= inc;
+        if (inc < room) {
+          r.congestion_window += inc;
+          continue;
+        }
+        r.congestion_window = r.ssthresh;
+        ca = p.size - room;
+        if (ca <= 0) continue;
       }
+      r.bytes_acked_ca += ca;
       if (r.bytes_acked_ca >= r.congestion_window) {
         r.bytes_acked_ca -= r.congestion_window;
         r.congestion_window += mss;
