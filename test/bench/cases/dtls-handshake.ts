@@ -75,6 +75,12 @@ function variants(): { list: Variant[]; skipped: string[] } {
   return { list, skipped };
 }
 
+/** CPU time (user + system) of a `process.cpuUsage()` result, ms. */
+function cpuMs(u: unknown): number {
+  const c = u as { user?: number; system?: number } | undefined;
+  return ((c?.user ?? 0) + (c?.system ?? 0)) / 1000;
+}
+
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p + 0.5))];
 }
@@ -88,10 +94,12 @@ async function measure(v: Variant, durationMs: number): Promise<BenchRow[]> {
     workers.push(cli.worker);
     const lat = await cli.worker.request({ type: 'latency', count: LATENCY_SAMPLES }, 'latency', 60_000);
     const samples = (lat.samples as number[]).slice().sort((a, b) => a - b);
-    const before = Number((await srv.worker.request({ type: 'count' }, 'count', 5000)).handshakes);
+    const c0 = await srv.worker.request({ type: 'count' }, 'count', 5000);
     const rate = await cli.worker.request({ type: 'rate', concurrency: CONCURRENCY, durationMs }, 'rate', durationMs + 60_000);
-    const after = Number((await srv.worker.request({ type: 'count' }, 'count', 5000)).handshakes);
+    const c1 = await srv.worker.request({ type: 'count' }, 'count', 5000);
+    const served = Number(c1.handshakes) - Number(c0.handshakes);
     const perSecond = (Number(rate.completed) * 1000) / Number(rate.elapsedMs);
+    const serverCpuPer = served > 0 ? (cpuMs(c1.cpu) - cpuMs(c0.cpu)) / served : NaN;
     const name = `dtls-handshake ${v.name}`;
     return [
       { case: name, metric: 'handshake latency (median)', value: percentile(samples, 0.5), unit: 'ms', status: 'ok', note: `p90 ${percentile(samples, 0.9).toFixed(2)} ms, ${samples.length} sequential; createStack took ${Number(lat.setupMs).toFixed(1)} ms more` },
@@ -101,7 +109,15 @@ async function measure(v: Variant, durationMs: number): Promise<BenchRow[]> {
         value: perSecond,
         unit: '/s',
         status: 'ok',
-        note: `${CONCURRENCY} concurrent clients, fresh stack each; server counted ${after - before}`,
+        note: `${CONCURRENCY} concurrent clients, fresh stack each; server counted ${served}`,
+      },
+      {
+        case: name,
+        metric: 'server CPU per handshake',
+        value: Number.isFinite(serverCpuPer) ? serverCpuPer : null,
+        unit: 'ms',
+        status: Number.isFinite(serverCpuPer) ? 'ok' : 'failed',
+        note: Number.isFinite(serverCpuPer) ? `≈ ${Math.round(1000 / serverCpuPer)} handshakes/s per server core` : 'no handshake completed',
       },
     ];
   } finally {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { measureThroughput } from '../lib/measure.js';
+import { cpuNote, measureThroughput } from '../lib/measure.js';
 import { MB } from '../lib/types.js';
 import type { BenchCase, BenchRow, RawUdpResult } from '../lib/types.js';
 
@@ -20,6 +20,8 @@ export async function measureRawUdp(durationMs: number): Promise<RawUdpResult> {
     bytesPerSecond: r.bytesPerSecond,
     packetsPerSecond: r.packetsPerSecond,
     loss: sent > 0 ? Math.max(0, 1 - r.receiver.packets / sent) : 0,
+    senderCpu: r.senderCpu,
+    receiverCpu: r.receiverCpu,
   };
 }
 
@@ -31,7 +33,7 @@ export function rawUdpRow(name: string, b: RawUdpResult): BenchRow {
     value: b.bytesPerSecond / MB,
     unit: 'MB/s',
     status: 'ok',
-    note: `${Math.round(b.packetsPerSecond).toLocaleString('en-US')} pkt/s, loss ${(b.loss * 100).toFixed(2)} %`,
+    note: `${Math.round(b.packetsPerSecond).toLocaleString('en-US')} pkt/s, loss ${(b.loss * 100).toFixed(2)} %, ${cpuNote(b.senderCpu, b.receiverCpu)}`,
   };
 }
 

@@ -20,6 +20,8 @@ export interface ReceiverStats {
   readonly measuredBytes: number;
   /** Time from the end of the warm-up to the last arrival, ms. */
   readonly measuredMs: number;
+  /** `process.cpuUsage()` of the receiver when it answered. */
+  readonly cpu: unknown;
 }
 
 /** Result of {@link measureThroughput}. */
@@ -34,6 +36,16 @@ export interface ThroughputResult {
   readonly receiver: ReceiverStats;
   /** The receiver's `ready` message (port, buffer sizes). */
   readonly receiverReady: WorkerMessage;
+  /** CPU time of the sender while sending, as a fraction of one core. */
+  readonly senderCpu: number;
+  /** CPU time of the receiver from the start of sending until its count settled, as a fraction of one core. */
+  readonly receiverCpu: number;
+}
+
+/** CPU time (user + system) of a `process.cpuUsage()` result, ms. */
+function cpuMs(u: unknown): number {
+  const c = u as { user?: number; system?: number } | undefined;
+  return ((c?.user ?? 0) + (c?.system ?? 0)) / 1000;
 }
 
 /**
@@ -53,8 +65,11 @@ export async function measureThroughput(
     workers.push(rx.worker);
     const tx = await startWorker(script, { ...senderArgs, role: 'sender', port: rx.ready.port, durationMs });
     workers.push(tx.worker);
+    const before = await rx.worker.request({ type: 'stats' }, 'stats', 5000);
+    const w0 = performance.now();
     const sender = await tx.worker.request({ type: 'go' }, 'done', durationMs + 20_000);
     const receiver = await settle(rx.worker);
+    const wall = performance.now() - w0;
     const seconds = receiver.measuredMs / 1000;
     return {
       bytesPerSecond: seconds > 0 ? receiver.measuredBytes / seconds : 0,
@@ -62,6 +77,8 @@ export async function measureThroughput(
       sender,
       receiver,
       receiverReady: rx.ready,
+      senderCpu: cpuMs(sender.cpu) / durationMs,
+      receiverCpu: (cpuMs(receiver.cpu) - cpuMs(before.cpu)) / wall,
     };
   } finally {
     await Promise.all(workers.map((w) => w.stop()));
@@ -85,4 +102,9 @@ async function settle(rx: Worker): Promise<ReceiverStats> {
     if (now > deadline) return s;
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** CPU use of both sides as text, e.g. `CPU tx 98 % rx 85 %`. */
+export function cpuNote(senderCpu: number, receiverCpu: number): string {
+  return `CPU tx ${Math.round(senderCpu * 100)} % rx ${Math.round(receiverCpu * 100)} %`;
 }

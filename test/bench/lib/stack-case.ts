@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { measureThroughput } from './measure.js';
+import { cpuNote, measureThroughput } from './measure.js';
 import { stackUnavailable } from './stack-api.js';
 import type { BenchStackConfig } from './stack-api.js';
 import { MB } from './types.js';
@@ -58,7 +58,7 @@ export function stackThroughputCase(spec: StackCaseSpec): BenchCase {
         compare: 'udp',
         ...(target === undefined ? {} : { target }),
         status: 'ok',
-        note: `${(delivered * 100).toFixed(1)} % of written bytes arrived, ${Number(r.sender.blocked)} backpressure waits`,
+        note: `${(delivered * 100).toFixed(1)} % of written bytes arrived, ${Number(r.sender.blocked)} backpressure waits, ${cpuNote(r.senderCpu, r.receiverCpu)}`,
       };
       return [row];
     },

@@ -44,6 +44,10 @@ export interface RawUdpResult {
   readonly packetsPerSecond: number;
   /** 1 − received / sent. */
   readonly loss: number;
+  /** Sender CPU time while sending, fraction of one core. */
+  readonly senderCpu: number;
+  /** Receiver CPU time while receiving, fraction of one core. */
+  readonly receiverCpu: number;
 }
 
 /** What a case gets from the harness. */

@@ -58,6 +58,7 @@ function receiver(): void {
           measuredPackets: packets - markPackets,
           measuredBytes: bytes - markBytes,
           measuredMs: last - t0,
+          cpu: process.cpuUsage(),
         });
       }
     },
@@ -78,6 +79,7 @@ function sender(): void {
   onParentMessage(
     async (m) => {
       if (m.type !== 'go') return;
+      const cpu0 = process.cpuUsage();
       const end = performance.now() + (args.durationMs ?? 3000);
       let sent = 0;
       while (performance.now() < end) {
@@ -85,7 +87,7 @@ function sender(): void {
         sent += batch;
         await yieldToLoop();
       }
-      tell({ type: 'done', sent });
+      tell({ type: 'done', sent, cpu: process.cpuUsage(cpu0) });
     },
     () => {
       sock.close();
