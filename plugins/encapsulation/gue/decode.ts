@@ -154,7 +154,7 @@ function decodeDirectIp(firstByte: number, out: Decapsulated, layout: GueLayout)
 }
 
 /** Walks the draft-profile extension fields, recording their offsets in `layout`. */
-function walkDraftFields(d: Uint8Array, flags: number, optLen: number, layout: GueLayout): void {
+function walkDraftFields(flags: number, optLen: number, layout: GueLayout): void {
   const unknown = flags & ~DRAFT_FLAGS_ALL;
   if (unknown !== 0) throw new GueUnknownFlagsError(unknown);
   const secLen = SEC_LENGTHS[(flags & FLAG_SEC_MASK) >>> FLAG_SEC_SHIFT];
@@ -236,7 +236,7 @@ export function decodeGue(d: Uint8Array, profile: GueProfile, out: Decapsulated,
   const flags = u16(d, 2);
   layout.flags = flags;
   layout.headerLength = hdrLen;
-  if (profile === 'draft') walkDraftFields(d, flags, optLen, layout);
+  if (profile === 'draft') walkDraftFields(flags, optLen, layout);
   else walkLinuxFields(d, flags, optLen, layout);
 
   const payloadLen = n - hdrLen;
