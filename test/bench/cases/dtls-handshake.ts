@@ -14,6 +14,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startWorker } from '../lib/child.js';
+import { cpuMs } from '../lib/measure.js';
 import type { Worker } from '../lib/child.js';
 import { stackUnavailable } from '../lib/stack-api.js';
 import type { BenchStackConfig } from '../lib/stack-api.js';
@@ -73,12 +74,6 @@ function variants(): { list: Variant[]; skipped: string[] } {
     });
   }
   return { list, skipped };
-}
-
-/** CPU time (user + system) of a `process.cpuUsage()` result, ms. */
-function cpuMs(u: unknown): number {
-  const c = u as { user?: number; system?: number } | undefined;
-  return ((c?.user ?? 0) + (c?.system ?? 0)) / 1000;
 }
 
 function percentile(sorted: readonly number[], p: number): number {

@@ -43,7 +43,7 @@ export interface ThroughputResult {
 }
 
 /** CPU time (user + system) of a `process.cpuUsage()` result, ms. */
-function cpuMs(u: unknown): number {
+export function cpuMs(u: unknown): number {
   const c = u as { user?: number; system?: number } | undefined;
   return ((c?.user ?? 0) + (c?.system ?? 0)) / 1000;
 }
