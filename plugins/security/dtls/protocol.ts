@@ -64,7 +64,10 @@ export class DtlsProtocol implements SecurityProtocol {
   /** Create a server session for a peer whose ClientHello carried a valid cookie. */
   createServer(ctx: SecurityContext): SecuritySession {
     const peer = ctx.peer;
-    return new DtlsServer(ctx, this.config, (hello) => this.cookies.verify(peer, hello));
+    return new DtlsServer(ctx, this.config, {
+      verify: (hello) => this.cookies.verify(peer, hello),
+      make: (hello) => this.cookies.make(peer, hello),
+    });
   }
 
   /**

@@ -13,6 +13,7 @@ import {
   AlertDescription,
   CERT_TYPE_ECDSA_SIGN,
   ContentType,
+  DTLS10,
   DTLS12,
   ECDSA_SECP256R1_SHA256,
   EMPTY_RENEGOTIATION_INFO_SCSV,
@@ -25,9 +26,12 @@ import { parseU16List } from './handshake/extensions.js';
 import { ccsEntry } from './handshake/flight.js';
 import type { FlightEntry } from './handshake/flight.js';
 import type { HandshakeFragment } from './handshake/header.js';
+import { encodeHandshake } from './handshake/header.js';
+import { plaintextRecord } from './record/codec.js';
 import {
   encodeCertificate,
   encodeCertificateRequest,
+  encodeHelloVerifyRequest,
   encodeEcdheParams,
   encodeServerHello,
   encodeServerKeyExchange,
@@ -52,6 +56,14 @@ type ServerState = 'client_hello' | 'client_certificate' | 'key_exchange' | 'cer
 
 const dec = new TextDecoder();
 
+/** Cookie operations for one peer (see {@link CookieJar}). */
+export interface PeerCookies {
+  /** Whether the hello carries a valid cookie for this peer. */
+  verify(hello: ClientHello): boolean;
+  /** The cookie this peer must echo. */
+  make(hello: ClientHello): Uint8Array;
+}
+
 /** A DTLS server session. */
 export class DtlsServer extends DtlsSession {
   private hs: ServerState = 'client_hello';
@@ -69,12 +81,12 @@ export class DtlsServer extends DtlsSession {
   /**
    * @param ctx - session context
    * @param config - shared configuration
-   * @param verifyCookie - re-checks the cookie of the first ClientHello (stateless jar of the protocol)
+   * @param cookies - the protocol's stateless cookie jar, bound to this peer
    */
   constructor(
     ctx: SecurityContext,
     config: SessionConfig,
-    private readonly verifyCookie: (hello: ClientHello) => boolean,
+    private readonly cookies: PeerCookies,
   ) {
     super(ctx, config);
   }
@@ -86,11 +98,11 @@ export class DtlsServer extends DtlsSession {
 
   protected preFragment(f: HandshakeFragment, epoch: number): boolean {
     if (f.msgType !== HandshakeType.client_hello) return false;
-    if (epoch === 1 || this.state === 'established') {
-      if (epoch === 1) this.refuseRenegotiation();
-      else this.drop('dtls_unexpected_client_hello');
+    if (epoch === 1) {
+      this.refuseRenegotiation();
       return true;
     }
+    if (this.state === 'established' || this.lastPeerSeq >= 0) return this.onNewClientHello(f);
     if (this.hs === 'client_hello' && this.lastPeerSeq < 0) {
       if (f.fragmentOffset !== 0 || f.body.length !== f.length) {
         this.drop('dtls_fragmented_client_hello');
@@ -100,6 +112,40 @@ export class DtlsServer extends DtlsSession {
       this.sendMessageSeq = f.messageSeq;
     }
     return false;
+  }
+
+  /**
+   * An epoch-0 ClientHello after the first one: a retransmission (same random:
+   * handled as an old message), or a client that lost its state and starts
+   * again from the same address (RFC 6347 §4.2.8): answered statelessly with
+   * a HelloVerifyRequest; once it returns with a valid cookie, this session
+   * ends so that the stack accepts a new one.
+   */
+  private onNewClientHello(f: HandshakeFragment): boolean {
+    if (f.fragmentOffset !== 0 || f.body.length !== f.length) {
+      this.drop('dtls_fragmented_client_hello');
+      return true;
+    }
+    let hello: ClientHello;
+    try {
+      hello = parseClientHello(f.body);
+    } catch {
+      this.drop('dtls_bad_client_hello');
+      return true;
+    }
+    if (bytesEqual(hello.random, this.clientRandom)) return false;
+    if (this.cookies.verify(hello)) {
+      this.trace('client restarted');
+      this.endClosed();
+      return true;
+    }
+    const hvr = encodeHandshake(
+      HandshakeType.hello_verify_request,
+      f.messageSeq,
+      encodeHelloVerifyRequest({ version: DTLS10, cookie: this.cookies.make(hello) }),
+    );
+    this.sendRaw([plaintextRecord(ContentType.handshake, DTLS10, 0, this.currentRecordSeq, hvr)]);
+    return true;
   }
 
   protected onHandshakeMessage(msg: HandshakeMessage): void {
@@ -147,7 +193,7 @@ export class DtlsServer extends DtlsSession {
 
   private onClientHello(msg: HandshakeMessage): void {
     const hello = parseClientHello(msg.body);
-    if (!this.verifyCookie(hello)) {
+    if (!this.cookies.verify(hello)) {
       this.drop('dtls_bad_cookie');
       this.reassembler.reset(msg.messageSeq);
       this.lastPeerSeq = -1;

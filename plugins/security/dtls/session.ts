@@ -78,6 +78,8 @@ export abstract class DtlsSession implements SecuritySession {
   private readonly handshakeTimer: Timer;
   private suspended = false;
   private suspendedInput: Uint8Array[] = [];
+  /** Sequence number of the record being processed. */
+  protected currentRecordSeq = 0;
   /** When the handshake started (stack clock, ms). */
   protected startedAt = 0;
   private readonly counters = {
@@ -185,7 +187,9 @@ export abstract class DtlsSession implements SecuritySession {
     let plaintext: Uint8Array;
     if (epoch === this.readEpoch || (epoch === 0 && cur.type === ContentType.handshake)) {
       const window = this.replay[epoch];
-      if (!window.check(cur.seq)) return this.drop('dtls_replay');
+      // Epoch-0 handshake records skip the replay check: they are unauthenticated anyway, duplicates
+      // are absorbed by reassembly, and a restarted client reuses low sequence numbers (§4.2.8).
+      if (!window.check(cur.seq) && (epoch !== 0 || cur.type !== ContentType.handshake)) return this.drop('dtls_replay');
       if (epoch === 0) {
         if (cur.type === ContentType.application_data) return this.drop('dtls_unprotected_data');
         if (cur.type === ContentType.alert && this.state === 'established') return this.drop('dtls_unprotected_alert');
@@ -205,6 +209,7 @@ export abstract class DtlsSession implements SecuritySession {
     }
     this.counters.recordsReceived++;
     this.counters.bytesReceived += cur.length + RECORD_HEADER_LENGTH;
+    this.currentRecordSeq = cur.seq;
     this.dispatch(cur.type, epoch, plaintext);
   }
 
@@ -357,6 +362,17 @@ export abstract class DtlsSession implements SecuritySession {
     this.futureRecords = [];
     this.earlyData = [];
     this.suspendedInput = [];
+  }
+
+  /** End the session as closed and tell the stack (it then forgets this peer). */
+  protected endClosed(): void {
+    this.end('closed');
+    this.ctx.closed();
+  }
+
+  /** Send an already-built datagram (e.g. a stateless HelloVerifyRequest). */
+  protected sendRaw(parts: Uint8Array[]): void {
+    this.sendDown(parts, 'handshake');
   }
 
   /** Whether the session is closed or failed. */

@@ -24,7 +24,7 @@ import {
   freeUdpPort,
   opensslAvailable,
   opensslCert,
-  paced,
+  windowed,
   runOpenssl,
   waitFor,
 } from './openssl.js';
@@ -38,6 +38,8 @@ const PSK_HEX = '0102030405060708090a0b0c0d0e0f10';
 const IDENTITY = 'client1';
 const SIZE = 1 << 20;
 const CHUNK = 1000;
+/** Bytes allowed in flight per direction (well below the default 208 KB socket buffer). */
+const WINDOW = 64 * 1024;
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 function stackConfig(options: DtlsOptionsInput) {
@@ -119,8 +121,8 @@ describe.skipIf(!HAVE_OPENSSL)('DTLS 1.2 interop with OpenSSL 3 (127.0.0.1)', ()
           const toUs = randomBytes(SIZE);
           const toThem = randomBytes(SIZE);
           await Promise.all([
-            paced((c) => conn!.write(c), toThem, CHUNK, 16, 2),
-            paced((c) => server.proc.stdin.write(c), toUs, 4096, 4, 2),
+            windowed((c) => conn!.write(c), toThem, CHUNK, WINDOW, () => server.stdout().length),
+            windowed((c) => server.proc.stdin.write(c), toUs, 4096, WINDOW, () => inbound.bytes()),
           ]);
           expect(await waitFor(() => inbound.bytes() >= SIZE && server.stdout().length >= SIZE, 15_000)).toBe(true);
           expect(sha(inbound.data())).toBe(sha(toUs));
@@ -154,8 +156,8 @@ describe.skipIf(!HAVE_OPENSSL)('DTLS 1.2 interop with OpenSSL 3 (127.0.0.1)', ()
           client.proc.stdin.write(toUs.subarray(0, 100));
           expect(await waitFor(() => conn !== undefined, 10_000), client.stderr()).toBe(true);
           await Promise.all([
-            paced((c) => conn!.write(c), toThem, CHUNK, 16, 2),
-            paced((c) => client.proc.stdin.write(c), toUs.subarray(100), 4096, 4, 2),
+            windowed((c) => conn!.write(c), toThem, CHUNK, WINDOW, () => client.stdout().length),
+            windowed((c) => client.proc.stdin.write(c), toUs.subarray(100), 4096, WINDOW, () => Math.max(0, inbound!.bytes() - 100)),
           ]);
           expect(await waitFor(() => inbound!.bytes() >= SIZE && client.stdout().length >= SIZE, 15_000)).toBe(true);
           expect(sha(inbound!.data())).toBe(sha(toUs));

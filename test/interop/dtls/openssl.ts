@@ -102,17 +102,35 @@ export function runOpenssl(args: readonly string[]): OpensslProcess {
   };
 }
 
-/** Write `data` to a stream in `chunk`-byte pieces, `perTick` pieces every `intervalMs`. */
-export async function paced(
+/**
+ * Send `data` in `chunk`-byte pieces with test-level flow control: at most
+ * `window` bytes may be ahead of what the receiver reports as delivered
+ * (`delivered()`), so a socket buffer never overflows even when the event
+ * loop stalls. Gives up after `timeoutMs` without progress.
+ */
+export async function windowed(
   write: (chunk: Buffer) => void,
   data: Buffer,
   chunk: number,
-  perTick: number,
-  intervalMs: number,
+  window: number,
+  delivered: () => number,
+  timeoutMs = 15_000,
 ): Promise<void> {
-  for (let off = 0; off < data.length; ) {
-    for (let i = 0; i < perTick && off < data.length; i++, off += chunk) write(data.subarray(off, off + chunk));
-    await new Promise((r) => setTimeout(r, intervalMs));
+  let off = 0;
+  let lastProgress = Date.now();
+  let lastDelivered = -1;
+  while (off < data.length) {
+    const d = delivered();
+    if (d !== lastDelivered) {
+      lastDelivered = d;
+      lastProgress = Date.now();
+    }
+    if (Date.now() - lastProgress > timeoutMs) throw new Error(`no progress: ${d} of ${off} bytes delivered`);
+    while (off < data.length && off - delivered() < window) {
+      write(data.subarray(off, off + chunk));
+      off += chunk;
+    }
+    await new Promise((r) => setTimeout(r, 1));
   }
 }
 

@@ -265,3 +265,46 @@ describe('observability', () => {
     expect(pair.clientLog.sent[pair.clientLog.sent.length - 1].kind).toBe('application');
   });
 });
+
+describe('client restart from the same address (RFC 6347 §4.2.8)', () => {
+  it('an established server session answers a new ClientHello statelessly, then ends when the cookie comes back', async () => {
+    const clientProto = dtls({ psk: PSK }, 31);
+    const pair = new SecurityPair(clientProto, dtls({ psk: PSK }, 32));
+    await established(pair);
+    const oldServer = pair.server!;
+    // A fresh client (lost state) on the same address: wire it by hand to the old server session.
+    const toServer: Uint8Array[] = [];
+    const fresh = clientProto.createClient({
+      ...(pair as unknown as { context: never }),
+      role: 'client',
+      peer: { address: '192.0.2.2', family: 'IPv4', port: 4433 },
+      maxDatagramSize: 1400,
+      sendDown: (parts) => toServer.push(new Uint8Array(Buffer.concat(parts))),
+      deliver: () => {},
+      established: () => {},
+      failed: () => {},
+      closed: () => {},
+      emitEvent: () => {},
+      drop: () => {},
+      clock: pair.time,
+      timers: pair.time,
+      random: pair.random,
+      tracer: { enabled: false, emit() {}, child() { return this; } },
+    });
+    fresh.start();
+    const sentBefore = pair.serverLog.sent.length;
+    oldServer.handleDatagram(toServer[0]);
+    expect(oldServer.established).toBe(true); // a hello without cookie changes nothing
+    const hvr = pair.serverLog.sent[sentBefore].data;
+    expect(hvr[13]).toBe(3); // HelloVerifyRequest
+    fresh.handleDatagram(hvr);
+    oldServer.handleDatagram(toServer[1]); // ClientHello with a valid cookie
+    expect(oldServer.established).toBe(false);
+    expect(pair.serverLog.closed).toBe(1);
+    // The stack would now forget the peer; the next hello goes through accept() to a new session.
+    pair.server = undefined;
+    pair.toServer(toServer[1]);
+    expect(pair.server).toBeDefined();
+    expect(pair.server).not.toBe(oldServer);
+  });
+});
