@@ -56,6 +56,12 @@ export type QueueOptions = SizeInput | DropTailQueueOptions | CoDelQueueOptions 
 
 /** A transmit-queue discipline. */
 export interface QueueDiscipline {
+  /**
+   * True when the discipline only decides at enqueue from the queue's
+   * length (drop-tail): the link then computes each datagram's transmission
+   * slot on arrival instead of running one event per transmission.
+   */
+  readonly passive: boolean;
   /** Packet limit. */
   readonly limitPackets: number;
   /** Byte limit (wire bytes). */
@@ -67,6 +73,10 @@ export interface QueueDiscipline {
 }
 
 class DropTail implements QueueDiscipline {
+  get passive(): boolean {
+    return true;
+  }
+
   constructor(
     readonly limitPackets: number,
     readonly limitBytes: number,
@@ -90,6 +100,10 @@ class CoDel extends DropTail {
   private dropping = false;
   private maxPacket = 0;
   private okToDrop = false;
+
+  override get passive(): boolean {
+    return false;
+  }
 
   constructor(
     limitPackets: number,
@@ -163,6 +177,10 @@ class Red extends DropTail {
   private avg = 0;
   private count = -1;
   private idleSince = 0;
+
+  override get passive(): boolean {
+    return false;
+  }
 
   constructor(
     limitPackets: number,

@@ -110,6 +110,8 @@ export class LinkDirection implements PacketSink {
   private readonly txDone = new TxDone(this);
   private readonly aqmDrop = (p: SimPacket, reason: string): void => this.dropPacket(p, reason as DropReason);
   private inService: SimPacket | undefined;
+  private readonly passive: boolean;
+  private busyUntil = 0;
   private lastArrival = 0;
   private n = 0;
 
@@ -137,6 +139,7 @@ export class LinkDirection implements PacketSink {
     this.msPerByte = cfg.bandwidth === Infinity ? 0 : 8000 / cfg.bandwidth;
     this.queue = createQueue(cfg.queue, `${path}.queue`, bdp, (b) => b * this.msPerByte, random);
     this.loss = createLossModel(cfg.loss, `${path}.loss`);
+    this.passive = this.queue.passive && this.msPerByte > 0;
     const script = cfg.dropScript;
     this.scriptSet = Array.isArray(script) ? new Set(script) : undefined;
     this.scriptFn = typeof script === 'function' ? script : undefined;
@@ -145,11 +148,13 @@ export class LinkDirection implements PacketSink {
 
   /** Datagrams waiting in the queue (the one being serialised excluded). */
   get queuePackets(): number {
+    if (this.passive) this.retire(this.scheduler.now());
     return this.fifo.length;
   }
 
   /** Wire bytes waiting in the queue. */
   get queueBytes(): number {
+    if (this.passive) this.retire(this.scheduler.now());
     return this.fifo.bytes;
   }
 
@@ -175,6 +180,7 @@ export class LinkDirection implements PacketSink {
 
   /** A snapshot of the counters. */
   stats(): LinkDirectionStats {
+    if (this.passive) this.retire(this.scheduler.now());
     return {
       ...this.st,
       dropped: { ...this.st.dropped },
@@ -254,6 +260,7 @@ export class LinkDirection implements PacketSink {
       this.propagate(p, now);
       return;
     }
+    if (this.passive) return this.admitPassive(p, now);
     const reason = this.queue.admit(this.fifo, p, now);
     if (reason !== undefined) return this.dropPacket(p, reason as DropReason);
     if (this.inService === undefined) {
@@ -264,6 +271,37 @@ export class LinkDirection implements PacketSink {
     const st = this.st;
     if (this.fifo.length > st.maxQueuePackets) st.maxQueuePackets = this.fifo.length;
     if (this.fifo.bytes > st.maxQueueBytes) st.maxQueueBytes = this.fifo.bytes;
+  }
+
+  /**
+   * Drop-tail fast path: with a FIFO that only drops on entry, a datagram's
+   * transmission slot is known when it arrives, so no per-transmission
+   * event is needed. The queue holds the datagrams whose slot has not
+   * started yet, retired lazily.
+   */
+  private admitPassive(p: SimPacket, now: number): void {
+    this.retire(now);
+    const reason = this.queue.admit(this.fifo, p, now);
+    if (reason !== undefined) return this.dropPacket(p, reason as DropReason);
+    const start = this.busyUntil > now ? this.busyUntil : now;
+    const tx = p.wire * this.msPerByte;
+    const end = start + tx;
+    this.busyUntil = end;
+    this.st.busyTime += tx;
+    if (start > now) {
+      p.txStart = start;
+      this.fifo.push(p);
+      const st = this.st;
+      if (this.fifo.length > st.maxQueuePackets) st.maxQueuePackets = this.fifo.length;
+      if (this.fifo.bytes > st.maxQueueBytes) st.maxQueueBytes = this.fifo.bytes;
+    }
+    if (this.isDown(end)) return this.dropPacket(p, 'outage');
+    this.propagate(p, end);
+  }
+
+  private retire(now: number): void {
+    const fifo = this.fifo;
+    for (let p = fifo.peek(); p !== undefined && p.txStart <= now; p = fifo.peek()) fifo.shift();
   }
 
   private startTx(p: SimPacket, now: number): void {

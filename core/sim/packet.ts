@@ -25,6 +25,8 @@ export class SimPacket implements SimEvent {
   readonly daemon = false;
   /** Virtual time (ms) the packet entered the queue. */
   enqueuedAt = 0;
+  /** Virtual time (ms) its serialisation starts (passive queues only). */
+  txStart = 0;
   /** Whether the packet was picked for extra reordering delay. */
   reordered = false;
 

@@ -1,4 +1,5 @@
 import { describe, it, expect } from 'vitest';
+import type { QueueOptions } from '../../../core/sim/index.js';
 import { numbered, pair, seqOf } from './helpers.js';
 
 describe('bandwidth and queueing', () => {
@@ -76,6 +77,34 @@ describe('bandwidth and queueing', () => {
     const bdp = await pair({ bandwidth: '8Mbit', ab: { delay: '15ms' }, ba: { delay: '5ms' }, queue: '0.5bdp' });
     expect(bdp.link.ab.queueLimitBytes).toBe(10_000); // 8e6 bit/s × 20 ms / 8 / 2
     expect(bdp.link.ba.queueLimitBytes).toBe(10_000);
+  });
+
+  it('the drop-tail fast path (slots computed on arrival) matches the event-driven transmitter', async () => {
+    // RED with unreachable thresholds never drops early but runs one event per transmission.
+    const run = async (queue: QueueOptions) => {
+      const p = await pair({ bandwidth: '4Mbit', delay: '7ms', queue }, { seed: 12 });
+      const rnd = p.net.random('traffic');
+      const samples: number[] = [];
+      const t = p.net.timers.createTimer(() => {
+        p.send(numbered(seq++, 4 + (rnd.uint32() % 1400)));
+        samples.push(p.link.ab.queueBytes);
+        if (p.net.now < 400) t.arm(p.net.now + rnd.float() * 2);
+      });
+      let seq = 0;
+      t.arm(0);
+      await p.net.runUntilIdle();
+      return { arrivals: p.arrivals.map((a) => [seqOf(a.data), a.time]), samples, stats: p.link.ab.stats() };
+    };
+    const fast = await run({ bytes: '15KB' });
+    const evented = await run({ type: 'red', minThreshold: '1GB', maxThreshold: '2GB', bytes: '15KB' });
+    expect(fast.stats.dropped.queue_full).toBeGreaterThan(10);
+    expect(fast.stats).toEqual(evented.stats);
+    expect(fast.samples).toEqual(evented.samples);
+    expect(fast.arrivals.length).toBe(evented.arrivals.length);
+    fast.arrivals.forEach(([n, time], i) => {
+      expect(n).toBe(evented.arrivals[i][0]);
+      expect(time).toBeCloseTo(evented.arrivals[i][1], 9);
+    });
   });
 
   it('samples the queue length periodically', async () => {
