@@ -205,6 +205,9 @@ function serializeDraft(h: GueHeaderFields): Uint8Array {
       throw new GueUnsupportedError(`fragment offset ${f.offset} is not a multiple of 8 below 65536`);
     }
     checkByte('fragment original proto', f.originalProto);
+    if (!Number.isInteger(f.identification) || f.identification < 0 || f.identification > 0xffffffff) {
+      throw new GueUnsupportedError(`fragment identification ${f.identification} is not 32-bit`);
+    }
     flags |= FLAG_F;
     len += LEN_FRAGMENT;
   }
@@ -242,7 +245,7 @@ function serializeDraft(h: GueHeaderFields): Uint8Array {
     const f = h.fragment;
     put16(b, pos, ((f.offset / 8) << FRAG_OFFSET_SHIFT) | (f.more ? FRAG_MORE : 0));
     b[pos + 2] = f.originalProto;
-    put32(b, pos + 4, f.identification >>> 0);
+    put32(b, pos + 4, f.identification);
     pos += LEN_FRAGMENT;
   }
   if (h.transform !== undefined) {

@@ -189,5 +189,11 @@ describe('serializeGueHeader input checks', () => {
       serializeGueHeader({ control: false, proto: 59, fragment: { offset: 3, more: false, originalProto: 6, identification: 1 } }),
     ).toThrow(GueUnsupportedError);
     expect(() => serializeGueHeader({ control: false, proto: 6, vnid: 2 ** 32 })).toThrow(GueUnsupportedError);
+    expect(() =>
+      serializeGueHeader({ control: false, proto: 59, fragment: { offset: 8, more: false, originalProto: 6, identification: -1 } }),
+    ).toThrow(GueUnsupportedError);
+    expect(() => serializeGueHeader({ control: false, proto: 59, transform: { type: 1, originalProto: 6, typeSpecific: 0x10000 } })).toThrow(
+      GueUnsupportedError,
+    );
   });
 });
