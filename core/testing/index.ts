@@ -10,3 +10,4 @@ export * from './congestion.js';
 export * from './transport.js';
 export * from './security.js';
 export * from './reliable-stream.js';
+export * from './message-transport.js';

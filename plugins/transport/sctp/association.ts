@@ -571,7 +571,8 @@ export class SctpAssociation implements TransportSession {
       return this.abortWith(CauseCode.PROTOCOL_VIOLATION, new SctpProtocolViolationError('SACK acknowledges a TSN never sent'));
     }
     if (o.rttSample >= 0) this.rto.sample(o.rttSample);
-    if (o.ackedBytes > 0) this.errorCount = 0;
+    // §8.3: the peer is alive: clear the error counter (progress over abandoned chunks counts too).
+    if (o.ackedBytes > 0 || o.cumAdvanced) this.errorCount = 0;
     cc.onAckBegin(now);
     for (const c of o.acked) cc.onPacketAcked({ bytes: c.size, sentAt: c.sentAt });
     if (out.recoverTsn !== null && tsnLe(out.recoverTsn, out.cumAck)) {
@@ -633,7 +634,8 @@ export class SctpAssociation implements TransportSession {
     this.errorCount++;
     const limit = Math.min(this.opts.associationMaxRetrans, this.opts.pathMaxRetrans);
     if (this.errorCount > limit) {
-      this.abortWith(CauseCode.USER_INITIATED_ABORT, new SctpPeerUnreachableError(`peer unreachable after ${limit} retransmissions`));
+      // §8.1: stop and close; the ABORT (no cause) only helps if the peer is in fact still there.
+      this.abortWith(0, new SctpPeerUnreachableError(`peer unreachable after ${limit} retransmissions`));
       return true;
     }
     return false;
@@ -890,7 +892,7 @@ export class SctpAssociation implements TransportSession {
   private abortWith(code: number, err: Error, tsn?: number): void {
     const info = tsn !== undefined ? new Uint8Array(4) : undefined;
     if (info !== undefined && tsn !== undefined) w32(info, 0, tsn);
-    if (this.peerTag !== 0) this.sendControl(this.peerTag, encodeAbort(false, [{ code, info }]));
+    if (this.peerTag !== 0) this.sendControl(this.peerTag, encodeAbort(false, code === 0 ? [] : [{ code, info }]));
     this.finish(err);
   }
 

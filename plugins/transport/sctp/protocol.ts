@@ -71,17 +71,17 @@ export class SctpProtocol implements TransportProtocol, SctpEndpoint {
     return u32(payload, 4);
   }
 
-  /** {@inheritDoc SctpEndpoint.sealCookie} */
+  /** Seal a State Cookie bound to `peer` (HMAC-SHA256 under this stack's secret). */
   sealCookie(state: CookieState, peer: PeerAddress): Uint8Array {
     return sealCookie(state, this.secret, `${peer.address}|${peer.port}`);
   }
 
-  /** {@inheritDoc SctpEndpoint.openCookie} */
+  /** Verify MAC, binding and age of a State Cookie received from `peer`. */
   openCookie(cookie: Uint8Array, peer: PeerAddress): CookieResult {
     return openCookie(cookie, this.secret, `${peer.address}|${peer.port}`, this.now());
   }
 
-  /** {@inheritDoc SctpEndpoint.newTag} */
+  /** A fresh, non-zero verification tag used by no association and no recent cookie. */
   newTag(): number {
     for (;;) {
       const t = this.random.uint32();
@@ -89,7 +89,7 @@ export class SctpProtocol implements TransportProtocol, SctpEndpoint {
     }
   }
 
-  /** {@inheritDoc SctpEndpoint.unregister} */
+  /** Forget an association that reached CLOSED. */
   unregister(assoc: object): void {
     const a = assoc as SctpAssociation;
     if (this.byTag.get(a.localTag) === a) this.byTag.delete(a.localTag);
