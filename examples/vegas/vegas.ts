@@ -94,7 +94,8 @@ export class Vegas implements CongestionController {
   }
 
   /** Starts an ACK. */
-  onAckBegin(): void {
+  onAckBegin(now: number): void {
+    void now;
     this.eligible = 0;
     this.largestAckedSentAt = -Infinity;
   }
@@ -151,7 +152,8 @@ export class Vegas implements CongestionController {
   }
 
   /** Recovery ended. */
-  onRecoveryEnd(): void {
+  onRecoveryEnd(now: number): void {
+    void now;
     if (this.state === 'recovery') this.state = this.window < this.threshold ? 'slow-start' : 'avoidance';
   }
 
@@ -167,7 +169,8 @@ export class Vegas implements CongestionController {
   }
 
   /** Restores the window saved before the last reduction. */
-  onSpuriousCongestion(): void {
+  onSpuriousCongestion(now: number): void {
+    void now;
     const s = this.saved;
     if (s === undefined) return;
     this.saved = undefined;
@@ -177,7 +180,8 @@ export class Vegas implements CongestionController {
   }
 
   /** RFC 5681 §4.1 restart window; the RTT history is kept. */
-  onIdleRestart(): void {
+  onIdleRestart(now: number): void {
+    void now;
     this.window = Math.min(this.window, this.iw);
   }
 
