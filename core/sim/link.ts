@@ -17,8 +17,9 @@ import { createLossModel, type LossModel } from './loss.js';
 import { inIntervals, type ResolvedDirection } from './options.js';
 import { PacketFifo, SimPacket, type PacketSink } from './packet.js';
 import type { SimScheduler } from './scheduler.js';
+import { QueueSampler } from './sampler.js';
 import { parseTime, type TimeInput } from './units.js';
-import { emptyLinkStats, type DropReason, type LinkDirectionStats, type QueueSample, type SimLinkEvent, type SimLinkEventType } from './stats.js';
+import { emptyLinkStats, type DropReason, type LinkDirectionStats, type SimLinkEvent, type SimLinkEventType } from './stats.js';
 
 /** A socket as a link sees it. */
 export interface LinkSocket {
@@ -55,43 +56,6 @@ class TxDone implements SimEvent {
   fire(): boolean {
     this.dir.onTxDone();
     return false;
-  }
-}
-
-/** Periodic queue-length sampler (a daemon event: it never keeps a run busy). */
-export class QueueSampler implements SimEvent {
-  /** @internal heap field */
-  deadline = 0;
-  /** @internal heap field */
-  seq = 0;
-  /** @internal heap field */
-  heapIndex = -1;
-  /** Samplers do not keep the simulation busy. */
-  readonly daemon = true;
-  /** Samples taken so far. */
-  readonly samples: QueueSample[] = [];
-
-  /**
-   * @param dir - the sampled direction
-   * @param scheduler - the network scheduler
-   * @param every - sampling period, ms
-   */
-  constructor(
-    private readonly dir: LinkDirection,
-    private readonly scheduler: SimScheduler,
-    private readonly every: number,
-  ) {}
-
-  /** @internal */
-  fire(): boolean {
-    this.samples.push({ time: this.scheduler.now(), packets: this.dir.queuePackets, bytes: this.dir.queueBytes });
-    this.scheduler.schedule(this, this.scheduler.now() + this.every);
-    return false;
-  }
-
-  /** Stop sampling. */
-  stop(): void {
-    this.scheduler.cancel(this);
   }
 }
 
