@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- <filter>...] [--duration <ms>] [--write <path>] [--list]`:
+ * `npm run bench [-- <filter>...] [--duration <ms>] [--write <path>] [--budget-scale <x>] [--list]`:
  * the benchmark harness. Runs every case whose name contains a filter or
  * has it as a tag (all cases without filters), one after another, each
  * within its time budget, then prints a table and writes a JSON summary to
@@ -29,6 +29,7 @@ import {
   tcpIdleHeap,
   udpRaw,
 } from './cases/index.js';
+import { stopAllWorkers } from './lib/child.js';
 import { markdownTable, textTable } from './lib/report.js';
 import type { BenchSummary } from './lib/report.js';
 import { judge } from './lib/types.js';
@@ -54,6 +55,7 @@ interface Cli {
   readonly durationMs: number;
   readonly write: string | undefined;
   readonly list: boolean;
+  readonly budgetScale: number;
 }
 
 function parseCli(argv: readonly string[]): Cli {
@@ -61,17 +63,20 @@ function parseCli(argv: readonly string[]): Cli {
   let durationMs = 3000;
   let write: string | undefined;
   let list = false;
+  let budgetScale = 1;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--duration') durationMs = Number(argv[++i]);
     else if (a === '--write') write = argv[++i];
     else if (a === '--list') list = true;
-    else if (a.startsWith('--')) throw new Error(`unknown option ${a} (known: --duration <ms>, --write <path>, --list)`);
+    else if (a === '--budget-scale') budgetScale = Number(argv[++i]);
+    else if (a.startsWith('--')) throw new Error(`unknown option ${a} (known: --duration <ms>, --write <path>, --budget-scale <x>, --list)`);
     else filters.push(a.toLowerCase());
   }
   if (!(durationMs >= 500)) throw new Error('--duration must be at least 500 ms');
+  if (!(budgetScale > 0)) throw new Error('--budget-scale must be a positive number');
   if (write !== undefined && write.length === 0) throw new Error('--write needs a path');
-  return { filters, durationMs, write, list };
+  return { filters, durationMs, write, list, budgetScale };
 }
 
 /** Whether a case matches the filters (a filter matches a tag exactly or a part of the name). */
@@ -94,7 +99,7 @@ async function withBudget<T>(ms: number, fn: () => Promise<T>): Promise<T> {
 }
 
 /** Run one case (or report why it is skipped or failed). */
-async function runCase(c: BenchCase, ctx: BenchContext, name = c.name, why?: string): Promise<BenchRow[]> {
+async function runCase(c: BenchCase, ctx: BenchContext, budgetScale: number, name = c.name, why?: string): Promise<BenchRow[]> {
   if (why !== undefined) {
     console.log(`- ${name}: skipped (${why})`);
     return [{ case: name, metric: '-', value: null, unit: '', status: 'skipped', note: why }];
@@ -102,12 +107,14 @@ async function runCase(c: BenchCase, ctx: BenchContext, name = c.name, why?: str
   console.log(`- ${name}: ${c.description}`);
   const t = performance.now();
   try {
-    const rows = await withBudget(c.budgetMs, () => c.run(ctx));
+    const rows = await withBudget(Math.round(c.budgetMs * budgetScale), () => c.run(ctx));
     console.log(`  done in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     return rows.map((r) => (r.case === c.name && name !== c.name ? { ...r, case: name } : r));
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     console.log(`  failed: ${message}`);
+    const killed = await stopAllWorkers();
+    if (killed > 0) console.log(`  stopped ${killed} worker process(es) left running`);
     return [{ case: name, metric: '-', value: null, unit: '', status: 'failed', note: message }];
   }
 }
@@ -141,10 +148,10 @@ async function main(): Promise<void> {
   for (const c of cases) reasons.set(c, await c.unavailable());
   const compares = cases.some((c) => c.comparesToUdp === true && reasons.get(c) === undefined);
   let rows: BenchRow[] = [];
-  if (compares && !cases.includes(udpRaw)) rows.push(...(await runCase(udpRaw, ctx)));
-  for (const c of cases) rows.push(...(await runCase(c, ctx, c.name, reasons.get(c))));
+  if (compares && !cases.includes(udpRaw)) rows.push(...(await runCase(udpRaw, ctx, cli.budgetScale)));
+  for (const c of cases) rows.push(...(await runCase(c, ctx, cli.budgetScale, c.name, reasons.get(c))));
   if (compares && rows.some((r) => r.compare === 'udp' && r.value !== null)) {
-    rows.push(...(await runCase(udpRaw, ctx, 'udp-raw (end)')));
+    rows.push(...(await runCase(udpRaw, ctx, cli.budgetScale, 'udp-raw (end)')));
   }
   rows = compareWithUdp(rows);
   const summary: BenchSummary = {

@@ -21,6 +21,16 @@ export interface WorkerMessage {
 /** Folder of the worker scripts. */
 export const WORKERS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'workers');
 
+/** Workers started and not yet exited. */
+const live = new Set<Worker>();
+
+/** Kill every worker still running (after a case failed or ran over its budget). Returns how many. */
+export async function stopAllWorkers(): Promise<number> {
+  const all = [...live];
+  await Promise.all(all.map((w) => w.stop(500)));
+  return all.length;
+}
+
 /** A running worker process. */
 export class Worker {
   private readonly inbox: WorkerMessage[] = [];
@@ -31,6 +41,7 @@ export class Worker {
 
   /** @param child - the spawned process (with an IPC channel) */
   constructor(private readonly child: ChildProcess) {
+    live.add(this);
     child.on('message', (m: WorkerMessage) => {
       if (m.type === 'error') {
         this.fail(new Error(`worker error: ${String(m.message)}`));
@@ -48,6 +59,7 @@ export class Worker {
       this.stderr = (this.stderr + d.toString()).slice(-4000);
     });
     child.on('exit', (code, signal) => {
+      live.delete(this);
       if (code !== 0 || signal !== null) {
         this.fail(new Error(`worker exited (code ${code}, signal ${signal}): ${this.stderr.trim().split('\n').slice(-5).join(' | ')}`));
       } else {
