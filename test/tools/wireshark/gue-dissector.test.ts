@@ -15,6 +15,8 @@ import type { PeerAddress } from '../../../core/contracts/address.js';
 import { PcapWriter, ipAddressBytes } from '../../../core/trace/pcap.js';
 import { GueEncapsulation } from '../../../plugins/encapsulation/gue/encapsulation.js';
 import { controlMessageParts, experimentalControlParts } from '../../../plugins/encapsulation/gue/control.js';
+import { sealGueChecksum, serializeGueHeader, type GueHeaderFields } from '../../../plugins/encapsulation/gue/header.js';
+import fc from 'fast-check';
 import { SEVERITY_ERROR, ciSet, runTshark as runTsharkFields, tsharkPresent, warnIfSkipped, type Row } from './tshark.js';
 
 warnIfSkipped('gue-dissector.test');
@@ -104,6 +106,51 @@ function runTshark(pcap: string, extra: string[] = []): Row[] {
   return runTsharkFields(pcap, FIELDS, extra);
 }
 
+const u8 = fc.integer({ min: 0, max: 255 });
+const u16 = fc.integer({ min: 0, max: 0xffff });
+const u32 = fc.integer({ min: 0, max: 0xffffffff });
+/** Random valid draft headers whose payload is never parsed further (Proto 59, or a control message). */
+const randomFields: fc.Arbitrary<GueHeaderFields> = fc
+  .record({
+    control: fc.boolean(),
+    ctype: fc.integer({ min: 0, max: 254 }),
+    vnid: fc.option(u32, { nil: undefined }),
+    security: fc.option(fc.constantFrom(8, 16, 32).chain((n) => fc.uint8Array({ minLength: n, maxLength: n })), { nil: undefined }),
+    fragment: fc.option(fc.record({ offset: fc.integer({ min: 0, max: 0x1fff }).map((x) => x * 8), more: fc.boolean(), originalProto: u8, identification: u32 }), {
+      nil: undefined,
+    }),
+    transform: fc.option(fc.record({ type: fc.constant(1), originalProto: u8, typeSpecific: u16 }), { nil: undefined }),
+    remoteChecksum: fc.option(fc.record({ start: fc.integer({ min: 0, max: 10 }).map((x) => 2 * x), offset: fc.integer({ min: 0, max: 10 }).map((x) => 2 * x) }), {
+      nil: undefined,
+    }),
+    checksum: fc.option(fc.constant({ checksum: 0, coverage: 0 }), { nil: undefined }),
+  })
+  .map(({ ctype, ...f }) => {
+    const proto = f.control ? (f.fragment !== undefined || f.transform !== undefined ? 0 : ctype) : 59;
+    return { ...f, proto };
+  });
+const RANDOM_FIELDS = [
+  'gue.control',
+  'gue.hlen',
+  'gue.proto',
+  'gue.ctype',
+  'gue.flags',
+  'gue.vnid',
+  'gue.security',
+  'gue.frag.offset',
+  'gue.frag.more',
+  'gue.frag.orig_proto',
+  'gue.frag.id',
+  'gue.transform.type',
+  'gue.transform.orig_proto',
+  'gue.transform.specific',
+  'gue.remcsum.start',
+  'gue.remcsum.offset',
+  'gue.checksum.coverage',
+  'gue.checksum.status',
+  '_ws.expert.severity',
+];
+
 describe('tshark availability', () => {
   it.runIf(ciSet)('tshark is installed (required under CI)', () => {
     expect(tsharkPresent, 'tshark is missing: apt-get install tshark').toBe(true);
@@ -114,6 +161,8 @@ describe.skipIf(!tsharkPresent)('the GUE Lua dissector under tshark', () => {
   let dir = '';
   let rows: Row[] = [];
   let linuxRows: Row[] = [];
+  let randomRows: Row[] = [];
+  let randomHeaders: GueHeaderFields[] = [];
 
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'toukit-gue-lua-'));
@@ -152,6 +201,17 @@ describe.skipIf(!tsharkPresent)('the GUE Lua dissector under tshark', () => {
     lw.writeDatagram(1, v4c, v4s, [Uint8Array.of(0x02, 0x04, 0x00, 0x01, 0x80, 0, 0, 0, 0x00, 0x14, 0x00, 0x1a), ipv4Packet(udpDatagram(1, 2, text('k')))]);
     lw.close();
     linuxRows = runTshark(join(dir, 'linux.pcap'), ['-o', 'gue.linux_layout:TRUE']);
+
+    randomHeaders = fc.sample(randomFields, { seed: 42, numRuns: 80 });
+    const rw = new PcapWriter({ path: join(dir, 'random.pcap') });
+    randomHeaders.forEach((h, i) => {
+      const payload = new Uint8Array(24).fill(i);
+      const header = serializeGueHeader(h);
+      if (h.checksum !== undefined) sealGueChecksum(header, [payload], payload.length);
+      rw.writeDatagram(i, v4c, v4s, [header, payload]);
+    });
+    rw.close();
+    randomRows = runTsharkFields(join(dir, 'random.pcap'), RANDOM_FIELDS);
   });
 
   afterAll(() => {
@@ -243,6 +303,40 @@ describe.skipIf(!tsharkPresent)('the GUE Lua dissector under tshark', () => {
   it('decodes GUE on another port when bound with -d udp.port==N,gue', () => {
     expect(row(14)['frame.protocols']).toMatch(/udp:gue:tcp/);
     expect(row(14)['tcp.checksum.status']).toBe('1');
+  });
+
+  it('agrees field by field with the TypeScript codec on 80 random valid headers', () => {
+    expect(randomRows).toHaveLength(randomHeaders.length);
+    for (const k of ['vnid', 'security', 'fragment', 'transform', 'remoteChecksum', 'checksum'] as const) {
+      expect(randomHeaders.filter((h) => h[k] !== undefined).length, `headers with ${k}`).toBeGreaterThan(5);
+      expect(randomHeaders.filter((h) => h[k] === undefined).length, `headers without ${k}`).toBeGreaterThan(5);
+    }
+    expect(randomHeaders.filter((h) => h.control).length).toBeGreaterThan(5);
+    const hex = (n: number) => `0x${n.toString(16).padStart(8, '0')}`;
+    const bool = (b: boolean) => (b ? '1' : '0');
+    randomHeaders.forEach((h, i) => {
+      const r = randomRows[i];
+      const bytes = serializeGueHeader(h);
+      const at = `frame ${i + 1}`;
+      expect(r['_ws.expert.severity'].split(';'), at).not.toContain(SEVERITY_ERROR);
+      expect(r['gue.control'], at).toBe(bool(h.control));
+      expect(r['gue.hlen'], at).toBe(String(bytes[0] & 0x1f));
+      expect(r[h.control ? 'gue.ctype' : 'gue.proto'], at).toBe(String(h.proto));
+      expect(r['gue.flags'], at).toBe(`0x${((bytes[2] << 8) | bytes[3]).toString(16).padStart(4, '0')}`);
+      expect(r['gue.vnid'], at).toBe(h.vnid === undefined ? '' : String(h.vnid));
+      expect(r['gue.security'], at).toBe(h.security === undefined ? '' : Buffer.from(h.security).toString('hex'));
+      expect(r['gue.frag.offset'], at).toBe(h.fragment === undefined ? '' : String(h.fragment.offset / 8));
+      expect(r['gue.frag.more'], at).toBe(h.fragment === undefined ? '' : bool(h.fragment.more));
+      expect(r['gue.frag.orig_proto'], at).toBe(h.fragment === undefined ? '' : String(h.fragment.originalProto));
+      expect(r['gue.frag.id'], at).toBe(h.fragment === undefined ? '' : hex(h.fragment.identification));
+      expect(r['gue.transform.type'], at).toBe(h.transform === undefined ? '' : '1');
+      expect(r['gue.transform.orig_proto'], at).toBe(h.transform === undefined ? '' : String(h.transform.originalProto));
+      expect(r['gue.transform.specific'], at).toBe(h.transform === undefined ? '' : `0x${h.transform.typeSpecific.toString(16).padStart(4, '0')}`);
+      expect(r['gue.remcsum.start'], at).toBe(h.remoteChecksum === undefined ? '' : String(h.remoteChecksum.start));
+      expect(r['gue.remcsum.offset'], at).toBe(h.remoteChecksum === undefined ? '' : String(h.remoteChecksum.offset));
+      expect(r['gue.checksum.coverage'], at).toBe(h.checksum === undefined ? '' : '24');
+      expect(r['gue.checksum.status'], at).toBe(h.checksum === undefined ? '' : 'Good');
+    });
   });
 
   it('with the linux_layout preference, decodes the kernel private-flags + remote checksum offload header', () => {
