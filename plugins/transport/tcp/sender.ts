@@ -10,7 +10,7 @@
  *
  * @module
  */
-import type { CongestionController } from '../../../core/contracts/congestion.js';
+import type { AckedPacket, AckSummary, CongestionController, PacketSentEvent } from '../../../core/contracts/congestion.js';
 import type { TransportContext } from '../../../core/contracts/transport.js';
 import type { Timer } from '../../../core/time/clock.js';
 import type { TcpConfig } from './config.js';
@@ -25,6 +25,8 @@ import type { TcpOptionsBuilder } from './segment-options.js';
 import { SendBuffer } from './send-buffer.js';
 import { unwrapSeq } from './seq.js';
 import type { TcpState } from './session.js';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** RFC 5681 §3.2 DupThresh. */
 const DUP_THRESH = 3;
@@ -123,8 +125,33 @@ export class TcpSender {
   private ackedSentAt = -1;
   private readonly onRecordAcked = (r: SegmentRecord): void => {
     if (r.retransmits === 0 && !r.sacked && r.sentAt > this.ackedSentAt) this.ackedSentAt = r.sentAt;
-    this.cc?.onPacketAcked({ bytes: r.end - r.seq, sentAt: r.sentAt });
+    const ev = this.ackedEv;
+    ev.bytes = r.end - r.seq;
+    ev.sentAt = r.sentAt;
+    this.cc?.onPacketAcked(ev);
   };
+  // Reused congestion events: no allocation per packet (controllers read them synchronously).
+  private readonly ackedEv: Mutable<AckedPacket> = { bytes: 0, sentAt: 0 };
+  private readonly sentEv: Mutable<PacketSentEvent> = { now: 0, bytes: 0, bytesInFlight: 0, retransmission: false, appLimited: false };
+  private readonly ackEv: Mutable<AckSummary> = {
+    now: 0,
+    ackedBytes: 0,
+    priorBytesInFlight: 0,
+    bytesInFlight: 0,
+    rttSample: undefined,
+    appLimited: false,
+    inRecovery: false,
+  };
+
+  private packetSent(now: number, bytes: number, before: number, retransmission: boolean): void {
+    const ev = this.sentEv;
+    ev.now = now;
+    ev.bytes = bytes;
+    ev.bytesInFlight = before;
+    ev.retransmission = retransmission;
+    ev.appLimited = false;
+    this.cc?.onPacketSent(ev);
+  }
 
   /** Retransmitted segments. */
   retransmissions = 0;
@@ -316,15 +343,15 @@ export class TcpSender {
           }
         }
       }
-      cc.onAckEnd({
-        now,
-        ackedBytes: acked,
-        priorBytesInFlight: priorInFlight,
-        bytesInFlight: this.inFlight(),
-        rttSample: rttSample !== undefined && rttSample > 0 ? rttSample : undefined,
-        appLimited: this.buf.end - (this.sndNxt - this.iss - 1) <= 0 && priorInFlight < cc.cwnd,
-        inRecovery: this.inRecovery,
-      });
+      const ev = this.ackEv;
+      ev.now = now;
+      ev.ackedBytes = acked;
+      ev.priorBytesInFlight = priorInFlight;
+      ev.bytesInFlight = this.inFlight();
+      ev.rttSample = rttSample !== undefined && rttSample > 0 ? rttSample : undefined;
+      ev.appLimited = this.buf.end - (this.sndNxt - this.iss - 1) <= 0 && priorInFlight < cc.cwnd;
+      ev.inRecovery = this.inRecovery;
+      cc.onAckEnd(ev);
       if (this.sndUna < this.sndNxt) this.rtoTimer.arm(now + this.rtt.rto);
       else this.rtoTimer.cancel();
       if (this.finSent && !this.finAckedFlag && ack > this.finSeq) {
@@ -482,7 +509,7 @@ export class TcpSender {
     this.lastSendAt = now;
     h.ackSent();
     this.persistTimer.cancel();
-    cc.onPacketSent({ now, bytes: end - seq, bytesInFlight: before, retransmission: false, appLimited: false });
+    this.packetSent(now, end - seq, before, false);
     if (!this.rtoTimer.armed) this.rtoTimer.arm(now + this.rtt.rto);
   }
 
@@ -507,7 +534,7 @@ export class TcpSender {
     this.bytesRetransmitted += len;
     this.lastSendAt = now;
     h.ackSent();
-    this.cc?.onPacketSent({ now, bytes: r.end - r.seq, bytesInFlight: before, retransmission: true, appLimited: false });
+    this.packetSent(now, r.end - r.seq, before, true);
     if (!this.rtoTimer.armed) this.rtoTimer.arm(now + this.rtt.rto);
   }
 

@@ -173,7 +173,7 @@ export class TcpSession implements TransportSession, SenderHost {
 
   // ------------------------------------------------------------ application side
 
-  /** {@inheritDoc TransportSession.bufferedAmount} */
+  /** Bytes accepted by `write()` and not yet acknowledged. */
   get bufferedAmount(): number {
     return this.snd.buffered;
   }
@@ -185,7 +185,10 @@ export class TcpSession implements TransportSession, SenderHost {
     this.snd.sendSyn(false);
   }
 
-  /** {@inheritDoc TransportSession.write} */
+  /**
+   * Queue stream bytes (copied). Returns false once more than `sendBuffer` bytes are buffered; wait for `ctx.writable()`.
+   * @throws StateError after `end()` or once the connection closed
+   */
   write(data: Uint8Array): boolean {
     if (this.snd.finQueued || this.state === 'CLOSED' || this.state === 'TIME-WAIT' || this.closedReported) {
       throw new StateError('ERR_TCP_WRITE_AFTER_END', `cannot write in state ${this.state}${this.snd.finQueued ? ' after end()' : ''}`);
@@ -193,7 +196,7 @@ export class TcpSession implements TransportSession, SenderHost {
     return this.snd.write(data);
   }
 
-  /** {@inheritDoc TransportSession.resume} */
+  /** The application consumed data: deliver what is pending and re-open the window. */
   resume(): void {
     if (this.disposed) return;
     this.rcv.resume();
@@ -259,7 +262,7 @@ export class TcpSession implements TransportSession, SenderHost {
     }
   }
 
-  /** {@inheritDoc TransportSession.setNoDelay} */
+  /** Disable (true) or enable (false) Nagle's algorithm (RFC 9293 §3.7.4). */
   setNoDelay(noDelay: boolean): void {
     this.snd.noDelay = noDelay;
     if (noDelay) this.snd.trySend();
@@ -273,7 +276,7 @@ export class TcpSession implements TransportSession, SenderHost {
     else this.keepTimer.cancel();
   }
 
-  /** {@inheritDoc TransportSession.stats} */
+  /** JSON-serialisable statistics: state, cwnd, ssthresh, srtt, rttvar, rto (ms), bytes, retransmissions, drops by reason. */
   stats(): Record<string, unknown> {
     return {
       state: this.state,
