@@ -118,7 +118,7 @@ export class DtlsClient extends DtlsSession {
     this.transcript = [];
     const msg = this.handshakeMessage(HandshakeType.client_hello, encodeClientHello(this.hello));
     this.trace('ClientHello sent', { cookie: this.hello.cookie.length > 0 });
-    this.sendFlight([{ type: ContentType.handshake, epoch: 0, payload: msg }], true);
+    this.sendFlight([{ type: ContentType.handshake, epoch: 0, payload: msg, whole: true }], true);
   }
 
   /** The first flight uses record version 0xFEFF, like OpenSSL, until the ServerHello. */

@@ -73,6 +73,7 @@ export abstract class DtlsSession implements SecuritySession {
   private flight: FlightEntry[] | undefined;
   private flightExpectsReply = false;
   private lastTransmit = -Infinity;
+  private answeredPeerSeq = -1;
   private rto: number;
   private readonly retransmitTimer: Timer;
   private readonly handshakeTimer: Timer;
@@ -245,7 +246,8 @@ export abstract class DtlsSession implements SecuritySession {
       if (this.preFragment(f, epoch)) continue;
       const outcome = this.reassembler.add(f);
       if (outcome === 'old') {
-        if (f.messageSeq === this.lastPeerSeq && f.fragmentOffset + f.body.length === f.length) retransmit = true;
+        // Only the last message of the peer flight our current flight answers signals that ours was lost.
+        if (f.messageSeq === this.answeredPeerSeq && f.fragmentOffset + f.body.length === f.length) retransmit = true;
         continue;
       }
       if (outcome !== 'buffered') {
@@ -440,6 +442,7 @@ export abstract class DtlsSession implements SecuritySession {
   /** Send a new flight; when `expectsReply`, retransmit it on timer expiry until the peer answers. */
   protected sendFlight(entries: FlightEntry[], expectsReply: boolean): void {
     this.flight = entries;
+    this.answeredPeerSeq = this.lastPeerSeq;
     this.flightExpectsReply = expectsReply;
     this.rto = this.config.options.retransmitTimeout;
     this.counters.flightsSent++;

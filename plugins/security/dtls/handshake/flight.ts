@@ -18,6 +18,8 @@ export interface FlightEntry {
   readonly epoch: number;
   /** Whole handshake message (unfragmented header) or the CCS byte. */
   readonly payload: Uint8Array;
+  /** Never fragment (a ClientHello: stateless cookie servers need it whole), even past the mtu. */
+  readonly whole?: boolean;
 }
 
 /** Seals one record of `type` in `epoch`: returns its parts. */
@@ -58,6 +60,10 @@ export function packFlight(
   for (const e of entries) {
     const exp = expansion(e.epoch);
     if (e.type === ContentType.change_cipher_spec) {
+      push(seal(e.type, e.epoch, e.payload), exp + e.payload.length);
+      continue;
+    }
+    if (e.whole === true) {
       push(seal(e.type, e.epoch, e.payload), exp + e.payload.length);
       continue;
     }

@@ -153,6 +153,28 @@ describe('handshake robustness', () => {
     expect(pair.client.stats().retransmissions).toBe(1);
   });
 
+  it('a partially lost peer flight is recovered by the peer timer without spurious retransmissions', async () => {
+    let dropped = 0;
+    const pair = suitePair('TLS_PSK_WITH_AES_128_GCM_SHA256', {
+      maxDatagramSize: 90, // ServerHello and ServerHelloDone travel in separate datagrams
+      filter: (dir, d) => {
+        const c = new RecordCursor(d);
+        c.next();
+        if (dir === 'toClient' && dropped === 0 && c.type === 22 && d[c.fragmentStart] === 14) {
+          dropped++;
+          return null; // lose the first ServerHelloDone
+        }
+        return d;
+      },
+    });
+    const ok = await pair.handshake();
+    expect(pair.clientLog.failed ?? pair.serverLog.failed).toBeUndefined();
+    expect(ok).toBe(true);
+    expect(dropped).toBe(1);
+    expect(pair.server!.stats().retransmissions).toBe(1); // the server's timer resent flight 4
+    expect(pair.client.stats().retransmissions).toBe(0); // the duplicate ServerHello did not trigger a resend
+  });
+
   it('applies an early ChangeCipherSpec and buffers next-epoch records until the keys exist', async () => {
     let reordered = 0;
     const pair = suitePair('TLS_PSK_WITH_AES_128_GCM_SHA256', {
