@@ -23,6 +23,10 @@ function bytesOf(m: WorkerMessage): number {
   return u.heapUsed + u.arrayBuffers;
 }
 
+function heapOf(m: WorkerMessage): number {
+  return (m.usage as NodeJS.MemoryUsage).heapUsed;
+}
+
 /** Poll the server until it holds `n` connections (at most `ms`). */
 async function waitForServer(server: Worker, n: number, ms: number): Promise<number> {
   const deadline = performance.now() + ms;
@@ -48,24 +52,29 @@ export const tcpIdleHeap: BenchCase = {
       workers.push(srv.worker);
       const cli = await startWorker('idle-conns.ts', { role: 'client', config: CONFIG, port: srv.ready.port }, { exposeGc: true });
       workers.push(cli.worker);
-      const s0 = bytesOf(await srv.worker.request({ type: 'memory' }, 'memory', 10_000));
-      const c0 = bytesOf(await cli.worker.request({ type: 'memory' }, 'memory', 10_000));
+      const sm0 = await srv.worker.request({ type: 'memory' }, 'memory', 10_000);
+      const cm0 = await cli.worker.request({ type: 'memory' }, 'memory', 10_000);
+      const s0 = bytesOf(sm0);
+      const c0 = bytesOf(cm0);
       const opened = await cli.worker.request({ type: 'open', count: IDLE_CONNECTIONS, concurrency: CONCURRENCY }, 'opened', 100_000);
       const n = Number(opened.opened);
       const accepted = await waitForServer(srv.worker, n, 10_000);
-      const s1 = bytesOf(await srv.worker.request({ type: 'memory' }, 'memory', 30_000));
-      const c1 = bytesOf(await cli.worker.request({ type: 'memory' }, 'memory', 30_000));
+      const sm1 = await srv.worker.request({ type: 'memory' }, 'memory', 30_000);
+      const cm1 = await cli.worker.request({ type: 'memory' }, 'memory', 30_000);
+      const s1 = bytesOf(sm1);
+      const c1 = bytesOf(cm1);
       const note = `${n} opened in ${(Number(opened.elapsedMs) / 1000).toFixed(1)} s, ${Number(opened.failed)} failed${
         Number(opened.failed) > 0 ? ` (${String(opened.firstError)})` : ''
       }`;
       const rows: BenchRow[] = [];
       if (accepted > 0) {
         const v = (s1 - s0) / accepted;
-        rows.push({ case: 'tcp-idle-heap', metric: 'memory per idle connection (server)', value: v, unit: 'B', target: TARGET, status: judge(v, TARGET), note: `${accepted} accepted; heapUsed + arrayBuffers` });
+        rows.push({ case: 'tcp-idle-heap', metric: 'memory per idle connection (server)', value: v, unit: 'B', target: TARGET, status: judge(v, TARGET), note: `${accepted} accepted; heapUsed + arrayBuffers (heapUsed alone ${Math.round((heapOf(sm1) - heapOf(sm0)) / accepted)} B)` });
       }
       if (n > 0) {
         const v = (c1 - c0) / n;
-        rows.push({ case: 'tcp-idle-heap', metric: 'memory per idle connection (client)', value: v, unit: 'B', target: TARGET, status: judge(v, TARGET), note });
+        const heapNote = `heapUsed alone ${Math.round((heapOf(cm1) - heapOf(cm0)) / n)} B`;
+        rows.push({ case: 'tcp-idle-heap', metric: 'memory per idle connection (client)', value: v, unit: 'B', target: TARGET, status: judge(v, TARGET), note: `${note}; ${heapNote}` });
       }
       if (rows.length === 0) throw new Error(`no connection was established: ${note}`);
       return rows;
