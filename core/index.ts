@@ -47,6 +47,8 @@ export type { HeapEntry } from './time/heap.js';
 export * from './random/random.js';
 export * from './trace/tracer.js';
 export type { DatagramCapture } from './trace/capture.js';
+export { PcapWriter, ipAddressBytes } from './trace/pcap.js';
+export type { PcapWriterOptions } from './trace/pcap.js';
 
 export { UdpSubstrate } from '../plugins/substrate/udp/index.js';
 export type { UdpSubstrateOptions } from '../plugins/substrate/udp/index.js';
