@@ -52,6 +52,13 @@ describe('tcp reliability (back to back, virtual time)', () => {
     expect(p.server.drops.tcp_bad_checksum ?? 0).toBeGreaterThan(0);
   });
 
+  it('works over IPv6 (RFC 8200 pseudo-header, IPv6 default MSS rules)', () => {
+    const { p, a, ok } = transfer(1_000_000, loss(0.02), { family: 'IPv6' });
+    expect(ok).toBe(true);
+    expect(p.server.digest()).toBe(sha256hex(a));
+    expect(p.server.drops.tcp_bad_checksum ?? 0).toBe(0);
+  });
+
   it('survives without timestamps', () => {
     const { p, a, ok } = transfer(1_000_000, loss(0.03), { tcp: { timestamps: false } });
     expect(ok).toBe(true);
