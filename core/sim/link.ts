@@ -252,6 +252,8 @@ export class LinkDirection implements PacketSink {
     const end = start + tx;
     this.busyUntil = end;
     this.st.busyTime += tx;
+    this.st.transmitted++;
+    this.st.queueDelayTotal += start - now;
     if (start > now) {
       p.txStart = start;
       this.fifo.push(p);
@@ -271,7 +273,10 @@ export class LinkDirection implements PacketSink {
   private startTx(p: SimPacket, now: number): void {
     this.inService = p;
     const tx = p.wire * this.msPerByte;
-    this.st.busyTime += tx;
+    const st = this.st;
+    st.busyTime += tx;
+    st.transmitted++;
+    st.queueDelayTotal += now - p.enqueuedAt;
     this.scheduler.schedule(this.txDone, now + tx);
   }
 

@@ -45,6 +45,10 @@ export interface LinkDirectionStats {
   reordered: number;
   /** Total time (ms) the transmitter was busy serialising; divide by elapsed time for utilisation. */
   busyTime: number;
+  /** Datagrams given a transmission slot (the denominator of the mean queueing delay). */
+  transmitted: number;
+  /** Sum over transmitted datagrams of their queueing delay (ms): `queueDelayTotal / transmitted` is the mean. */
+  queueDelayTotal: number;
   /** Datagrams waiting in the queue now (the one being serialised excluded). */
   queuePackets: number;
   /** Wire bytes waiting in the queue now. */
@@ -97,6 +101,8 @@ export function emptyLinkStats(): LinkDirectionStats {
     corrupted: 0,
     reordered: 0,
     busyTime: 0,
+    transmitted: 0,
+    queueDelayTotal: 0,
     queuePackets: 0,
     queueBytes: 0,
     maxQueuePackets: 0,

@@ -21,13 +21,18 @@ describe('bandwidth and queueing', () => {
     expect(p.link.ab.queueBytes).toBe(sizes.slice(1).reduce((x, s) => x + s + 28, 0));
     await p.net.runUntilIdle();
     let backlog = 0;
+    let total = 0;
     p.arrivals.forEach((a, i) => {
       const wire = sizes[i] + 28;
       const queueing = (backlog * 8) / 1e4; // ms at 10 Mbit/s
       const tx = (wire * 8) / 1e4;
       expect(a.time - sentAt - 5 - tx).toBeCloseTo(queueing, 9);
       backlog += wire;
+      total += queueing;
     });
+    const s = p.link.ab.stats();
+    expect(s.transmitted).toBe(sizes.length);
+    expect(s.queueDelayTotal).toBeCloseTo(total, 9);
   });
 
   it('never delivers faster than the bandwidth over any window, under random overload', async () => {

@@ -99,6 +99,8 @@ describe('observability', () => {
       bytesDelivered: 500,
       wireBytesDelivered: 500,
       busyTime: 4,
+      transmitted: 4,
+      queueDelayTotal: 6, // waits of 0, 1, 2 and 3 ms
       maxQueuePackets: 3,
       queuePackets: 0,
     });
