@@ -15,7 +15,8 @@ import { SctpAssociation } from './association.js';
 import { pad4, u32, w32 } from './bytes.js';
 import { COMMON_HEADER_SIZE, ChunkType, DATA_HEADER_SIZE, FLAG_T } from './chunk-types.js';
 import { encodeAbort, encodeEmpty, encodeError } from './chunks/control.js';
-import { decodeInit, encodeInit } from './chunks/init.js';
+import { decodeInit } from './chunks/init.js';
+import { buildInitAck } from './handshake.js';
 import { openCookie, sealCookie, type CookieResult, type CookieState } from './cookie.js';
 import { SctpDecodeError } from './errors.js';
 import type { SctpOptions } from './options.js';
@@ -141,40 +142,20 @@ export class SctpProtocol implements TransportProtocol, SctpEndpoint {
           return reply(init.initiateTag, encodeAbort(false, []));
         }
         if (init.hostName) return reply(init.initiateTag, encodeAbort(false, [{ code: CauseCode.UNRESOLVABLE_ADDRESS }]));
-        const localTag = this.newTag();
-        const localInitialTsn = actx.random.uint32();
-        const o = this.opts;
-        const cookie = this.sealCookie(
+        const ack = buildInitAck(
+          this.opts,
+          init,
           {
-            created: actx.clock.now(),
-            lifespan: o.cookieLifetime,
-            localTag,
-            peerTag: init.initiateTag,
-            localInitialTsn,
-            peerInitialTsn: init.initialTsn,
-            peerArwnd: init.arwnd,
-            outboundStreams: Math.min(o.outboundStreams, init.maxInboundStreams),
-            inboundStreams: Math.min(o.maxInboundStreams, init.outboundStreams),
-            forwardTsn: o.partialReliability && init.forwardTsn,
-            peerPort: h.srcPort,
+            localTag: this.newTag(),
+            localInitialTsn: actx.random.uint32(),
             localPort: h.dstPort,
+            peerPort: h.srcPort,
+            now: actx.clock.now(),
             localTieTag: 0,
             peerTieTag: 0,
           },
+          (st, peer) => this.sealCookie(st, peer),
           actx.peer,
-        );
-        const ack = encodeInit(
-          {
-            initiateTag: localTag,
-            arwnd: o.receiveWindow,
-            outboundStreams: o.outboundStreams,
-            maxInboundStreams: o.maxInboundStreams,
-            initialTsn: localInitialTsn,
-            forwardTsn: o.partialReliability,
-            cookie,
-            unrecognized: init.unrecognized,
-          },
-          true,
         );
         return reply(init.initiateTag, ack);
       }

@@ -1,0 +1,185 @@
+/**
+ * The data receiver of an association (RFC 9260 §6.2, §6.5, §6.7; RFC 3758
+ * §3.6): TSN acceptance against the map and the receive window, delivery
+ * through {@link Inbound}, FORWARD TSN, and SACK generation with the
+ * delayed-SACK rules (every second DATA packet, at most `sackDelay` ms,
+ * immediately on gaps, duplicates, FORWARD TSN or the I bit).
+ *
+ * @module
+ */
+import type { MessageInfo } from '../../../core/contracts/transport.js';
+import type { Timer } from '../../../core/time/clock.js';
+import { tsnLe, tsnLt, w16 } from './bytes.js';
+import { FLAG_I } from './chunk-types.js';
+import { encodeError } from './chunks/control.js';
+import { decodeData } from './chunks/data.js';
+import { decodeForwardTsn } from './chunks/forward-tsn.js';
+import { encodeSack } from './chunks/sack.js';
+import { Inbound, type InStreamStats, type MessageSink } from './inbound.js';
+import type { SctpOptions } from './options.js';
+import { CauseCode } from './params.js';
+import { TsnMap, TsnOffer } from './tsn-map.js';
+
+const MAX_GAP_BLOCKS = 64;
+
+/** Outcome of {@link Receiver.onData}. */
+export const DataVerdict = {
+  /** Accepted in sequence: a delayed SACK is fine. */
+  Ok: 0,
+  /** A SACK should go out now (gap, duplicate, dropped chunk, I bit). */
+  SackNow: 1,
+  /** A reassembled message exceeded `maxMessageSize`: abort (protocol violation). */
+  TooLarge: 2,
+} as const;
+
+/** One of the {@link DataVerdict} values. */
+export type DataVerdictValue = (typeof DataVerdict)[keyof typeof DataVerdict];
+
+/** What the receiver needs from its association. */
+export interface ReceiverHost {
+  /** Hand a message to the application (false: stop until resume). */
+  deliver(data: Uint8Array, info: MessageInfo): boolean;
+  /** Queue a control chunk (ERROR) for the next packet. */
+  queueControl(chunk: Uint8Array): void;
+  /** Count a drop. */
+  drop(reason: string): void;
+  /** The delayed-SACK timer fired: a SACK is due, send it. */
+  sackDue(): void;
+}
+
+/** Receive side of one association. */
+export class Receiver implements MessageSink {
+  /** Received TSNs. */
+  readonly map: TsnMap;
+  /** Reassembly and delivery. */
+  readonly inbound: Inbound;
+  /** A SACK must go out with the next packet. */
+  sackNeeded = false;
+  /** Counters for stats. */
+  readonly counters = { dataBytesReceived: 0, messagesReceived: 0, sacksSent: 0, forwardTsnReceived: 0 };
+  private dataPacketsUnacked = 0;
+  private lastAdvertisedRwnd: number;
+  private readonly sackTimer: Timer;
+
+  /**
+   * @param peerInitialTsn - the peer's Initial TSN
+   * @param inboundStreams - negotiated inbound streams
+   * @param opts - plugin options
+   * @param host - the association
+   * @param createTimer - the session's timer factory
+   */
+  constructor(
+    peerInitialTsn: number,
+    readonly inboundStreams: number,
+    private readonly opts: SctpOptions,
+    private readonly host: ReceiverHost,
+    createTimer: (cb: () => void) => Timer,
+  ) {
+    this.map = new TsnMap(peerInitialTsn);
+    this.inbound = new Inbound(inboundStreams, opts.maxMessageSize, this);
+    this.lastAdvertisedRwnd = opts.receiveWindow;
+    this.sackTimer = createTimer(() => {
+      this.sackNeeded = true;
+      this.host.sackDue();
+    });
+  }
+
+  /** {@inheritDoc MessageSink.deliver} */
+  deliver(data: Uint8Array, info: MessageInfo): boolean {
+    this.counters.messagesReceived++;
+    return this.host.deliver(data, info);
+  }
+
+  /**
+   * One DATA chunk (RFC 9260 §6.2): accept, drop for want of window, or
+   * note a duplicate. Decode errors (e.g. no user data) are thrown.
+   */
+  onData(p: Uint8Array, start: number, end: number, flags: number): DataVerdictValue {
+    const map = this.map;
+    const inb = this.inbound;
+    const c = decodeData(p, start, end);
+    this.counters.dataBytesReceived += c.data.length;
+    if (c.stream >= this.inboundStreams) {
+      // §6.5: acknowledge the TSN, drop the chunk, report Invalid Stream Identifier.
+      const info = new Uint8Array(4);
+      w16(info, 0, c.stream);
+      this.host.queueControl(encodeError([{ code: CauseCode.INVALID_STREAM, info }]));
+      map.offer(c.tsn);
+      this.host.drop('sctp_invalid_stream');
+      return DataVerdict.SackNow;
+    }
+    const isNewHigh = tsnLt(map.highest, c.tsn);
+    if (isNewHigh && !map.has(c.tsn) && inb.bufferedBytes + c.data.length > this.opts.receiveWindow) {
+      this.host.drop('sctp_rwnd_full');
+      return DataVerdict.SackNow;
+    }
+    const o = map.offer(c.tsn);
+    if (o === TsnOffer.Beyond) {
+      this.host.drop('sctp_tsn_beyond_window');
+      return DataVerdict.SackNow;
+    }
+    if (o === TsnOffer.Duplicate) return DataVerdict.SackNow;
+    if (!inb.receive(c)) return DataVerdict.TooLarge;
+    return map.hasGaps || !isNewHigh || (flags & FLAG_I) !== 0 ? DataVerdict.SackNow : DataVerdict.Ok;
+  }
+
+  /** After a packet: deliver, and decide between an immediate and a delayed SACK. */
+  afterPacket(hadData: boolean, immediate: boolean, now: number): void {
+    this.inbound.flush();
+    if (immediate) this.sackNeeded = true;
+    if (!hadData) return;
+    this.dataPacketsUnacked++;
+    if (this.dataPacketsUnacked >= 2 || this.opts.sackDelay === 0) this.sackNeeded = true;
+    else if (!this.sackTimer.armed) this.sackTimer.arm(now + this.opts.sackDelay);
+  }
+
+  /** FORWARD TSN (RFC 3758 §3.6): skip abandoned TSNs and messages. */
+  onForwardTsn(p: Uint8Array, start: number, end: number): void {
+    const f = decodeForwardTsn(p, start, end);
+    this.counters.forwardTsnReceived++;
+    this.sackNeeded = true;
+    if (tsnLe(f.newCumTsn, this.map.cumTsn)) return;
+    this.map.forwardTo(f.newCumTsn);
+    this.inbound.skip(f.newCumTsn, f.streams);
+  }
+
+  /** Current a_rwnd in bytes. */
+  get rwnd(): number {
+    return Math.max(0, this.opts.receiveWindow - this.inbound.bufferedBytes);
+  }
+
+  /** Build the SACK (RFC 9260 §3.3.4) and reset the delayed-SACK state. */
+  buildSack(): Uint8Array {
+    const map = this.map;
+    const rwnd = this.rwnd;
+    this.lastAdvertisedRwnd = rwnd;
+    const sack = encodeSack(map.cumTsn, rwnd, map.hasGaps ? map.gaps(MAX_GAP_BLOCKS) : [], map.duplicates);
+    map.duplicates.length = 0;
+    this.sackNeeded = false;
+    this.dataPacketsUnacked = 0;
+    this.sackTimer.cancel();
+    this.counters.sacksSent++;
+    return sack;
+  }
+
+  /** The application read: deliver what waits; true when a window-update SACK should be sent (§6.2). */
+  resume(): boolean {
+    this.inbound.blocked = false;
+    this.inbound.flush();
+    if (this.lastAdvertisedRwnd < this.opts.receiveWindow / 2 && !this.inbound.blocked) {
+      this.sackNeeded = true;
+      return true;
+    }
+    return false;
+  }
+
+  /** Per-stream receive counters. */
+  streamStats(): InStreamStats[] {
+    return this.inbound.streamStats();
+  }
+
+  /** Stop the delayed-SACK timer. */
+  dispose(): void {
+    this.sackTimer.cancel();
+  }
+}

@@ -1,0 +1,197 @@
+/**
+ * The data sender of an association: SACK processing with congestion
+ * control reporting (RFC 9260 §6.2.1, §7.2), fast retransmit and fast
+ * recovery (§7.2.4), the T3-rtx timer (§6.3.2, §6.3.3), FORWARD TSN
+ * (RFC 3758 §3.5) and filling packets with DATA within cwnd, the peer's
+ * window and Max.Burst (§6.1, §7.2.4).
+ *
+ * @module
+ */
+import type { CongestionController } from '../../../core/contracts/congestion.js';
+import type { Timer } from '../../../core/time/clock.js';
+import { tsnAdd, tsnLe } from './bytes.js';
+import { encodeForwardTsn } from './chunks/forward-tsn.js';
+import { decodeSack } from './chunks/sack.js';
+import type { SctpOptions } from './options.js';
+import { Outbound, type OutMessage } from './outbound.js';
+import type { Packetizer, PacketSentListener } from './packetizer.js';
+import type { RtoEstimator } from './rto.js';
+
+/** What the sender needs from its association. */
+export interface SenderHost {
+  /** Send what can be sent now. */
+  flush(): void;
+  /** Count one timeout toward Association.Max.Retrans; true when the association failed. */
+  timeout(): boolean;
+  /** The peer acknowledged something: it is alive (§8.3). */
+  progress(): void;
+  /** The peer acknowledged a TSN never sent: abort (protocol violation). */
+  violation(message: string): void;
+  /** Called after each SACK or T3 expiry (writable / shutdown checks). */
+  afterAck(): void;
+  /** The stack clock. */
+  now(): number;
+}
+
+/** Send side of one association. */
+export class Sender implements PacketSentListener {
+  /** Message queue and retransmission queue. */
+  readonly out: Outbound;
+  /** Counters for stats. */
+  readonly counters = { fastRetransmits: 0, t3Expirations: 0, forwardTsnSent: 0, dataBytesSent: 0, sacksReceived: 0 };
+  private fastRtxPending = false;
+  private readonly t3: Timer;
+
+  /**
+   * @param initialTsn - own Initial TSN
+   * @param outboundStreams - negotiated outbound streams
+   * @param peerArwnd - the peer's initial a_rwnd
+   * @param forwardTsn - PR-SCTP negotiated
+   * @param cc - the path's congestion controller
+   * @param rto - the path's RTO estimator
+   * @param opts - plugin options
+   * @param maxData - largest DATA payload per chunk in bytes
+   * @param host - the association
+   * @param createTimer - the session's timer factory
+   */
+  constructor(
+    initialTsn: number,
+    outboundStreams: number,
+    peerArwnd: number,
+    readonly forwardTsn: boolean,
+    readonly cc: CongestionController,
+    private readonly rto: RtoEstimator,
+    private readonly opts: SctpOptions,
+    private readonly maxData: number,
+    private readonly host: SenderHost,
+    createTimer: (cb: () => void) => Timer,
+  ) {
+    this.out = new Outbound(initialTsn, outboundStreams, peerArwnd);
+    this.t3 = createTimer(() => this.onT3());
+  }
+
+  /** Queue a message; PR-SCTP options are dropped when the peer did not offer FORWARD TSN (RFC 3758 §3.3). */
+  enqueue(m: OutMessage): void {
+    if (!this.forwardTsn && (m.maxRetransmits >= 0 || m.expiresAt !== Infinity)) {
+      this.out.enqueue({ ...m, maxRetransmits: -1, expiresAt: Infinity });
+    } else this.out.enqueue(m);
+  }
+
+  /** Process a SACK chunk value at `p[start, end)`. */
+  onSack(p: Uint8Array, start: number, end: number): void {
+    const out = this.out;
+    const cc = this.cc;
+    const s = decodeSack(p, start, end);
+    this.counters.sacksReceived++;
+    const now = this.host.now();
+    const o = out.onSack(s, now);
+    if (o.stale) return;
+    if (o.invalid) return this.host.violation('SACK acknowledges a TSN never sent');
+    if (o.rttSample >= 0) this.rto.sample(o.rttSample);
+    if (o.ackedBytes > 0 || o.cumAdvanced) this.host.progress();
+    cc.onAckBegin(now);
+    for (const c of o.acked) cc.onPacketAcked({ bytes: c.size, sentAt: c.sentAt });
+    if (out.recoverTsn !== null && tsnLe(out.recoverTsn, out.cumAck)) {
+      out.recoverTsn = null;
+      cc.onRecoveryEnd?.(now);
+    }
+    if (o.fastRetransmits > 0) {
+      this.counters.fastRetransmits += o.fastRetransmits;
+      this.fastRtxPending = true;
+      if (out.recoverTsn === null) {
+        // §7.2.4: enter Fast Recovery; one window reduction per recovery.
+        out.recoverTsn = tsnAdd(out.nextTsn, -1);
+        cc.onCongestionEvent({
+          now,
+          cause: 'loss',
+          lostBytes: o.lostBytes,
+          bytesInFlight: o.priorInFlight,
+          largestLostSentAt: o.largestLostSentAt,
+          persistent: false,
+        });
+      }
+    }
+    cc.onAckEnd({
+      now,
+      // §7.2.1: cwnd only grows when the cumulative TSN ack point advances.
+      ackedBytes: o.cumAdvanced ? o.ackedBytes : 0,
+      priorBytesInFlight: o.priorInFlight,
+      bytesInFlight: out.bytesInFlight,
+      rttSample: o.rttSample >= 0 ? o.rttSample : undefined,
+      appLimited: !out.hasDataToSend,
+      inRecovery: out.recoverTsn !== null,
+    });
+    // RFC 3758 §3.5: a SACK that stays below the Advanced.Peer.Ack.Point means the FORWARD TSN was lost.
+    if (out.forwardTsnPending && !o.cumAdvanced) out.forwardTsnDue = true;
+    // §6.3.2 R2/R3: restart T3 when the cum ack advanced, stop it when nothing is outstanding.
+    if (!out.needsT3) this.t3.cancel();
+    else if (o.cumAdvanced) this.t3.arm(now + this.rto.rto);
+    this.host.afterAck();
+  }
+
+  private onT3(): void {
+    const out = this.out;
+    const now = this.host.now();
+    this.counters.t3Expirations++;
+    if (this.host.timeout()) return;
+    this.rto.backoff(); // §6.3.3 E2
+    this.cc.onRetransmissionTimeout({ now, bytesInFlight: out.bytesInFlight });
+    out.onT3(now); // §6.3.3 E3
+    if (out.forwardTsnPending) out.forwardTsnDue = true;
+    this.host.flush();
+    if (out.needsT3) this.t3.arm(this.host.now() + this.rto.rto);
+    this.host.afterAck();
+  }
+
+  /** FORWARD TSN (if due) and DATA into `pk`, within cwnd, the peer's window and Max.Burst. */
+  fill(pk: Packetizer, now: number, dataAllowed: boolean): void {
+    const out = this.out;
+    if (out.forwardTsnDue && this.forwardTsn) {
+      const f = out.forwardTsn();
+      pk.put(encodeForwardTsn(f.newCumTsn, f.streams));
+      out.forwardTsnDue = false;
+      this.counters.forwardTsnSent++;
+      if (!this.t3.armed) this.t3.arm(now + this.rto.rto);
+    }
+    if (!dataAllowed) return;
+    const cc = this.cc;
+    let packets = 0;
+    // §7.2.4: the first fast retransmission goes out regardless of cwnd.
+    let ignoreCwnd = this.fastRtxPending;
+    this.fastRtxPending = false;
+    for (;;) {
+      const size = out.peekSize(this.maxData, now);
+      if (size === 0) break;
+      const isRtx = out.hasRetransmissions;
+      if (pk.dataBytes === 0) {
+        // Per packet: cwnd (§7.2.1), the peer's window with one probe when nothing is in flight (§6.1 A/B), Max.Burst.
+        if (!ignoreCwnd && !cc.canSend(out.bytesInFlight)) break;
+        if (!isRtx && out.bytesInFlight > 0 && size > out.peerRwnd) break;
+        if (packets >= this.opts.maxBurst) break;
+      } else if (!isRtx && size > out.peerRwnd) break;
+      if (!pk.fits(size)) {
+        if (pk.dataBytes > 0) packets++;
+        pk.send();
+        ignoreCwnd = false;
+        continue;
+      }
+      const flight = out.bytesInFlight;
+      const c = out.take(this.maxData, now);
+      const rtx = c.transmissions > 1;
+      if (!rtx) out.peerRwnd = Math.max(0, out.peerRwnd - c.size);
+      pk.data(c.flags, c.tsn, c.msg.stream, c.msg.ssn, c.msg.ppid, c.data, c.size, flight, rtx);
+      this.counters.dataBytesSent += c.data.length;
+    }
+    if (out.bytesInFlight > 0 && !this.t3.armed) this.t3.arm(now + this.rto.rto);
+  }
+
+  /** {@inheritDoc PacketSentListener.onDataPacketSent} */
+  onDataPacketSent(dataBytes: number, flightBefore: number, retransmission: boolean): void {
+    this.cc.onPacketSent({ now: this.host.now(), bytes: dataBytes, bytesInFlight: flightBefore, retransmission, appLimited: !this.out.hasDataToSend });
+  }
+
+  /** Stop the T3-rtx timer. */
+  stopTimer(): void {
+    this.t3.cancel();
+  }
+}
