@@ -45,13 +45,14 @@ export interface RebindOptions {
 }
 
 const FIRST_EPHEMERAL = 49152;
-const SLAB = 256 * 1024;
+const SLAB = 64 * 1024;
 let slab = new ArrayBuffer(SLAB);
 let slabOffset = 0;
 
 /**
  * A private buffer for a datagram copy, carved from a shared slab (one
- * large allocation per 256 KiB instead of one external buffer per datagram).
+ * large allocation per 64 KiB instead of one external buffer per datagram;
+ * a retained datagram keeps at most 64 KiB alive).
  */
 function allocate(size: number): Uint8Array {
   if (size > SLAB >>> 3) return new Uint8Array(size);
