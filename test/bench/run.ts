@@ -18,6 +18,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  ccSim,
   dtlsHandshake,
   gueDatagram,
   gueDtlsSctp,
@@ -46,6 +47,7 @@ const CASES: readonly BenchCase[] = [
   gueDtlsSctp,
   dtlsHandshake,
   tcpIdleHeap,
+  ccSim,
   simSpeed,
 ];
 

@@ -14,3 +14,4 @@ export { gueDtlsSctp } from './gue-dtls-sctp.js';
 export { dtlsHandshake } from './dtls-handshake.js';
 export { tcpIdleHeap } from './tcp-idle-heap.js';
 export { simSpeed } from './sim-speed.js';
+export { ccSim } from './cc-sim.js';
