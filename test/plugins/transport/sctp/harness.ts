@@ -184,7 +184,7 @@ export class SctpPair {
     return this;
   }
 
-  private context(role: 'client' | 'server', log: SideLog, local: PeerAddress, peer: PeerAddress, dir: 'c2s' | 's2c'): TransportContext {
+  context(role: 'client' | 'server', log: SideLog, local: PeerAddress, peer: PeerAddress, dir: 'c2s' | 's2c'): TransportContext {
     const time = this.time;
     return {
       role,
