@@ -51,7 +51,7 @@ export class Cubic extends LossBasedController {
 
   /**
    * @param ctx - controller context
-   * @param opts - CUBIC options
+   * @param cubicOpts - CUBIC options
    */
   constructor(
     ctx: CongestionContext,
