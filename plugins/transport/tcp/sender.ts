@@ -24,12 +24,13 @@ import type { SegmentRecord } from './scoreboard.js';
 import type { TcpOptionsBuilder } from './segment-options.js';
 import { SendBuffer } from './send-buffer.js';
 import { unwrapSeq } from './seq.js';
+import { LossRecovery } from './recovery.js';
+import type { RecoveryHost } from './recovery.js';
+import type { Tracer } from '../../../core/trace/tracer.js';
 import type { TcpState } from './session.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-/** RFC 5681 §3.2 DupThresh. */
-const DUP_THRESH = 3;
 
 const EMPTY = new Uint8Array(0);
 
@@ -66,7 +67,7 @@ export interface SenderHost {
 }
 
 /** Send-side state of one connection. */
-export class TcpSender {
+export class TcpSender implements RecoveryHost {
   /** Initial send sequence number (ISS). */
   iss: number;
   /** SND.UNA. */
@@ -99,25 +100,18 @@ export class TcpSender {
   cc: CongestionController | undefined;
 
   private readonly buf = new SendBuffer();
-  private readonly sb = new Scoreboard();
+  /** Retransmission queue and SACK scoreboard. */
+  readonly sb = new Scoreboard();
+  /** Loss detection and recovery. */
+  readonly recovery: LossRecovery = new LossRecovery(this);
   private readonly rtoTimer: Timer;
   private readonly persistTimer: Timer;
-  private sackOk = false;
   private tsOk = false;
   private sndShift = 0;
   private finSent = false;
   private finSeq = -1;
   private synAt = 0;
   private synRetransmitted = false;
-  private dupAcks = 0;
-  private inRecovery = false;
-  private recoveryPoint: number;
-  private epoch = 0;
-  private renoDupBytes = 0;
-  private undoAwaiting = false;
-  private undoArmed = false;
-  private undoTsVal = 0;
-  private undoEnd = 0;
   private consecutiveRtos = 0;
   private persistBackoff = 0;
   private writeBlocked = false;
@@ -155,14 +149,6 @@ export class TcpSender {
 
   /** Retransmitted segments. */
   retransmissions = 0;
-  /** Retransmissions found spurious (Eifel). */
-  spuriousRetransmissions = 0;
-  /** SACK blocks received (D-SACK excluded). */
-  sackBlocksReceived = 0;
-  /** D-SACK blocks received (RFC 2883). */
-  dsacksReceived = 0;
-  /** Fast-retransmit / SACK recovery episodes. */
-  fastRecoveries = 0;
   /** Retransmission timeouts. */
   timeouts = 0;
   /** Payload bytes sent for the first time. */
@@ -183,12 +169,16 @@ export class TcpSender {
     this.iss = iss;
     this.sndUna = iss;
     this.sndNxt = iss;
-    this.recoveryPoint = iss;
     this.rcvMss = Math.max(64, Math.min(0xffff, maxSegment));
     this.noDelay = host.cfg.noDelay;
     this.rtt = new RttEstimator(host.cfg.minRto, host.cfg.maxRto, host.cfg.initialRto);
     this.rtoTimer = host.ctx.timers.createTimer(() => this.onRto());
     this.persistTimer = host.ctx.timers.createTimer(() => this.onPersist());
+  }
+
+  /** Connection tracer (RecoveryHost). */
+  get tracer(): Tracer {
+    return this.host.ctx.tracer;
   }
 
   /** Bytes written and not yet acknowledged. */
@@ -198,7 +188,7 @@ export class TcpSender {
 
   /** Bytes in flight (RFC 6675 pipe; dup ACKs stand in for SACKs without SACK). */
   inFlight(): number {
-    return Math.max(0, this.sb.pipe - this.renoDupBytes);
+    return Math.max(0, this.sb.pipe - this.recovery.renoDupBytes);
   }
 
   /** Queue application data; false above the high-water mark. */
@@ -233,7 +223,6 @@ export class TcpSender {
     this.iss = iss;
     this.sndUna = iss;
     this.sndNxt = iss + 1;
-    this.recoveryPoint = iss;
     this.synRetransmitted = true; // no RTT sample from a stateless SYN-ACK
   }
 
@@ -242,7 +231,8 @@ export class TcpSender {
     const mss = peerMss > 0 ? peerMss : family === 'IPv6' ? 1220 : 536;
     this.sendMss = Math.max(1, Math.min(mss, this.rcvMss) - (tsOk ? 12 : 0));
     this.sndShift = sndShift;
-    this.sackOk = sackOk;
+    this.recovery.sackOk = sackOk;
+    this.recovery.tsOk = tsOk;
     this.tsOk = tsOk;
   }
 
@@ -251,7 +241,7 @@ export class TcpSender {
     const h = this.host;
     const now = h.ctx.clock.now();
     this.sndUna = ack;
-    this.recoveryPoint = ack;
+    this.recovery.reset(ack);
     this.sndWnd = seg.flags & TcpFlags.SYN ? seg.window : seg.window * 2 ** this.sndShift;
     this.maxSndWnd = this.sndWnd;
     this.sndWl1 = unwrapSeq(seg.seq, h.rcv.rcvNxt);
@@ -269,10 +259,9 @@ export class TcpSender {
    * Process the ACK field, window and SACK blocks of an acceptable segment
    * (RFC 9293 §3.10.7.4 fifth check; `ack` already range-checked per RFC 5961 §5.2).
    */
-  onAck(seg: TcpHeader, ack: number, seq: number, dataLen: number, segLen: number): void {
+  onAck(seg: TcpHeader, ack: number, seq: number, dataLen: number): void {
     const h = this.host;
     const now = h.ctx.clock.now();
-    void segLen;
     // Window update (SND.WL1 / SND.WL2 rule).
     const wnd = seg.window * 2 ** this.sndShift;
     const oldWnd = this.sndWnd;
@@ -284,40 +273,19 @@ export class TcpSender {
     }
     const cc = this.cc;
     if (cc === undefined) return;
+    const rec = this.recovery;
     const priorInFlight = this.inFlight();
     const acked = ack - this.sndUna;
-    // SACK blocks (RFC 2018 §5, D-SACK RFC 2883 §4).
-    let newlySacked = 0;
     const o = seg.options;
-    if (this.sackOk && o.sackCount > 0) {
-      for (let k = 0; k < o.sackCount; k++) {
-        const l = unwrapSeq(o.sack[2 * k], this.sndUna);
-        const r = unwrapSeq(o.sack[2 * k + 1], this.sndUna);
-        if (r <= l) continue;
-        if (k === 0) {
-          const isDsack =
-            r <= ack ||
-            (o.sackCount > 1 &&
-              l >= unwrapSeq(o.sack[2], this.sndUna) &&
-              r <= unwrapSeq(o.sack[3], this.sndUna));
-          if (isDsack) {
-            this.dsacksReceived++;
-            continue;
-          }
-        }
-        if (r > this.sndNxt || l < this.sndUna - this.maxSndWnd) continue; // bogus block: ignore
-        this.sackBlocksReceived++;
-        newlySacked += this.sb.markSacked(Math.max(l, ack), r);
-      }
-    }
-    let rttSample: number | undefined;
+    const newlySacked = rec.processSack(o, ack);
     if (acked > 0) {
       cc.onAckBegin(now);
       this.ackedSentAt = -1;
       this.sb.ackTo(ack, this.onRecordAcked);
+      let rttSample: number | undefined;
       if (this.ackedSentAt >= 0) rttSample = now - this.ackedSentAt;
       else if (this.tsOk && o.hasTimestamps && o.tsEcr !== 0) {
-        const d = (h.opts.tsNow() - o.tsEcr) | 0;
+        const d = (h.opts.tsNow() - o.tsEcr) | 0; // Karn-safe: the echo names the transmission (RFC 7323 §4.1)
         if (d >= 0) rttSample = d;
       }
       if (rttSample !== undefined) this.rtt.sample(rttSample);
@@ -326,23 +294,7 @@ export class TcpSender {
       this.persistBackoff = 0;
       this.sndUna = ack;
       this.buf.consumeTo(ack - this.iss - 1);
-      this.dupAcks = 0;
-      if (this.undoArmed && ack >= this.undoEnd) this.checkSpurious(now, o.hasTimestamps ? o.tsEcr : 0);
-      if (this.inRecovery) {
-        this.renoDupBytes = Math.max(0, this.renoDupBytes - acked);
-        if (ack >= this.recoveryPoint) {
-          this.inRecovery = false;
-          this.renoDupBytes = 0;
-          cc.onRecoveryEnd?.(now);
-        } else if (!this.sackOk) {
-          // NewReno partial ACK (RFC 6582 §3.2 step 3): retransmit the next hole.
-          const head = this.sb.first();
-          if (head !== undefined && head.rxEpoch !== this.epoch) {
-            this.sb.markLost(head);
-            this.retransmit(head);
-          }
-        }
-      }
+      rec.onCumulativeAck(now, ack, acked, o.hasTimestamps ? o.tsEcr : 0);
       const ev = this.ackEv;
       ev.now = now;
       ev.ackedBytes = acked;
@@ -350,7 +302,7 @@ export class TcpSender {
       ev.bytesInFlight = this.inFlight();
       ev.rttSample = rttSample !== undefined && rttSample > 0 ? rttSample : undefined;
       ev.appLimited = this.buf.end - (this.sndNxt - this.iss - 1) <= 0 && priorInFlight < cc.cwnd;
-      ev.inRecovery = this.inRecovery;
+      ev.inRecovery = rec.inRecovery;
       cc.onAckEnd(ev);
       if (this.sndUna < this.sndNxt) this.rtoTimer.arm(now + this.rtt.rto);
       else this.rtoTimer.cancel();
@@ -370,69 +322,9 @@ export class TcpSender {
       !(seg.flags & (TcpFlags.SYN | TcpFlags.FIN)) &&
       (wnd === oldWnd || newlySacked > 0)
     ) {
-      // Duplicate ACK (RFC 5681 §2), or new SACK information (RFC 6675 §2).
-      this.dupAcks++;
-      if (!this.sackOk) {
-        const cap = Math.max(0, this.sndNxt - this.sndUna - this.sendMss);
-        this.renoDupBytes = Math.min(this.renoDupBytes + this.sendMss, cap);
-      }
+      rec.onDuplicateAck();
     }
-    // Loss detection.
-    if (this.sackOk) {
-      if (this.sb.sackedBytes > 0 && (newlySacked > 0 || acked > 0)) {
-        if (this.inRecovery) this.sb.detectLosses(this.sendMss, DUP_THRESH, this.epoch);
-        else if (
-          this.sndUna >= this.recoveryPoint &&
-          (this.dupAcks >= DUP_THRESH || this.sb.firstIsLost(this.sendMss, DUP_THRESH))
-        ) {
-          this.enterRecovery(now);
-        }
-      }
-    } else if (!this.inRecovery && this.dupAcks === DUP_THRESH && this.sndUna >= this.recoveryPoint) {
-      this.enterRecovery(now);
-    }
-  }
-
-  /** Fast retransmit: a new recovery episode (RFC 5681 §3.2, RFC 6582 §3.2, RFC 6675 §5). */
-  private enterRecovery(now: number): void {
-    const cc = this.cc;
-    const head = this.sb.first();
-    if (cc === undefined || head === undefined) return;
-    this.inRecovery = true;
-    this.epoch++;
-    this.fastRecoveries++;
-    this.recoveryPoint = this.sndNxt;
-    this.sb.markLost(head);
-    if (this.sackOk) this.sb.detectLosses(this.sendMss, DUP_THRESH, this.epoch);
-    this.undoAwaiting = this.tsOk;
-    this.undoArmed = false;
-    const tr = this.host.ctx.tracer;
-    if (tr.enabled) tr.emit('packet_lost', { seq: head.seq >>> 0, length: head.end - head.seq, trigger: 'fast_retransmit' });
-    cc.onCongestionEvent({
-      now,
-      cause: 'loss',
-      lostBytes: this.sb.lostBytes,
-      bytesInFlight: this.sndNxt - this.sndUna,
-      largestLostSentAt: head.sentAt,
-      persistent: false,
-    });
-    // The fast retransmission itself does not wait for the window (RFC 5681 §3.2 step 2, RFC 6675 §5 step 4.2).
-    if (head.lost) this.retransmit(head);
-  }
-
-  /** Eifel detection (RFC 3522 §3.2): the ACK echoes a TSval older than our first retransmission. */
-  private checkSpurious(now: number, tsEcr: number): void {
-    this.undoArmed = false;
-    if (!this.tsOk || tsEcr === 0 || ((tsEcr - this.undoTsVal) | 0) >= 0) return;
-    this.spuriousRetransmissions++;
-    this.sb.unmarkLost();
-    this.inRecovery = false;
-    this.renoDupBytes = 0;
-    this.recoveryPoint = this.sndUna;
-    this.rtt.backoff = 0;
-    this.cc?.onSpuriousCongestion?.(now);
-    const tr = this.host.ctx.tracer;
-    if (tr.enabled) tr.emit('spurious_retransmission', { seq: this.undoEnd >>> 0 });
+    rec.detect(now, acked, newlySacked);
   }
 
   // ------------------------------------------------------------ transmission
@@ -513,7 +405,8 @@ export class TcpSender {
     if (!this.rtoTimer.armed) this.rtoTimer.arm(now + this.rtt.rto);
   }
 
-  private retransmit(r: SegmentRecord): void {
+  /** Retransmit `r` now (RecoveryHost; also used by the send loop and the RTO). */
+  retransmit(r: SegmentRecord): void {
     const h = this.host;
     const now = h.ctx.clock.now();
     const len = r.end - r.seq - (r.fin ? 1 : 0);
@@ -523,13 +416,8 @@ export class TcpSender {
     const tsVal = o !== undefined && o.hasTimestamps ? o.tsVal : 0;
     const before = this.inFlight();
     h.out.send(r.seq, h.rcv.rcvNxt, flags, h.windowField(), o, data);
-    this.sb.retransmitted(r, now, tsVal, this.epoch);
-    if (this.undoAwaiting) {
-      this.undoAwaiting = false;
-      this.undoArmed = true;
-      this.undoTsVal = tsVal;
-      this.undoEnd = r.end;
-    }
+    this.sb.retransmitted(r, now, tsVal, this.recovery.epoch);
+    this.recovery.onRetransmit(r, tsVal);
     this.retransmissions++;
     this.bytesRetransmitted += len;
     this.lastSendAt = now;
@@ -575,16 +463,7 @@ export class TcpSender {
       h.failTimeout(`${this.consecutiveRtos - 1} retransmissions`);
       return;
     }
-    const cc = this.cc;
-    cc?.onRetransmissionTimeout({ now, bytesInFlight: this.sndNxt - this.sndUna });
-    this.sb.markAllLost(this.rtt.backoff > 0);
-    this.epoch++;
-    this.inRecovery = false;
-    this.recoveryPoint = this.sndNxt;
-    this.dupAcks = 0;
-    this.renoDupBytes = 0;
-    this.undoAwaiting = this.tsOk && this.rtt.backoff === 0;
-    this.undoArmed = false;
+    this.recovery.onRto(now);
     this.rtt.backoff++;
     const tr = h.ctx.tracer;
     if (tr.enabled) tr.emit('packet_lost', { seq: this.sndUna >>> 0, trigger: 'retransmission_timeout', rto: this.rtt.rto });
@@ -649,14 +528,14 @@ export class TcpSender {
       bytesSent: this.bytesSent,
       bytesRetransmitted: this.bytesRetransmitted,
       retransmissions: this.retransmissions,
-      spuriousRetransmissions: this.spuriousRetransmissions,
-      fastRecoveries: this.fastRecoveries,
+      spuriousRetransmissions: this.recovery.spuriousRetransmissions,
+      fastRecoveries: this.recovery.fastRecoveries,
       timeouts: this.timeouts,
-      sackBlocksReceived: this.sackBlocksReceived,
-      dsacksReceived: this.dsacksReceived,
-      sack: this.sackOk,
+      sackBlocksReceived: this.recovery.sackBlocksReceived,
+      dsacksReceived: this.recovery.dsacksReceived,
+      sack: this.recovery.sackOk,
       timestamps: this.tsOk,
-      inRecovery: this.inRecovery,
+      inRecovery: this.recovery.inRecovery,
     };
   }
 }

@@ -556,7 +556,7 @@ export class TcpSession implements TransportSession, SenderHost {
       this.challengeAck();
       return;
     }
-    snd.onAck(seg, ack, seq, data.length, segLen);
+    snd.onAck(seg, ack, seq, data.length);
     if ((this.state as TcpState) === 'CLOSED' || this.disposed) return;
 
     // Seventh and eighth: segment text and FIN.

@@ -1,0 +1,223 @@
+/**
+ * Loss detection and recovery for the send half: SACK processing with
+ * D-SACK recognition (RFC 2018 §5, RFC 2883 §4), duplicate-ACK counting
+ * (RFC 5681 §2), fast retransmit / NewReno recovery (RFC 5681 §3.2,
+ * RFC 6582 §3.2), SACK-based recovery (RFC 6675 §5), the RTO reaction
+ * (RFC 6298 §5, RFC 5681 §3.1) and spurious-retransmission detection with
+ * timestamps (Eifel, RFC 3522 §3.2). It decides what is lost; the sender
+ * decides when to (re)transmit.
+ *
+ * Sequence numbers are unwrapped (see `seq.ts`).
+ *
+ * @module
+ */
+import type { CongestionController } from '../../../core/contracts/congestion.js';
+import type { Tracer } from '../../../core/trace/tracer.js';
+import type { TcpOptions } from './options.js';
+import type { RttEstimator } from './rtt.js';
+import type { Scoreboard, SegmentRecord } from './scoreboard.js';
+import { unwrapSeq } from './seq.js';
+
+/** RFC 5681 §3.2 DupThresh. */
+export const DUP_THRESH = 3;
+
+/** What recovery reads from, and asks of, the sender. */
+export interface RecoveryHost {
+  /** Retransmission queue and scoreboard. */
+  readonly sb: Scoreboard;
+  /** RTT estimator (backoff is reset on a spurious RTO). */
+  readonly rtt: RttEstimator;
+  /** Congestion controller. */
+  readonly cc: CongestionController | undefined;
+  /** Effective send MSS in bytes. */
+  readonly sendMss: number;
+  /** SND.UNA. */
+  readonly sndUna: number;
+  /** SND.NXT. */
+  readonly sndNxt: number;
+  /** MAX.SND.WND (RFC 5961 §5.2). */
+  readonly maxSndWnd: number;
+  /** Connection tracer. */
+  readonly tracer: Tracer;
+  /** Retransmit `r` now, whatever the window (fast retransmit). */
+  retransmit(r: SegmentRecord): void;
+}
+
+/** Recovery state of one connection. */
+export class LossRecovery {
+  /** SACK negotiated (RFC 6675) rather than NewReno. */
+  sackOk = false;
+  /** Timestamps negotiated (Eifel detection possible). */
+  tsOk = false;
+  /** In a fast-recovery episode. */
+  inRecovery = false;
+  /** RecoveryPoint / NewReno `recover`: SND.NXT when the episode (or RTO) began. */
+  recoveryPoint = 0;
+  /** Episode counter (marks retransmissions, RFC 6675 HighRxt role). */
+  epoch = 0;
+  /** Bytes that duplicate ACKs say have left the network (NewReno only). */
+  renoDupBytes = 0;
+  /** Consecutive duplicate ACKs. */
+  dupAcks = 0;
+  /** Fast-retransmit / SACK recovery episodes. */
+  fastRecoveries = 0;
+  /** Retransmission episodes found spurious (Eifel). */
+  spuriousRetransmissions = 0;
+  /** SACK blocks received (D-SACK excluded). */
+  sackBlocksReceived = 0;
+  /** D-SACK blocks received (RFC 2883). */
+  dsacksReceived = 0;
+
+  private undoAwaiting = false;
+  private undoArmed = false;
+  private undoTsVal = 0;
+  private undoEnd = 0;
+
+  /** @param s - the sender */
+  constructor(private readonly s: RecoveryHost) {}
+
+  /** Start: nothing before `iss + 1` can begin a recovery. */
+  reset(sndUna: number): void {
+    this.recoveryPoint = sndUna;
+  }
+
+  /**
+   * Apply the SACK blocks of an ACK (`ack` = SEG.ACK unwrapped). D-SACK
+   * blocks are counted; blocks outside [SND.UNA − MAX.SND.WND, SND.NXT] are ignored.
+   * @returns bytes newly SACKed
+   */
+  processSack(o: TcpOptions, ack: number): number {
+    if (!this.sackOk || o.sackCount === 0) return 0;
+    const s = this.s;
+    const una = s.sndUna;
+    let n = 0;
+    for (let k = 0; k < o.sackCount; k++) {
+      const l = unwrapSeq(o.sack[2 * k], una);
+      const r = unwrapSeq(o.sack[2 * k + 1], una);
+      if (r <= l) continue;
+      if (k === 0) {
+        const dsack = r <= ack || (o.sackCount > 1 && l >= unwrapSeq(o.sack[2], una) && r <= unwrapSeq(o.sack[3], una));
+        if (dsack) {
+          this.dsacksReceived++;
+          continue;
+        }
+      }
+      if (r > s.sndNxt || l < una - s.maxSndWnd) continue;
+      this.sackBlocksReceived++;
+      n += s.sb.markSacked(Math.max(l, ack), r);
+    }
+    return n;
+  }
+
+  /**
+   * SND.UNA advanced by `acked` bytes to `ack` (already applied by the
+   * sender): Eifel check, end of recovery, NewReno partial ACK.
+   */
+  onCumulativeAck(now: number, ack: number, acked: number, tsEcr: number): void {
+    const s = this.s;
+    this.dupAcks = 0;
+    if (this.undoArmed && ack >= this.undoEnd) this.checkSpurious(now, tsEcr);
+    if (!this.inRecovery) return;
+    this.renoDupBytes = Math.max(0, this.renoDupBytes - acked);
+    if (ack >= this.recoveryPoint) {
+      this.inRecovery = false;
+      this.renoDupBytes = 0;
+      s.cc?.onRecoveryEnd?.(now);
+    } else if (!this.sackOk) {
+      // NewReno partial ACK (RFC 6582 §3.2 step 3): retransmit the next hole at once.
+      const head = s.sb.first();
+      if (head !== undefined && head.rxEpoch !== this.epoch) {
+        s.sb.markLost(head);
+        s.retransmit(head);
+      }
+    }
+  }
+
+  /** A duplicate ACK (RFC 5681 §2) or an ACK with new SACK information (RFC 6675 §2). */
+  onDuplicateAck(): void {
+    this.dupAcks++;
+    if (!this.sackOk) {
+      const s = this.s;
+      const cap = Math.max(0, s.sndNxt - s.sndUna - s.sendMss);
+      this.renoDupBytes = Math.min(this.renoDupBytes + s.sendMss, cap);
+    }
+  }
+
+  /** Loss detection after an ACK: start an episode or mark further losses. */
+  detect(now: number, acked: number, newlySacked: number): void {
+    const s = this.s;
+    if (this.sackOk) {
+      if (s.sb.sackedBytes === 0 || (newlySacked === 0 && acked === 0)) return;
+      if (this.inRecovery) s.sb.detectLosses(s.sendMss, DUP_THRESH, this.epoch);
+      else if (s.sndUna >= this.recoveryPoint && (this.dupAcks >= DUP_THRESH || s.sb.firstIsLost(s.sendMss, DUP_THRESH))) {
+        this.enterRecovery(now);
+      }
+    } else if (!this.inRecovery && this.dupAcks === DUP_THRESH && s.sndUna >= this.recoveryPoint) {
+      this.enterRecovery(now);
+    }
+  }
+
+  /** Fast retransmit: a new recovery episode (RFC 5681 §3.2, RFC 6582 §3.2, RFC 6675 §5). */
+  private enterRecovery(now: number): void {
+    const s = this.s;
+    const head = s.sb.first();
+    if (s.cc === undefined || head === undefined) return;
+    this.inRecovery = true;
+    this.epoch++;
+    this.fastRecoveries++;
+    this.recoveryPoint = s.sndNxt;
+    s.sb.markLost(head);
+    if (this.sackOk) s.sb.detectLosses(s.sendMss, DUP_THRESH, this.epoch);
+    this.undoAwaiting = this.tsOk;
+    this.undoArmed = false;
+    if (s.tracer.enabled) s.tracer.emit('packet_lost', { seq: head.seq >>> 0, length: head.end - head.seq, trigger: 'fast_retransmit' });
+    s.cc.onCongestionEvent({
+      now,
+      cause: 'loss',
+      lostBytes: s.sb.lostBytes,
+      bytesInFlight: s.sndNxt - s.sndUna,
+      largestLostSentAt: head.sentAt,
+      persistent: false,
+    });
+    // The fast retransmission itself does not wait for the window (RFC 5681 §3.2 step 2, RFC 6675 §5 step 4.2).
+    if (head.lost) s.retransmit(head);
+  }
+
+  /** The retransmission timer expired: everything outstanding is lost (RFC 6298 §5.4, RFC 5681 §3.1). */
+  onRto(now: number): void {
+    const s = this.s;
+    s.cc?.onRetransmissionTimeout({ now, bytesInFlight: s.sndNxt - s.sndUna });
+    s.sb.markAllLost(s.rtt.backoff > 0); // forget SACKs on a repeated timeout (RFC 2018 §8: reneging)
+    this.epoch++;
+    this.inRecovery = false;
+    this.recoveryPoint = s.sndNxt;
+    this.dupAcks = 0;
+    this.renoDupBytes = 0;
+    this.undoAwaiting = this.tsOk && s.rtt.backoff === 0;
+    this.undoArmed = false;
+  }
+
+  /** A segment was retransmitted with `tsVal`: the first one of an episode arms Eifel detection. */
+  onRetransmit(r: SegmentRecord, tsVal: number): void {
+    if (!this.undoAwaiting) return;
+    this.undoAwaiting = false;
+    this.undoArmed = true;
+    this.undoTsVal = tsVal;
+    this.undoEnd = r.end;
+  }
+
+  /** Eifel detection (RFC 3522 §3.2): the ACK echoes a TSval older than our first retransmission. */
+  private checkSpurious(now: number, tsEcr: number): void {
+    this.undoArmed = false;
+    if (!this.tsOk || tsEcr === 0 || ((tsEcr - this.undoTsVal) | 0) >= 0) return;
+    const s = this.s;
+    this.spuriousRetransmissions++;
+    s.sb.unmarkLost();
+    this.inRecovery = false;
+    this.renoDupBytes = 0;
+    this.recoveryPoint = s.sndUna;
+    s.rtt.backoff = 0;
+    s.cc?.onSpuriousCongestion?.(now);
+    if (s.tracer.enabled) s.tracer.emit('spurious_retransmission', { seq: this.undoEnd >>> 0 });
+  }
+}
