@@ -10,18 +10,19 @@
 import type { HandshakeInfo, SecurityContext, SecuritySession } from '../../../core/contracts/security.js';
 import type { Timer } from '../../../core/time/clock.js';
 import { PayloadTooLargeError, StateError } from '../../../core/errors.js';
-import { AlertDescription, AlertLevel, ContentType, DTLS10, DTLS12, HandshakeType } from './constants.js';
+import { AlertDescription, AlertLevel, ContentType } from './constants.js';
 import { DtlsAlertError, DtlsDecodeError, DtlsHandshakeError, DtlsHandshakeTimeoutError } from './errors.js';
 import type { CryptoProvider } from './crypto/provider.js';
-import { MAX_PLAINTEXT_LENGTH, RECORD_HEADER_LENGTH, RecordCursor, plaintextRecord } from './record/codec.js';
-import { RecordProtection } from './record/protection.js';
-import { ReplayWindow } from './record/replay.js';
+import { MAX_PLAINTEXT_LENGTH, RECORD_HEADER_LENGTH, RecordCursor } from './record/codec.js';
+import type { RecordProtection } from './record/protection.js';
+import { RecordLayer } from './record/layer.js';
 import { encodeHandshake, parseHandshakeFragments } from './handshake/header.js';
 import type { HandshakeFragment } from './handshake/header.js';
 import { Reassembler } from './handshake/reassembly.js';
 import type { HandshakeMessage } from './handshake/reassembly.js';
 import { packFlight } from './handshake/flight.js';
 import type { FlightEntry } from './handshake/flight.js';
+import { FlightSender } from './handshake/retransmit.js';
 import type { DtlsCredentials, DtlsOptions } from './options.js';
 import type { CipherSuite } from './suites.js';
 import { concatBytes } from './bytes.js';
@@ -41,8 +42,6 @@ export interface SessionConfig {
 /** Lifecycle of a session. */
 export type SessionState = 'handshaking' | 'established' | 'closed' | 'failed';
 
-/** Maximum retransmission timer (RFC 6347 §4.2.4.1: at least 60 s). */
-export const MAX_RETRANSMIT_TIMEOUT = 60_000;
 const MAX_BUFFERED_RECORDS = 32;
 
 /** Base class of {@link DtlsClient} and {@link DtlsServer}. */
@@ -61,21 +60,11 @@ export abstract class DtlsSession implements SecuritySession {
   protected lastPeerSeq = -1;
   /** Epoch used for alerts and application data. */
   protected writeEpoch = 0;
-  private readonly writeSeq = [0, 0];
-  private writeProtection: RecordProtection | undefined;
-  private readEpoch = 0;
-  private readProtection: RecordProtection | undefined;
-  private pendingReadProtection: RecordProtection | undefined;
+  /** Epochs, keys, sequence numbers, replay windows. */
+  protected readonly records = new RecordLayer();
+  private readonly flight: FlightSender;
   private earlyCcs = false;
-  private readonly replay: ReplayWindow[] = [new ReplayWindow(), new ReplayWindow()];
-  private futureRecords: Uint8Array[] = [];
   private earlyData: Uint8Array[] = [];
-  private flight: FlightEntry[] | undefined;
-  private flightExpectsReply = false;
-  private lastTransmit = -Infinity;
-  private answeredPeerSeq = -1;
-  private rto: number;
-  private readonly retransmitTimer: Timer;
   private readonly handshakeTimer: Timer;
   private suspended = false;
   private suspendedInput: Uint8Array[] = [];
@@ -88,8 +77,6 @@ export abstract class DtlsSession implements SecuritySession {
     recordsReceived: 0,
     bytesSent: 0,
     bytesReceived: 0,
-    flightsSent: 0,
-    retransmissions: 0,
     drops: {} as Record<string, number>,
   };
   /** Datagram budget in bytes. */
@@ -107,8 +94,13 @@ export abstract class DtlsSession implements SecuritySession {
   ) {
     this.crypto = config.crypto;
     this.mtu = Math.min(config.options.mtu ?? ctx.maxDatagramSize, ctx.maxDatagramSize);
-    this.rto = config.options.retransmitTimeout;
-    this.retransmitTimer = ctx.timers.createTimer(() => this.onRetransmitTimer());
+    this.flight = new FlightSender(
+      config.options.retransmitTimeout,
+      ctx.clock,
+      ctx.timers,
+      (entries) => this.transmitFlight(entries),
+      (why) => this.trace('flight retransmitted', { why }),
+    );
     this.handshakeTimer = ctx.timers.createTimer(() => this.onHandshakeTimeout());
   }
 
@@ -183,35 +175,13 @@ export abstract class DtlsSession implements SecuritySession {
   }
 
   private processRecord(cur: RecordCursor): void {
-    const epoch = cur.epoch;
-    if (epoch > 0 && cur.version !== DTLS12) return this.drop('dtls_bad_version');
-    let plaintext: Uint8Array;
-    if (epoch === this.readEpoch || (epoch === 0 && cur.type === ContentType.handshake)) {
-      const window = this.replay[epoch];
-      // Epoch-0 handshake records skip the replay check: they are unauthenticated anyway, duplicates
-      // are absorbed by reassembly, and a restarted client reuses low sequence numbers (§4.2.8).
-      if (!window.check(cur.seq) && (epoch !== 0 || cur.type !== ContentType.handshake)) return this.drop('dtls_replay');
-      if (epoch === 0) {
-        if (cur.type === ContentType.application_data) return this.drop('dtls_unprotected_data');
-        if (cur.type === ContentType.alert && this.state === 'established') return this.drop('dtls_unprotected_alert');
-        plaintext = cur.fragment();
-      } else {
-        const opened = this.readProtection!.open(cur.type, cur.version, epoch, cur.seq, cur.fragment());
-        if (opened === null) return this.drop('dtls_bad_record_mac');
-        plaintext = opened;
-      }
-      window.accept(cur.seq);
-    } else if (epoch === this.readEpoch + 1 && this.readEpoch === 0) {
-      if (this.futureRecords.length >= MAX_BUFFERED_RECORDS) return this.drop('dtls_buffer_full');
-      this.futureRecords.push(cur.record().slice());
-      return;
-    } else {
-      return this.drop('dtls_bad_epoch');
-    }
+    const opened = this.records.open(cur, this.state === 'established');
+    if (opened === null) return;
+    if (typeof opened === 'string') return this.drop(opened);
     this.counters.recordsReceived++;
     this.counters.bytesReceived += cur.length + RECORD_HEADER_LENGTH;
     this.currentRecordSeq = cur.seq;
-    this.dispatch(cur.type, epoch, plaintext);
+    this.dispatch(cur.type, cur.epoch, opened);
   }
 
   private dispatch(type: number, epoch: number, plaintext: Uint8Array): void {
@@ -241,13 +211,12 @@ export abstract class DtlsSession implements SecuritySession {
       if (err instanceof DtlsDecodeError) return this.drop(err.reason);
       throw err;
     }
-    let retransmit = false;
     for (const f of frags) {
       if (this.preFragment(f, epoch)) continue;
       const outcome = this.reassembler.add(f);
       if (outcome === 'old') {
-        // Only the last message of the peer flight our current flight answers signals that ours was lost.
-        if (f.messageSeq === this.answeredPeerSeq && f.fragmentOffset + f.body.length === f.length) retransmit = true;
+        // A whole old message: if it ends the peer flight ours answers, ours was lost (§4.2.4).
+        if (f.fragmentOffset + f.body.length === f.length) this.flight.peerRetransmitted(f.messageSeq);
         continue;
       }
       if (outcome !== 'buffered') {
@@ -260,25 +229,20 @@ export abstract class DtlsSession implements SecuritySession {
         if (this.state === 'failed' || this.state === 'closed' || this.suspended) return;
       }
     }
-    // Answer a retransmitted peer flight with ours, at most once per quarter of the initial timer
-    // (duplicates arriving together must not multiply our flight).
-    if (retransmit && this.flight !== undefined && this.ctx.clock.now() - this.lastTransmit >= this.config.options.retransmitTimeout / 4) {
-      this.retransmitFlight('peer_retransmission');
-    }
   }
 
   /** Continue delivering reassembled messages (after a suspension ended). */
   private drainReassembler(): void {
     for (let msg = this.reassembler.pop(); msg !== undefined; msg = this.reassembler.pop()) {
       this.lastPeerSeq = msg.messageSeq;
-      this.onHandshakeMessage(msg, this.readEpoch);
+      this.onHandshakeMessage(msg, this.records.readEpoch);
       if (this.state === 'failed' || this.state === 'closed' || this.suspended) return;
     }
   }
 
   private onCcs(): void {
-    if (this.readEpoch !== 0) return this.drop('dtls_duplicate_ccs');
-    if (this.pendingReadProtection === undefined) {
+    if (this.records.readEpoch !== 0) return this.drop('dtls_duplicate_ccs');
+    if (this.records.pendingRead === undefined) {
       this.earlyCcs = true;
       return;
     }
@@ -286,38 +250,33 @@ export abstract class DtlsSession implements SecuritySession {
   }
 
   private activateReadEpoch(): void {
-    this.readProtection = this.pendingReadProtection;
-    this.pendingReadProtection = undefined;
-    this.readEpoch = 1;
+    const buffered = this.records.activateRead();
     this.earlyCcs = false;
     this.trace('ChangeCipherSpec received');
     this.onPeerCcs();
-    const buffered = this.futureRecords;
-    this.futureRecords = [];
     for (const rec of buffered) {
-      if (this.state === 'failed' || this.state === 'closed') return;
+      if (this.ended()) return;
       this.processDatagram(rec);
     }
   }
 
   /** The peer's epoch-1 keys are known; apply its CCS now if it already arrived. */
   protected setReadKeys(p: RecordProtection): void {
-    this.pendingReadProtection = p;
+    this.records.pendingRead = p;
     if (this.earlyCcs) this.activateReadEpoch();
   }
 
   /**
    * Forget epoch-0 replay state: a stateless HelloVerifyRequest echoes our
-   * record sequence number, so the server's next records may reuse numbers
-   * already seen (RFC 6347 §4.2.1).
+   * record sequence number (RFC 6347 §4.2.1).
    */
   protected resetEpoch0Replay(): void {
-    this.replay[0] = new ReplayWindow();
+    this.records.resetEpoch0Replay();
   }
 
   /** Our epoch-1 keys (used from the next entry sent in epoch 1). */
   protected setWriteKeys(p: RecordProtection): void {
-    this.writeProtection = p;
+    this.records.setWriteKeys(p);
   }
 
   private onAlert(plaintext: Uint8Array): void {
@@ -358,10 +317,9 @@ export abstract class DtlsSession implements SecuritySession {
 
   private end(state: 'closed' | 'failed'): void {
     this.state = state;
-    this.retransmitTimer.cancel();
+    this.flight.forget();
     this.handshakeTimer.cancel();
-    this.flight = undefined;
-    this.futureRecords = [];
+    this.records.clear();
     this.earlyData = [];
     this.suspendedInput = [];
   }
@@ -441,39 +399,18 @@ export abstract class DtlsSession implements SecuritySession {
 
   /** Send a new flight; when `expectsReply`, retransmit it on timer expiry until the peer answers. */
   protected sendFlight(entries: FlightEntry[], expectsReply: boolean): void {
-    this.flight = entries;
-    this.answeredPeerSeq = this.lastPeerSeq;
-    this.flightExpectsReply = expectsReply;
-    this.rto = this.config.options.retransmitTimeout;
-    this.counters.flightsSent++;
-    this.transmitFlight();
+    this.flight.send(entries, expectsReply, this.lastPeerSeq);
   }
 
-  private transmitFlight(): void {
-    const flight = this.flight;
-    if (flight === undefined) return;
+  private transmitFlight(entries: readonly FlightEntry[]): void {
+    const legacy = this.useLegacyRecordVersion();
     const datagrams = packFlight(
-      flight,
+      entries,
       this.mtu,
-      (epoch) => (epoch === 0 ? RECORD_HEADER_LENGTH : this.writeProtection!.overhead),
-      (type, epoch, payload) => this.sealRecord(type, epoch, payload),
+      (epoch) => this.records.expansion(epoch),
+      (type, epoch, payload) => this.records.seal(type, epoch, [payload], legacy),
     );
     for (const d of datagrams) this.sendDown(d, 'handshake');
-    this.lastTransmit = this.ctx.clock.now();
-    if (this.flightExpectsReply) this.retransmitTimer.arm(this.ctx.clock.now() + this.rto);
-    else this.retransmitTimer.cancel();
-  }
-
-  private retransmitFlight(why: string): void {
-    this.counters.retransmissions++;
-    this.trace('flight retransmitted', { why });
-    this.transmitFlight();
-  }
-
-  private onRetransmitTimer(): void {
-    if (this.state !== 'handshaking' || this.flight === undefined) return;
-    this.rto = Math.min(this.rto * 2, MAX_RETRANSMIT_TIMEOUT);
-    this.retransmitFlight('timeout');
   }
 
   private onHandshakeTimeout(): void {
@@ -483,21 +420,12 @@ export abstract class DtlsSession implements SecuritySession {
 
   /** Stop retransmitting the current flight (the peer answered it); keep it for answering retransmissions. */
   protected flightAnswered(): void {
-    this.retransmitTimer.cancel();
-    this.flightExpectsReply = false;
+    this.flight.answered();
   }
 
   /** Forget the last flight (the client after the handshake). */
   protected forgetFlight(): void {
-    this.flight = undefined;
-    this.retransmitTimer.cancel();
-  }
-
-  private sealRecord(type: number, epoch: number, payload: Uint8Array): Uint8Array[] {
-    const seq = this.writeSeq[epoch]++;
-    const version = epoch === 0 && this.useLegacyRecordVersion() ? DTLS10 : DTLS12;
-    if (epoch === 0) return [plaintextRecord(type, version, 0, seq, payload)];
-    return this.writeProtection!.seal(type, DTLS12, epoch, seq, [payload]);
+    this.flight.forget();
   }
 
   /** Whether epoch-0 records use version 0xFEFF (a ClientHello before the ServerHello). */
@@ -515,8 +443,8 @@ export abstract class DtlsSession implements SecuritySession {
 
   /** Send an alert in the current write epoch. */
   protected sendAlert(level: number, description: number): void {
-    if (this.writeEpoch === 1 && this.writeProtection === undefined) return;
-    this.sendDown(this.sealRecord(ContentType.alert, this.writeEpoch, Uint8Array.of(level, description)), 'handshake');
+    if (this.writeEpoch === 1 && !this.records.canWriteEpoch1) return;
+    this.sendDown(this.records.seal(ContentType.alert, this.writeEpoch, [Uint8Array.of(level, description)]), 'handshake');
   }
 
   /** The handshake completed: stop the timers, report, release buffered data. */
@@ -547,10 +475,9 @@ export abstract class DtlsSession implements SecuritySession {
     let n = 0;
     for (let i = 0; i < parts.length; i++) n += parts[i].length;
     if (n > MAX_PLAINTEXT_LENGTH) throw new PayloadTooLargeError(n, MAX_PLAINTEXT_LENGTH);
-    const seq = this.writeSeq[1]++;
-    const out = this.writeProtection!.seal(ContentType.application_data, DTLS12, 1, seq, parts);
+    const out = this.records.seal(ContentType.application_data, 1, parts);
     this.counters.recordsSent++;
-    this.counters.bytesSent += n + this.writeProtection!.overhead;
+    this.counters.bytesSent += n + this.records.expansion(1);
     this.ctx.sendDown(out, 'application');
   }
 
@@ -569,14 +496,10 @@ export abstract class DtlsSession implements SecuritySession {
       role: this.ctx.role,
       cipherSuite: this.suite?.name ?? null,
       ...this.counters,
+      flightsSent: this.flight.flights,
+      retransmissions: this.flight.retransmissions,
       drops: { ...this.counters.drops },
     };
   }
-
-  /** Whether `msgType` is a hello that would start a renegotiation. */
-  protected static isRenegotiation(msgType: number): boolean {
-    return msgType === HandshakeType.hello_request || msgType === HandshakeType.client_hello;
-  }
 }
 
-export type { RecordProtection };

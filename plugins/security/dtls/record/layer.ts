@@ -1,0 +1,116 @@
+/**
+ * Record-layer state of one session (RFC 6347 §4.1): read and write epochs,
+ * explicit per-epoch sequence numbers, AEAD protections, per-epoch replay
+ * windows, and records of the next epoch buffered until its keys are active.
+ *
+ * @module
+ */
+import { ContentType, DTLS10, DTLS12 } from '../constants.js';
+import { RECORD_HEADER_LENGTH, plaintextRecord } from './codec.js';
+import type { RecordCursor } from './codec.js';
+import type { RecordProtection } from './protection.js';
+import { ReplayWindow } from './replay.js';
+
+/** Records of the next epoch buffered at most. */
+export const MAX_FUTURE_RECORDS = 32;
+
+/** Epochs, keys, sequence numbers and replay state of one session. */
+export class RecordLayer {
+  /** Epoch whose records are accepted (epoch-0 handshake records are always accepted). */
+  readEpoch = 0;
+  /** Keys of the next read epoch, once derived (applied at the peer's ChangeCipherSpec). */
+  pendingRead: RecordProtection | undefined;
+  private readProtection: RecordProtection | undefined;
+  private writeProtection: RecordProtection | undefined;
+  private readonly writeSeq = [0, 0];
+  private readonly replay: ReplayWindow[] = [new ReplayWindow(), new ReplayWindow()];
+  private future: Uint8Array[] = [];
+
+  /**
+   * Check and open the record under `cur`: returns its plaintext, `null`
+   * when it was buffered for the next epoch, or the drop reason. Replay
+   * state advances only after authentication (§4.1.2.6).
+   */
+  open(cur: RecordCursor, established: boolean): Uint8Array | string | null {
+    const epoch = cur.epoch;
+    if (epoch > 0 && cur.version !== DTLS12) return 'dtls_bad_version';
+    if (epoch === this.readEpoch || (epoch === 0 && cur.type === ContentType.handshake)) {
+      const window = this.replay[epoch];
+      // Epoch-0 handshake records skip the replay check: they are unauthenticated anyway, duplicates
+      // are absorbed by reassembly, and a restarted client reuses low sequence numbers (§4.2.8).
+      if (!window.check(cur.seq) && (epoch !== 0 || cur.type !== ContentType.handshake)) return 'dtls_replay';
+      let plaintext: Uint8Array;
+      if (epoch === 0) {
+        if (cur.type === ContentType.application_data) return 'dtls_unprotected_data';
+        if (cur.type === ContentType.alert && established) return 'dtls_unprotected_alert';
+        plaintext = cur.fragment();
+      } else {
+        const opened = this.readProtection!.open(cur.type, cur.version, epoch, cur.seq, cur.fragment());
+        if (opened === null) return 'dtls_bad_record_mac';
+        plaintext = opened;
+      }
+      window.accept(cur.seq);
+      return plaintext;
+    }
+    if (epoch === 1 && this.readEpoch === 0) {
+      if (this.future.length >= MAX_FUTURE_RECORDS) return 'dtls_buffer_full';
+      this.future.push(cur.record().slice());
+      return null;
+    }
+    return 'dtls_bad_epoch';
+  }
+
+  /** Switch reading to epoch 1 with {@link RecordLayer.pendingRead}; returns the records buffered for it. */
+  activateRead(): Uint8Array[] {
+    this.readProtection = this.pendingRead;
+    this.pendingRead = undefined;
+    this.readEpoch = 1;
+    const buffered = this.future;
+    this.future = [];
+    return buffered;
+  }
+
+  /** Install our epoch-1 keys. */
+  setWriteKeys(p: RecordProtection): void {
+    this.writeProtection = p;
+  }
+
+  /** Whether epoch-1 write keys exist. */
+  get canWriteEpoch1(): boolean {
+    return this.writeProtection !== undefined;
+  }
+
+  /** Record expansion in `epoch` (header, plus nonce and tag when protected). */
+  expansion(epoch: number): number {
+    return epoch === 0 ? RECORD_HEADER_LENGTH : this.writeProtection!.overhead;
+  }
+
+  /** Build one record of `type` in `epoch` with the next sequence number; `legacy` uses version 0xFEFF in epoch 0. */
+  seal(type: number, epoch: number, parts: readonly Uint8Array[], legacy = false): Uint8Array[] {
+    const seq = this.writeSeq[epoch]++;
+    if (epoch === 0) return [plaintextRecord(type, legacy ? DTLS10 : DTLS12, 0, seq, parts.length === 1 ? parts[0] : concat(parts))];
+    return this.writeProtection!.seal(type, DTLS12, epoch, seq, parts);
+  }
+
+  /** Forget epoch-0 replay state (a stateless HelloVerifyRequest echoes our sequence number, §4.2.1). */
+  resetEpoch0Replay(): void {
+    this.replay[0] = new ReplayWindow();
+  }
+
+  /** Drop buffered records. */
+  clear(): void {
+    this.future = [];
+  }
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
