@@ -129,7 +129,7 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
     this.inStreams = opts.maxInboundStreams;
     this.mtu = Math.max(COMMON_HEADER_SIZE + DATA_HEADER_SIZE + 4, ctx.maxDatagramSize);
     this.maxData = (this.mtu - COMMON_HEADER_SIZE - DATA_HEADER_SIZE) & ~3;
-    this.pk = new Packetizer(this.mtu, init.localPort, init.remotePort, (parts) => ctx.sendDown(parts), this);
+    this.pk = new Packetizer(this.mtu, init.localPort, init.remotePort, (parts) => this.emit(parts), this);
     this.rto = new RtoEstimator(opts.rtoInitial, opts.rtoMin, opts.rtoMax);
     this.t1 = ctx.timers.createTimer(() => this.onT1());
     this.t2 = ctx.timers.createTimer(() => this.onT2());
@@ -202,6 +202,7 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
   /** Handle one incoming SCTP packet. Never throws. */
   handleDatagram(payload: Uint8Array): void {
     if (this.closedOnce) return void this.drop('sctp_closed');
+    if (this.ctx.tracer.enabled) this.ctx.tracer.emit('packet_received', { transport: 'sctp', length: payload.length, chunk: payload[12] });
     try {
       this.receivePacket(payload);
     } catch (err) {
@@ -560,6 +561,18 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
   /** {@inheritDoc SenderHost.afterAck} */
   afterAck(): void {
     if (this.closedOnce) return;
+    const tracer = this.ctx.tracer;
+    if (tracer.enabled && this.tx !== null) {
+      const cc = this.tx.cc;
+      tracer.emit('metrics_updated', {
+        congestion_window: cc.cwnd,
+        ssthresh: Number.isFinite(cc.ssthresh) ? cc.ssthresh : null,
+        bytes_in_flight: this.tx.out.bytesInFlight,
+        smoothed_rtt: this.rto.smoothed,
+        rtt_variance: this.rto.variance,
+        rto: this.rto.rto,
+      });
+    }
     if (this.wantWritable && this.bufferedAmount <= this.opts.sendBufferSize / 2) {
       this.wantWritable = false;
       this.ctx.writable();
@@ -724,8 +737,14 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
   // ------------------------------------------------------------------ misc
 
   private sendControl(vtag: number, chunk: Uint8Array): void {
-    this.ctx.sendDown([buildPacket(this.init.localPort, this.init.remotePort, vtag, [chunk])]);
+    this.emit([buildPacket(this.init.localPort, this.init.remotePort, vtag, [chunk])]);
     this.pk.packetsSent++;
+  }
+
+  /** Hand a packet down (and trace it when tracing is on). */
+  private emit(parts: readonly Uint8Array[]): void {
+    if (this.ctx.tracer.enabled) this.ctx.tracer.emit('packet_sent', { transport: 'sctp', length: parts[0].length, chunk: parts[0][12] });
+    this.ctx.sendDown(parts);
   }
 
   /** {@inheritDoc ReceiverHost.drop} */

@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { createHash } from 'node:crypto';
 import { SctpPair, pattern } from './harness.js';
 import { ChunkType } from '../../../../plugins/transport/sctp/chunk-types.js';
+import { MemorySink, SinkTracer } from '../../../../core/trace/tracer.js';
 
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
@@ -83,5 +84,19 @@ describe('SCTP data transfer', () => {
     pair.time.runUntil(() => pair.serverLog.totalBytes >= data.length, 3_600_000);
     expect(sha(pair.serverLog.bytesOn(0))).toBe(sha(data));
     expect((pair.client.stats().retransmissions as number) > 0).toBe(true);
+  });
+});
+
+describe('tracing', () => {
+  it('emits packet_sent, packet_received, metrics_updated and connection_state_updated when a tracer listens', () => {
+    const sink = new MemorySink();
+    let clock = (): number => 0;
+    const p2 = new SctpPair({ tracer: new SinkTracer(() => clock(), [sink]) });
+    clock = () => p2.time.now();
+    p2.connect();
+    p2.client.sendMessage!(Uint8Array.of(1), { stream: 0 });
+    p2.time.run(p2.time.now() + 1000);
+    const names = new Set(sink.events.map((e) => e.name));
+    for (const n of ['packet_sent', 'packet_received', 'metrics_updated', 'connection_state_updated']) expect(names.has(n), n).toBe(true);
   });
 });

@@ -11,7 +11,7 @@ import type { MessageInfo, SessionInit, TransportAcceptContext, TransportContext
 import { DeadlineHeap, type HeapEntry } from '../../../../core/time/heap.js';
 import type { Clock, Timer, TimerService } from '../../../../core/time/clock.js';
 import { SeededRandom } from '../../../../core/random/random.js';
-import { nullTracer } from '../../../../core/trace/tracer.js';
+import { nullTracer, type Tracer } from '../../../../core/trace/tracer.js';
 import { renoFactory } from '../../../../plugins/congestion/reno/index.js';
 import { SctpProtocol } from '../../../../plugins/transport/sctp/protocol.js';
 import type { SctpAssociation } from '../../../../plugins/transport/sctp/association.js';
@@ -136,6 +136,8 @@ export interface PairOptions {
   readonly congestion?: (mss: number, rtt: RttStats, params: CongestionParameters | undefined, clock: Clock) => CongestionController;
   /** Whether the server listens (default true). */
   readonly listening?: boolean;
+  /** Tracer given to both sessions (default: none). */
+  readonly tracer?: Tracer;
 }
 
 const CLIENT: PeerAddress = { address: '10.0.0.1', family: 'IPv4', port: 40000 };
@@ -220,7 +222,7 @@ export class SctpPair {
       clock: time,
       timers: time,
       random: this.random,
-      tracer: nullTracer,
+      tracer: this.o.tracer ?? nullTracer,
     };
   }
 

@@ -6,6 +6,10 @@
 import { describe, it, expect } from 'vitest';
 import { simSctp, bulkTransfer } from './sim-helpers.js';
 import type { MessageInfo } from '../../../../core/contracts/transport.js';
+import { createStack } from '../../../../core/index.js';
+import { SimNetwork } from '../../../../core/sim/index.js';
+import sctp from '../../../../plugins/transport/sctp/index.js';
+import reno from '../../../../plugins/congestion/reno/index.js';
 
 const LONG = process.env.TOUKIT_LONG === '1';
 const PER_STREAM = LONG ? 4 * 1024 * 1024 : 256 * 1024;
@@ -117,5 +121,34 @@ describe('SCTP streams on the simulator', () => {
     expect(c.bufferedAmount).toBe(0);
     expect(c.bytesInFlight).toBe(0);
     await s.close();
+  });
+});
+
+describe('SCTP directly over UDP (RFC 6951, encapsulation none) on the simulator', () => {
+  it('listens and connects on UDP port 9899 by default and carries SCTP packets with no GUE header', async () => {
+    const seen: Uint8Array[] = [];
+    const net = new SimNetwork({ seed: 4 });
+    const a = net.host('10.0.0.1');
+    const b = net.host('10.0.0.2');
+    // The drop script drops nothing: it records what goes on the wire from client to server.
+    net.link(a, b, { delay: '5ms', ab: { dropScript: (_n, d) => (seen.push(d.slice()), false) } });
+    const config = { encapsulation: 'none', security: 'none', transport: 'sctp', congestion: 'reno' } as const;
+    const client = await createStack(config, { substrate: a, plugins: [sctp, reno] });
+    const server = await createStack(config, { substrate: b, plugins: [sctp, reno] });
+    const srv = await server.listen({ host: '10.0.0.2' });
+    expect(srv.address().port).toBe(9899);
+    const got: string[] = [];
+    srv.on('connection', (c) => c.on('message', (d: Uint8Array) => got.push(Buffer.from(d).toString())));
+    const conn = await net.runUntil(client.connect({ host: '10.0.0.2', transportPort: 7 }));
+    conn.send(Buffer.from('over udp'), { stream: 3 });
+    await net.run({ for: '1s' });
+    expect(got).toEqual(['over udp']);
+    // The first datagram is a bare SCTP INIT: common header (dst port 7, tag 0), then chunk type 1.
+    const init = seen[0];
+    expect([init[2], init[3]]).toEqual([0, 7]);
+    expect([...init.subarray(4, 8)]).toEqual([0, 0, 0, 0]);
+    expect(init[12]).toBe(1);
+    await client.close();
+    await server.close();
   });
 });
