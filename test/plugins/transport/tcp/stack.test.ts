@@ -5,6 +5,8 @@ import type { LinkOptions, SimLink, SimNetwork } from '../../../../core/sim/inde
 import tcpPlugin from '../../../../plugins/transport/tcp/index.js';
 import renoPlugin from '../../../../plugins/congestion/reno/index.js';
 import type { Connection } from '../../../../core/connection/connection.js';
+import type { StackConfig } from '../../../../core/composition/config.js';
+import dtlsPlugin from '../../../../plugins/security/dtls/index.js';
 import { randomBytes } from './harness.js';
 
 const config = { encapsulation: 'gue', security: 'none', transport: 'tcp', congestion: 'reno' } as const;
@@ -22,8 +24,13 @@ interface Result {
 }
 
 /** Send `size` bytes client → server over `link`, end, wait for the close; SHA-256 of what arrived. */
-async function transfer(size: number, link: LinkOptions, setup?: (net: SimNetwork, l: SimLink, now: number) => void): Promise<Result & { expected: string }> {
-  const p = await simPair(config, { stackOptions, link, seed: 3 });
+async function transfer(
+  size: number,
+  link: LinkOptions,
+  setup?: (net: SimNetwork, l: SimLink, now: number) => void,
+  stackConfig: StackConfig = config,
+): Promise<Result & { expected: string }> {
+  const p = await simPair(stackConfig, { stackOptions, link, seed: 3 });
   try {
     const l = p.net.links[0];
     const srv = await p.server.listen({ host: '10.0.0.2', port: 6080 });
@@ -115,6 +122,21 @@ describe('tcp end to end on the simulator (createStack, GUE, reno)', () => {
     expect(r.digest).toBe(r.expected);
     expect(r.clientStats.timeouts as number).toBeGreaterThan(0);
     expect(r.virtualMs).toBeGreaterThan(outageAt + 10_000);
+  });
+
+  it('transfers exactly inside DTLS 1.2 (PSK, AES-128-GCM) at 1% loss', async () => {
+    const size = LONG ? 64 * MB : 4 * MB;
+    const r = await transfer(size, { bandwidth: '100Mbit', delay: '10ms', loss: 0.01 }, undefined, {
+      encapsulation: 'gue',
+      security: {
+        use: dtlsPlugin,
+        options: { psk: { identity: 'toukit', key: '00112233445566778899aabbccddeeff' }, cipherSuites: ['TLS_PSK_WITH_AES_128_GCM_SHA256'] },
+      },
+      transport: 'tcp',
+      congestion: 'reno',
+    });
+    expect(r.received).toBe(size);
+    expect(r.digest).toBe(r.expected);
   });
 
   it('serves 1,000 concurrent connections on one server socket', async () => {
