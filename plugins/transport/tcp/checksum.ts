@@ -124,5 +124,12 @@ export function writeTcpChecksum(src: Uint8Array, dst: Uint8Array, parts: readon
  */
 export function verifyTcpChecksum(src: Uint8Array, dst: Uint8Array, segment: Uint8Array): boolean {
   if (segment.length < 20) return false;
-  return fold(sumSegment(src, dst, [segment], false)) === 0xffff;
+  single[0] = segment;
+  const ok = fold(sumSegment(src, dst, single, false)) === 0xffff;
+  single[0] = EMPTY;
+  return ok;
 }
+
+const EMPTY = new Uint8Array(0);
+/** Reused one-part list for {@link verifyTcpChecksum} (no allocation per segment). */
+const single: Uint8Array[] = [EMPTY];

@@ -111,7 +111,12 @@ export class TcpReceiver {
   /** The window field for a non-SYN segment (scaled, rounded up so the edge never shrinks). */
   windowField(mss: number): number {
     const w = this.advertise(mss);
-    return Math.min(0xffff, Math.ceil(w / (1 << this.shift)));
+    const gran = 1 << this.shift;
+    const field = Math.min(0xffff, Math.ceil(w / gran));
+    // The peer sees field << shift: accept up to that edge so rounding never drops data.
+    const edge = this.rcvNxt + field * gran;
+    if (edge > this.advRight) this.advRight = edge;
+    return field;
   }
 
   /** Whether a window update ACK is worth sending (the edge may move by 2·MSS or half the buffer). */
