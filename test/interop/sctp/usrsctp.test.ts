@@ -92,6 +92,21 @@ describe.skipIf(missing !== undefined && process.env.CI === undefined)('SCTP int
     expect(echoOut).toMatch(/Msg of length 4001 received .* on stream 0/);
   });
 
+  it('toukit client ↔ usrsctp echo_server: 2 MB in 2000 messages over 4 streams, per-stream SHA-256 equal after the echo', async () => {
+    const ns = createNs();
+    const echo = spawn('ip', ['netns', 'exec', ns.name, `${USRSCTP}/echo_server`, '9899'], { stdio: ['ignore', 'ignore', 'ignore'] });
+    ns.children.push(echo);
+    await new Promise((r) => setTimeout(r, 300));
+    const { output } = run(ns, ['node', '--import', 'tsx', PEER, 'bulk', '9899', '7', '2000', '1000']);
+    const { stdout, code } = await output;
+    expect(code, stdout.slice(-2000)).toBe(0);
+    expect(stdout).toMatch(/^BULK 2000 [0-9a-f]{64}(,[0-9a-f]{64}){3}$/m);
+    expect(stdout).not.toContain('MISMATCH');
+    const stats = JSON.parse(/^STATS (.*)$/m.exec(stdout)![1]) as { messagesReceived: number; dataBytesSent: number };
+    expect(stats.messagesReceived).toBe(2000);
+    expect(stats.dataBytesSent).toBeGreaterThanOrEqual(2_000_000);
+  });
+
   it('usrsctp client ↔ toukit server: echo and graceful shutdown initiated by usrsctp', async () => {
     const ns = createNs();
     const server = run(ns, ['node', '--import', 'tsx', PEER, 'server', '9900', '7']);
