@@ -153,6 +153,11 @@ export class DtlsClient extends DtlsSession {
       if (t !== HandshakeType.finished) this.drop('dtls_unexpected_handshake');
       return;
     }
+    if (t === HandshakeType.new_session_ticket && this.hs === 'ccs') {
+      // Not requested (no session_ticket extension offered), but part of the transcript if a server sends it.
+      this.addToTranscript(msg);
+      return;
+    }
     switch (this.hs) {
       case 'hello':
         if (t !== HandshakeType.server_hello) return this.unexpected(t);
@@ -180,7 +185,6 @@ export class DtlsClient extends DtlsSession {
   }
 
   private unexpected(t: number): void {
-    if (t === HandshakeType.new_session_ticket) return; // not requested; tolerate and ignore
     throw new DtlsHandshakeError('ERR_DTLS_UNEXPECTED_MESSAGE', `unexpected handshake message ${t} in state ${this.hs}`, AlertDescription.unexpected_message);
   }
 

@@ -290,8 +290,10 @@ export abstract class DtlsSession implements SecuritySession {
       return;
     }
     if (level === AlertLevel.fatal) {
+      const err = new DtlsAlertError(desc, true);
+      this.trace('failed', { code: err.code, alert: desc });
       this.end('failed');
-      this.ctx.failed(new DtlsAlertError(desc, true));
+      this.ctx.failed(err);
     }
   }
 

@@ -10,7 +10,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createStack } from '../../../core/index.js';
+import { MemorySink, createStack } from '../../../core/index.js';
 import type { Stack } from '../../../core/index.js';
 import type { Connection } from '../../../core/connection/connection.js';
 import dtlsPlugin from '../../../plugins/security/dtls/index.js';
@@ -68,6 +68,12 @@ function ourSuiteOptions(suite: CipherSuiteName, cert: OpensslCert, role: 'serve
       : { ...base, certificate: cert.cert, privateKey: cert.key };
   }
   return { ...base, psk: { identity: IDENTITY, key: PSK_HEX } };
+}
+
+/** Code of the first server-side session failure in a trace, if any. */
+function serverFailure(sink: MemorySink): string | undefined {
+  const e = sink.named('handshake_step').find((ev) => ev.data.role === 'server' && ev.data.step === 'failed');
+  return e?.data.code as string | undefined;
 }
 
 /** Collect a connection's incoming bytes. */
@@ -266,10 +272,11 @@ describe.skipIf(!HAVE_OPENSSL)('DTLS 1.2 interop with OpenSSL 3 (127.0.0.1)', ()
     }
   });
 
-  it('openssl s_client rejects our server certificate when it does not trust it (fatal alert, non-zero exit)', async () => {
+  it('openssl s_client rejects our server certificate when it does not trust it: it exits non-zero, our server fails with ERR_DTLS_ALERT', async () => {
+    const sink = new MemorySink();
     const stack = await createStack(
       stackConfig({ ...ourSuiteOptions('TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', cert, 'server'), handshakeTimeout: 3000 }),
-      { plugins: [dtlsPlugin] },
+      { plugins: [dtlsPlugin], trace: sink },
     );
     stacks.push(stack);
     const listener = await stack.listen({ host: '127.0.0.1', port: 0 });
@@ -283,9 +290,35 @@ describe.skipIf(!HAVE_OPENSSL)('DTLS 1.2 interop with OpenSSL 3 (127.0.0.1)', ()
       expect(code).not.toBe(0);
       expect(code).not.toBe('timeout');
       expect(client.stderr()).toMatch(/verify|certificate/i);
+      expect(await waitFor(() => serverFailure(sink) !== undefined, 3000)).toBe(true);
+      expect(serverFailure(sink)).toBe('ERR_DTLS_ALERT');
+      const failed = sink.named('handshake_step').find((ev) => ev.data.role === 'server' && ev.data.step === 'failed');
+      expect(failed?.data.alert).toBe(48); // unknown_ca
     } finally {
       client.kill();
       other.cleanup();
+    }
+  });
+
+  it('openssl s_client with a wrong PSK: our server fails with ERR_DTLS_HANDSHAKE_TIMEOUT within handshakeTimeout', async () => {
+    const sink = new MemorySink();
+    const stack = await createStack(
+      stackConfig({ ...ourSuiteOptions('TLS_PSK_WITH_AES_128_GCM_SHA256', cert, 'server'), handshakeTimeout: 1500 }),
+      { plugins: [dtlsPlugin], trace: sink },
+    );
+    stacks.push(stack);
+    const listener = await stack.listen({ host: '127.0.0.1', port: 0 });
+    const client = runOpenssl([
+      's_client', '-dtls1_2', '-connect', `127.0.0.1:${listener.address().port}`, '-quiet', '-no_ign_eof',
+      '-cipher', OPENSSL_CIPHER.TLS_PSK_WITH_AES_128_GCM_SHA256, '-psk', 'ff'.repeat(16), '-psk_identity', IDENTITY,
+    ]);
+    try {
+      const started = Date.now();
+      expect(await waitFor(() => serverFailure(sink) !== undefined, 5000)).toBe(true);
+      expect(serverFailure(sink)).toBe('ERR_DTLS_HANDSHAKE_TIMEOUT');
+      expect(Date.now() - started).toBeLessThan(4000);
+    } finally {
+      client.kill();
     }
   });
 });
