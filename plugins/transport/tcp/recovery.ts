@@ -3,9 +3,10 @@
  * D-SACK recognition (RFC 2018 §5, RFC 2883 §4), duplicate-ACK counting
  * (RFC 5681 §2), fast retransmit / NewReno recovery (RFC 5681 §3.2,
  * RFC 6582 §3.2), SACK-based recovery (RFC 6675 §5), the RTO reaction
- * (RFC 6298 §5, RFC 5681 §3.1) and spurious-retransmission detection with
- * timestamps (Eifel, RFC 3522 §3.2). It decides what is lost; the sender
- * decides when to (re)transmit.
+ * (RFC 6298 §5, RFC 5681 §3.1) and spurious-retransmission detection, with
+ * timestamps (Eifel, RFC 3522 §3.2) and with D-SACK (RFC 3708 §3: every
+ * retransmission of an episode reported as a duplicate). It decides what is
+ * lost; the sender decides when to (re)transmit.
  *
  * Sequence numbers are unwrapped (see `seq.ts`).
  *
@@ -20,6 +21,9 @@ import { unwrapSeq } from './seq.js';
 
 /** RFC 5681 §3.2 DupThresh. */
 export const DUP_THRESH = 3;
+
+/** Retransmitted ranges remembered per episode for D-SACK detection; beyond it detection is skipped. */
+const MAX_EPISODE_RANGES = 64;
 
 /** What recovery reads from, and asks of, the sender. */
 export interface RecoveryHost {
@@ -68,13 +72,24 @@ export class LossRecovery {
   /** D-SACK blocks received (RFC 2883). */
   dsacksReceived = 0;
 
+  // D-SACK detection (RFC 3708): the retransmitted ranges of the current episode.
+  private readonly epRanges: number[] = [];
+  private readonly epMarked: boolean[] = [];
+  private epOverflow = false;
+  private epUndone = true;
   private undoAwaiting = false;
   private undoArmed = false;
   private undoTsVal = 0;
   private undoEnd = 0;
 
-  /** @param s - the sender */
-  constructor(private readonly s: RecoveryHost) {}
+  /**
+   * @param s - the sender
+   * @param clockNow - the stack clock (ms)
+   */
+  constructor(
+    private readonly s: RecoveryHost,
+    private readonly clockNow: () => number,
+  ) {}
 
   /** Start: nothing before `iss + 1` can begin a recovery. */
   reset(sndUna: number): void {
@@ -99,6 +114,7 @@ export class LossRecovery {
         const dsack = r <= ack || (o.sackCount > 1 && l >= unwrapSeq(o.sack[2], una) && r <= unwrapSeq(o.sack[3], una));
         if (dsack) {
           this.dsacksReceived++;
+          this.onDsack(l, r);
           continue;
         }
       }
@@ -117,6 +133,7 @@ export class LossRecovery {
     const s = this.s;
     this.dupAcks = 0;
     if (this.undoArmed && ack >= this.undoEnd) this.checkSpurious(now, tsEcr);
+    if (!this.epUndone && ack >= this.recoveryPoint) this.checkDsackUndo(now);
     if (!this.inRecovery) return;
     this.renoDupBytes = Math.max(0, this.renoDupBytes - acked);
     if (ack >= this.recoveryPoint) {
@@ -170,6 +187,7 @@ export class LossRecovery {
     if (this.sackOk) s.sb.detectLosses(s.sendMss, DUP_THRESH, this.epoch);
     this.undoAwaiting = this.tsOk;
     this.undoArmed = false;
+    this.newEpisode();
     if (s.tracer.enabled) s.tracer.emit('packet_lost', { seq: head.seq >>> 0, length: head.end - head.seq, trigger: 'fast_retransmit' });
     s.cc.onCongestionEvent({
       now,
@@ -195,10 +213,46 @@ export class LossRecovery {
     this.renoDupBytes = 0;
     this.undoAwaiting = this.tsOk && s.rtt.backoff === 0;
     this.undoArmed = false;
+    if (s.rtt.backoff === 0) this.newEpisode();
+    else this.epOverflow = true; // a repeated timeout: no undo for this episode
+  }
+
+  private newEpisode(): void {
+    this.epRanges.length = 0;
+    this.epMarked.length = 0;
+    this.epOverflow = false;
+    this.epUndone = false;
+  }
+
+  /** A D-SACK for [l, r): mark the retransmissions of this episode it reports (RFC 3708 §3). */
+  private onDsack(l: number, r: number): void {
+    if (this.epUndone || this.epOverflow) return;
+    for (let i = 0; i < this.epMarked.length; i++) {
+      if (!this.epMarked[i] && l <= this.epRanges[2 * i] && this.epRanges[2 * i + 1] <= r) this.epMarked[i] = true;
+    }
+    if (this.s.sndUna >= this.recoveryPoint) this.checkDsackUndo(this.clockNow());
+  }
+
+  /** After the episode: every retransmission was D-SACKed, so none was needed (RFC 3708 §3). */
+  private checkDsackUndo(now: number): void {
+    if (this.epUndone || this.epOverflow || this.epMarked.length === 0) return;
+    for (let i = 0; i < this.epMarked.length; i++) if (!this.epMarked[i]) return;
+    this.epUndone = true;
+    this.spuriousRetransmissions++;
+    this.s.rtt.backoff = 0;
+    this.s.cc?.onSpuriousCongestion?.(now);
+    if (this.s.tracer.enabled) this.s.tracer.emit('spurious_retransmission', { detection: 'dsack', ranges: this.epMarked.length });
   }
 
   /** A segment was retransmitted with `tsVal`: the first one of an episode arms Eifel detection. */
   onRetransmit(r: SegmentRecord, tsVal: number): void {
+    if (!this.epUndone && !this.epOverflow) {
+      if (this.epMarked.length >= MAX_EPISODE_RANGES) this.epOverflow = true;
+      else {
+        this.epRanges.push(r.seq, r.end);
+        this.epMarked.push(false);
+      }
+    }
     if (!this.undoAwaiting) return;
     this.undoAwaiting = false;
     this.undoArmed = true;
@@ -212,6 +266,7 @@ export class LossRecovery {
     if (!this.tsOk || tsEcr === 0 || ((tsEcr - this.undoTsVal) | 0) >= 0) return;
     const s = this.s;
     this.spuriousRetransmissions++;
+    this.epUndone = true;
     s.sb.unmarkLost();
     this.inRecovery = false;
     this.renoDupBytes = 0;

@@ -103,7 +103,7 @@ export class TcpSender implements RecoveryHost {
   /** Retransmission queue and SACK scoreboard. */
   readonly sb = new Scoreboard();
   /** Loss detection and recovery. */
-  readonly recovery: LossRecovery = new LossRecovery(this);
+  readonly recovery: LossRecovery;
   private readonly rtoTimer: Timer;
   private readonly persistTimer: Timer;
   private tsOk = false;
@@ -169,6 +169,7 @@ export class TcpSender implements RecoveryHost {
     this.iss = iss;
     this.sndUna = iss;
     this.sndNxt = iss;
+    this.recovery = new LossRecovery(this, () => host.ctx.clock.now());
     this.rcvMss = Math.max(64, Math.min(0xffff, maxSegment));
     this.noDelay = host.cfg.noDelay;
     this.rtt = new RttEstimator(host.cfg.minRto, host.cfg.maxRto, host.cfg.initialRto);

@@ -205,6 +205,38 @@ describe('scripted: retransmission (RFC 6298, RFC 5681, RFC 6582, RFC 6675)', ()
     expect(undone).toEqual([s.vt.now()]);
   });
 
+  it('detects a spurious fast retransmit from a D-SACK without timestamps (RFC 3708)', () => {
+    const undone: number[] = [];
+    const base = renoFactory();
+    const cc: CongestionControllerFactory = {
+      create: (ctx) => {
+        const c = base.create(ctx);
+        const orig = c.onSpuriousCongestion?.bind(c);
+        c.onSpuriousCongestion = (now: number) => {
+          undone.push(now);
+          orig?.(now);
+        };
+        return c;
+      },
+    };
+    const { s, data, peerAck } = established({ ts: false, sack: true }, {}, cc);
+    s.session.write(new Uint8Array(10_000));
+    s.clear();
+    const blocks = (r: number[]) => ({ options: { sackCount: r.length / 2, sack: r.map((v) => v >>> 0) } });
+    peerAck(data + 1000);
+    peerAck(data + 1000, blocks([data + 2000, data + 3000]));
+    peerAck(data + 1000, blocks([data + 2000, data + 4000]));
+    peerAck(data + 1000, blocks([data + 2000, data + 5000]));
+    expect(s.sent.some((x) => x.header.seq === data + 1000 && x.length === 1000)).toBe(true);
+    expect(undone).toEqual([]);
+    // The original was only delayed: everything is acknowledged, then the retransmission is reported as a duplicate.
+    peerAck(data + 10_000);
+    expect(s.session.stats().spuriousRetransmissions).toBe(0);
+    peerAck(data + 10_000, blocks([data + 1000, data + 2000]));
+    expect(s.session.stats()).toMatchObject({ spuriousRetransmissions: 1, dsacksReceived: 1 });
+    expect(undone.length).toBe(1);
+  });
+
   it('does not call a genuine loss spurious', () => {
     const { s, data } = established({ ts: true });
     s.session.write(new Uint8Array(500));
