@@ -11,6 +11,7 @@ import type { MessageInfo, SendOptions, SessionInit, TransportContext, Transport
 import { PayloadTooLargeError, StateError, ToukitError, dropReasonOf } from '../../../core/errors.js';
 import type { Timer } from '../../../core/time/clock.js';
 import { pad4, tsnLt, u32, w32 } from './bytes.js';
+import { Heartbeat } from './heartbeat.js';
 import { COMMON_HEADER_SIZE, ChunkType, DATA_HEADER_SIZE, FLAG_T } from './chunk-types.js';
 import {
   decodeCauses,
@@ -20,7 +21,6 @@ import {
   encodeChunk,
   encodeEmpty,
   encodeError,
-  encodeHeartbeat,
   encodeHeartbeatAck,
   encodeShutdown,
   type ErrorCause,
@@ -80,8 +80,6 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
   forwardTsnOk = false;
   /** Drops by reason. */
   readonly drops: Record<string, number> = {};
-  /** HEARTBEATs sent. */
-  heartbeatsSent = 0;
   /** Packets received. */
   packetsReceived = 0;
   private readonly initialTsn: number;
@@ -95,7 +93,7 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
   private preOpenBytes = 0;
   private readonly t1: Timer;
   private readonly t2: Timer;
-  private readonly hbTimer: Timer;
+  private readonly heartbeat: Heartbeat;
   private initChunk: Uint8Array | null = null;
   private cookieEcho: Uint8Array | null = null;
   private initRetries = 0;
@@ -105,8 +103,6 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
   private endRequested = false;
   private remoteEndedSent = false;
   private wantWritable = false;
-  private hbOutstanding = false;
-  private hbNonce = 0;
   private readonly pendingControl: Uint8Array[] = [];
 
   /**
@@ -133,7 +129,20 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
     this.rto = new RtoEstimator(opts.rtoInitial, opts.rtoMin, opts.rtoMax);
     this.t1 = ctx.timers.createTimer(() => this.onT1());
     this.t2 = ctx.timers.createTimer(() => this.onT2());
-    this.hbTimer = ctx.timers.createTimer(() => this.onHeartbeatTimer());
+    this.heartbeat = new Heartbeat(
+      opts.heartbeatInterval,
+      this.rto,
+      ctx.random,
+      {
+        now: () => this.now(),
+        timeout: () => this.timeout(),
+        progress: () => this.progress(),
+        idle: () => this.tx !== null && this.tx.out.outstanding === 0,
+        send: (chunk) => this.sendControl(this.peerTag, chunk),
+        drop: (reason) => this.drop(reason),
+      },
+      (cb) => ctx.timers.createTimer(cb),
+    );
     const c = setup.cookie;
     if (c !== undefined) {
       this.peerTag = c.peerTag;
@@ -187,7 +196,7 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
     this.preOpen.length = 0;
     this.preOpenBytes = 0;
     this.setState('ESTABLISHED');
-    this.armHeartbeat();
+    this.heartbeat.arm();
   }
 
   private markOpened(): void {
@@ -256,7 +265,7 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
           if (this.peerTag !== 0) this.pendingControl.push(encodeHeartbeatAck(decodeHeartbeat(p, r.valueStart, r.valueEnd).tlv));
           break;
         case ChunkType.HEARTBEAT_ACK:
-          this.onHeartbeatAck(decodeHeartbeat(p, r.valueStart, r.valueEnd).info);
+          this.heartbeat.onAck(decodeHeartbeat(p, r.valueStart, r.valueEnd).info);
           break;
         case ChunkType.ABORT:
           return this.finish(new SctpAbortedError(decodeCauses(p, r.valueStart, r.valueEnd).map((c) => c.code)));
@@ -694,44 +703,10 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
     this.state = 'CLOSED';
     this.t1.cancel();
     this.t2.cancel();
-    this.hbTimer.cancel();
+    this.heartbeat.stop();
     this.tx?.stopTimer();
     this.rx?.dispose();
     this.endpoint.unregister(this);
-  }
-
-  // -------------------------------------------------------------- liveness
-
-  private armHeartbeat(): void {
-    if (this.opts.heartbeatInterval <= 0) return;
-    // §8.3: RTO + HB.interval with jitter of ±50 % of the RTO.
-    this.hbTimer.arm(this.now() + this.opts.heartbeatInterval + this.rto.rto * (0.5 + this.ctx.random.float()));
-  }
-
-  private onHeartbeatTimer(): void {
-    if (this.closedOnce || this.tx === null) return;
-    if (this.hbOutstanding) {
-      this.hbOutstanding = false;
-      if (this.timeout()) return;
-      this.rto.backoff();
-    }
-    if (this.tx.out.outstanding === 0) {
-      const info = new Uint8Array(16);
-      new DataView(info.buffer).setFloat64(0, this.now());
-      this.hbNonce = this.ctx.random.uint32();
-      w32(info, 8, this.hbNonce);
-      this.hbOutstanding = true;
-      this.heartbeatsSent++;
-      this.sendControl(this.peerTag, encodeHeartbeat(info));
-    }
-    this.armHeartbeat();
-  }
-
-  private onHeartbeatAck(info: Uint8Array): void {
-    if (!this.hbOutstanding || info.length !== 16 || u32(info, 8) !== this.hbNonce) return void this.drop('sctp_bad_heartbeat_ack');
-    this.hbOutstanding = false;
-    this.errorCount = 0;
-    this.rto.sample(this.now() - new DataView(info.buffer, info.byteOffset, 16).getFloat64(0));
   }
 
   // ------------------------------------------------------------------ misc
@@ -765,6 +740,11 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
 
   private trace(state: AssociationState): void {
     if (this.ctx.tracer.enabled) this.ctx.tracer.emit('connection_state_updated', { new: state, transport: 'sctp' });
+  }
+
+  /** HEARTBEATs sent. */
+  get heartbeatsSent(): number {
+    return this.heartbeat.sent;
   }
 
   /** Packets sent (control and data). */

@@ -9,7 +9,7 @@
  */
 import type { MessageInfo } from '../../../core/contracts/transport.js';
 import type { Timer } from '../../../core/time/clock.js';
-import { tsnLe, tsnLt, w16 } from './bytes.js';
+import { tsnDiff, tsnLe, tsnLt, w16 } from './bytes.js';
 import { FLAG_I } from './chunk-types.js';
 import { encodeError } from './chunks/control.js';
 import { decodeData } from './chunks/data.js';
@@ -139,6 +139,8 @@ export class Receiver implements MessageSink {
     this.counters.forwardTsnReceived++;
     this.sackNeeded = true;
     if (tsnLe(f.newCumTsn, this.map.cumTsn)) return;
+    // A jump past anything the peer could have sent within our map is bogus: ignore it.
+    if (tsnDiff(f.newCumTsn, this.map.cumTsn) > this.map.capacity) return void this.host.drop('sctp_forward_tsn_beyond_window');
     this.map.forwardTo(f.newCumTsn);
     this.inbound.skip(f.newCumTsn, f.streams);
   }

@@ -151,3 +151,23 @@ describe('partial reliability (RFC 3758)', () => {
     expect(pair.serverLog.messages.map((m) => m.data[0])).toEqual([0xf1]);
   });
 });
+
+describe('FORWARD TSN validation (RFC 3758 §3.6)', () => {
+  it('ignores a FORWARD TSN that jumps beyond the receive map, and one behind the cumulative TSN', async () => {
+    const { buildPacket } = await import('../../../../plugins/transport/sctp/packet.js');
+    const { encodeForwardTsn } = await import('../../../../plugins/transport/sctp/chunks/forward-tsn.js');
+    const pair = new SctpPair().connect();
+    pair.client.sendMessage!(Uint8Array.of(1), { stream: 0 });
+    pair.time.run(pair.time.now() + 1000);
+    const s = pair.server!;
+    const cum = s.rx!.map.cumTsn;
+    s.handleDatagram(buildPacket(5000, 7, s.localTag, [encodeForwardTsn((cum + 1_000_000) >>> 0, [])]));
+    expect(s.rx!.map.cumTsn).toBe(cum);
+    expect(pair.serverLog.drops.sctp_forward_tsn_beyond_window).toBe(1);
+    s.handleDatagram(buildPacket(5000, 7, s.localTag, [encodeForwardTsn((cum - 5) >>> 0, [0, 0])]));
+    expect(s.rx!.map.cumTsn).toBe(cum);
+    pair.client.sendMessage!(Uint8Array.of(2), { stream: 0 });
+    pair.time.run(pair.time.now() + 1000);
+    expect(pair.serverLog.messages.map((m) => m.data[0])).toEqual([1, 2]);
+  });
+});
