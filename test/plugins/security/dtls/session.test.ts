@@ -80,7 +80,7 @@ describe('record layer of an established session', () => {
 });
 
 describe('handshake robustness', () => {
-  it.each([1, 2, 3, 4, 5, 6])('completes under 30 %% random loss through flight retransmission (seed %i)', async (seed) => {
+  it.each([1, 2, 3, 4, 5, 6])('completes under 30 percent random loss through flight retransmission (seed %i)', async (seed) => {
     const pair = suitePair('TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', { loss: 0.3, seed });
     expect(await pair.handshake()).toBe(true);
     const retransmissions = (pair.client.stats().retransmissions as number) + (pair.server!.stats().retransmissions as number);
