@@ -53,3 +53,4 @@ export type { PcapWriterOptions } from './trace/pcap.js';
 export { UdpSubstrate } from '../plugins/substrate/udp/index.js';
 export type { UdpSubstrateOptions } from '../plugins/substrate/udp/index.js';
 export { builtinPlugins } from '../plugins/index.js';
+export * from './sim/index.js';

@@ -67,7 +67,8 @@ export async function createStack(config: StackConfig, options: CreateStackOptio
   const substrate: Substrate = options.substrate ?? new UdpSubstrate();
   const senv = substrate.environment;
   const clock = options.clock ?? senv?.clock ?? realClock;
-  const ownsTimers = options.timers === undefined && senv?.timers === undefined;
+  // A substrate environment hands each stack its own timer service (the simulator's reads are fresh), so the stack closes it.
+  const ownsTimers = options.timers === undefined;
   const timers = options.timers ?? senv?.timers ?? new RealTimerService(clock);
   const random = options.random ?? senv?.random ?? new CryptoRandom();
   const sinks = options.trace === undefined ? [] : Array.isArray(options.trace) ? options.trace : [options.trace as TraceSink];

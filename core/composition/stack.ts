@@ -29,7 +29,7 @@ import { TOKENS } from './tokens.js';
 
 /** Options of {@link Stack.listen}. */
 export interface ListenOptions {
-  /** Local address (default `127.0.0.1`). */
+  /** Local address (default `127.0.0.1`, or the substrate's `defaultHost`, e.g. a simulated host's address). */
   readonly host?: string;
   /** UDP port; 0 = ephemeral; default: the encapsulation's port (GUE 6080) or the transport's. */
   readonly port?: number;
@@ -202,7 +202,7 @@ export class Stack extends EventEmitter<StackEvents> implements ConnectionOwner 
   /** Listen for connections. */
   async listen(options: ListenOptions = {}): Promise<Server> {
     this.assertOpen();
-    const host = options.host ?? '127.0.0.1';
+    const host = options.host ?? this.substrate.defaultHost ?? '127.0.0.1';
     const port = options.port ?? this.defaultPort() ?? 0;
     const shared = await SharedSocket.listen(this.substrate, this.encapsulation, host, port);
     let endpoint = [...this.endpoints].find((e) => e.socket === shared);

@@ -74,6 +74,8 @@ export interface Substrate {
   readonly kind: string;
   /** Bind a socket. */
   bind(options: BindOptions): Promise<SubstrateSocket>;
+  /** Address `listen()` binds when it names none (default `127.0.0.1`; a simulated host's own address). */
+  readonly defaultHost?: string;
   /** Clock, timers and random source this substrate requires, if any (the simulator's). */
   readonly environment?: SubstrateEnvironment;
 }

@@ -210,6 +210,11 @@ export class SimHost implements Substrate, LinkEndpoint {
     this.fam = familyOf(address);
   }
 
+  /** `listen()` without a host binds the host's own address. */
+  get defaultHost(): string {
+    return this.addr;
+  }
+
   /** Current address (changes with {@link SimHost.rebind}). */
   get address(): string {
     return this.addr;

@@ -77,3 +77,12 @@ describe('datagram transport', () => {
     await p.close();
   });
 });
+
+describe('listen() on a simulated host', () => {
+  it('binds the host address when no host is given', async () => {
+    const p = await simPair({ transport: 'datagram' });
+    const srv = await p.server.listen({ port: 6080 });
+    expect(srv.address()).toEqual({ address: '10.0.0.2', family: 'IPv4', port: 6080 });
+    await p.close();
+  });
+});
