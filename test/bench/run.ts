@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- <filter>...] [--duration <ms>] [--write <path>] [--budget-scale <x>] [--list]`:
+ * `npm run bench [-- <filter>...] [--duration <ms>] [--write <path>] [--budget-scale <x>] [--cpu-prof] [--list]`:
  * the benchmark harness. Runs every case whose name contains a filter or
  * has it as a tag (all cases without filters), one after another, each
  * within its time budget, then prints a table and writes a JSON summary to
@@ -16,7 +16,8 @@
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   ccSim,
   dtlsHandshake,
@@ -30,11 +31,15 @@ import {
   tcpIdleHeap,
   udpRaw,
 } from './cases/index.js';
-import { stopAllWorkers } from './lib/child.js';
+import { profileWorkersInto, stopAllWorkers } from './lib/child.js';
+import { summariseProfiles } from './lib/profile.js';
 import { markdownTable, textTable } from './lib/report.js';
 import type { BenchSummary } from './lib/report.js';
 import { judge } from './lib/types.js';
 import type { BenchCase, BenchContext, BenchRow } from './lib/types.js';
+
+/** The repository root (for relative paths in profile summaries). */
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** The registry: every case, in run order. */
 const CASES: readonly BenchCase[] = [
@@ -58,6 +63,7 @@ interface Cli {
   readonly write: string | undefined;
   readonly list: boolean;
   readonly budgetScale: number;
+  readonly cpuProf: boolean;
 }
 
 function parseCli(argv: readonly string[]): Cli {
@@ -66,19 +72,21 @@ function parseCli(argv: readonly string[]): Cli {
   let write: string | undefined;
   let list = false;
   let budgetScale = 1;
+  let cpuProf = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--duration') durationMs = Number(argv[++i]);
     else if (a === '--write') write = argv[++i];
     else if (a === '--list') list = true;
     else if (a === '--budget-scale') budgetScale = Number(argv[++i]);
-    else if (a.startsWith('--')) throw new Error(`unknown option ${a} (known: --duration <ms>, --write <path>, --budget-scale <x>, --list)`);
+    else if (a === '--cpu-prof') cpuProf = true;
+    else if (a.startsWith('--')) throw new Error(`unknown option ${a} (known: --duration <ms>, --write <path>, --budget-scale <x>, --cpu-prof, --list)`);
     else filters.push(a.toLowerCase());
   }
   if (!(durationMs >= 500)) throw new Error('--duration must be at least 500 ms');
   if (!(budgetScale > 0)) throw new Error('--budget-scale must be a positive number');
   if (write !== undefined && write.length === 0) throw new Error('--write needs a path');
-  return { filters, durationMs, write, list, budgetScale };
+  return { filters, durationMs, write, list, budgetScale, cpuProf };
 }
 
 /** Whether a case matches the filters (a filter matches a tag exactly or a part of the name). */
@@ -142,6 +150,11 @@ async function main(): Promise<void> {
   }
   const started = new Date();
   const t0 = performance.now();
+  const dir = mkdtempSync(join(tmpdir(), 'toukit-bench-'));
+  if (cli.cpuProf) {
+    profileWorkersInto(dir);
+    console.log(`worker CPU profiles go to ${dir}`);
+  }
   const ctx: BenchContext = { durationMs: cli.durationMs, log: (m) => console.log(`  ${m}`) };
   const cases = CASES.filter((c) => selected(c, cli.filters));
   if (cases.length === 0) throw new Error(`no case matches '${cli.filters.join(' ')}' (see --list)`);
@@ -173,7 +186,6 @@ async function main(): Promise<void> {
   };
   console.log('');
   console.log(textTable(rows));
-  const dir = mkdtempSync(join(tmpdir(), 'toukit-bench-'));
   const file = join(dir, 'bench.json');
   writeFileSync(file, JSON.stringify(summary, null, 2) + '\n');
   console.log(`\nJSON summary: ${file}`);
@@ -186,6 +198,10 @@ async function main(): Promise<void> {
       : JSON.stringify(summary, null, 2) + '\n';
     writeFileSync(cli.write, text);
     console.log(`written: ${cli.write}`);
+  }
+  if (cli.cpuProf) {
+    console.log('\nSelf time by function in each worker profile:');
+    console.log(summariseProfiles(dir, ROOT));
   }
   console.log(`total ${(summary.elapsedMs / 1000).toFixed(1)} s, load average ${load0.toFixed(2)} → ${loadavg()[0].toFixed(2)}`);
 }

@@ -21,6 +21,14 @@ export interface WorkerMessage {
 /** Folder of the worker scripts. */
 export const WORKERS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'workers');
 
+/** Directory for V8 CPU profiles of every worker (`--cpu-prof`), or undefined for no profiling. */
+let cpuProfileDir: string | undefined;
+
+/** Make every worker started from now on write a V8 CPU profile (`.cpuprofile`) into `dir`. */
+export function profileWorkersInto(dir: string | undefined): void {
+  cpuProfileDir = dir;
+}
+
 /** Workers started and not yet exited. */
 const live = new Set<Worker>();
 
@@ -133,6 +141,7 @@ export async function startWorker(
 ): Promise<{ worker: Worker; ready: WorkerMessage }> {
   const execArgv = ['--import', 'tsx'];
   if (options.exposeGc === true) execArgv.push('--expose-gc');
+  if (cpuProfileDir !== undefined) execArgv.push('--cpu-prof', '--cpu-prof-dir', cpuProfileDir);
   const child = spawn(process.execPath, [...execArgv, join(WORKERS_DIR, script), JSON.stringify(args)], {
     stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
   });
