@@ -204,6 +204,7 @@ describe.skipIf(!HAVE_OPENSSL)('DTLS 1.2 interop with OpenSSL 3 (127.0.0.1)', ()
           conn!.write('over P-256\n');
           expect(await waitFor(() => server.stdout().toString().includes('over P-256'), 5000)).toBe(true);
           expect(server.stdout().toString()).toMatch(/Shared groups: secp256r1\s/);
+          expect(server.stdout().toString()).toMatch(/Secure Renegotiation IS supported/);
           await stack.close();
         } finally {
           server.kill();
@@ -224,6 +225,8 @@ describe.skipIf(!HAVE_OPENSSL)('DTLS 1.2 interop with OpenSSL 3 (127.0.0.1)', ()
           client.proc.stdin.end();
           expect(await client.exited).toBe(0);
           expect(client.stdout().toString()).toMatch(/Server Temp Key: ECDH, prime256v1/);
+          expect(client.stdout().toString()).toMatch(/Extended master secret: yes/);
+          expect(client.stdout().toString()).toMatch(/Secure Renegotiation IS supported/);
         } finally {
           client.kill();
         }
