@@ -143,7 +143,7 @@ export interface WireLike {
 
 /** Endpoint observer state. */
 export class Endpoint implements TransportContext {
-  readonly tracer: Tracer = nullTracer;
+  tracer: Tracer = nullTracer;
   readonly secured = false;
   readonly received: Uint8Array[] = [];
   receivedBytes = 0;
@@ -244,6 +244,8 @@ export interface PairOptions {
   seed?: number;
   /** IP family. */
   family?: 'IPv4' | 'IPv6';
+  /** Tracer given to both endpoints' contexts. */
+  tracer?: Tracer;
   /** Both sides are clients (simultaneous open, RFC 9293 §3.5). */
   simultaneous?: boolean;
   /** Congestion factory (default: reno). */
@@ -328,6 +330,10 @@ export function makePair(opts: PairOptions = {}): Pair {
   const server = new Endpoint('server', 'server', sa, ca, mds, vt, vt, random, wire);
   client.peerEndpoint = server;
   server.peerEndpoint = client;
+  if (opts.tracer !== undefined) {
+    client.tracer = opts.tracer.child('client');
+    server.tracer = opts.tracer.child('server');
+  }
   const ccfg = tcpOptionsSchema.parse({ ...opts.tcp, ...opts.client });
   const scfg = tcpOptionsSchema.parse({ ...opts.tcp, ...opts.server });
   const c = new TcpSession(client, { role: 'client', localPort: 40000, remotePort: 6080 }, ccfg);
