@@ -234,6 +234,67 @@ describe.skipIf(!HAVE_OPENSSL)('DTLS 1.2 interop with OpenSSL 3 (127.0.0.1)', ()
     });
   }
 
+  it('client certificates both ways: s_server -Verify accepts ours, our server (require) accepts s_client -cert', async () => {
+    const suite = 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256' as const;
+    const clientCert = opensslCert('toukit-client');
+    try {
+      // Our client presents a certificate to openssl s_server, which requires and verifies it.
+      const port = await freeUdpPort();
+      const server = runOpenssl([
+        's_server', '-dtls1_2', '-accept', `127.0.0.1:${port}`, '-naccept', '1', '-Verify', '1', '-CAfile', clientCert.certPath,
+        '-verify_return_error', ...opensslSuiteArgs(suite, cert, 'server'),
+      ]);
+      try {
+        const stack = await createStack(
+          stackConfig({ ...ourSuiteOptions(suite, cert, 'client'), certificate: clientCert.cert, privateKey: clientCert.key }),
+          { plugins: [dtlsPlugin] },
+        );
+        stacks.push(stack);
+        let conn: Connection | undefined;
+        for (let attempt = 0; attempt < 3 && conn === undefined; attempt++) {
+          try {
+            conn = (await stack.connect({ host: '127.0.0.1', port })) as Connection;
+          } catch (err) {
+            if (attempt === 2) throw err;
+          }
+        }
+        conn!.write('with a client certificate\n');
+        expect(await waitFor(() => server.stdout().toString().includes('with a client certificate'), 5000)).toBe(true);
+        expect(server.stdout().toString()).toMatch(/subject=CN ?= ?toukit-client/);
+        await stack.close();
+      } finally {
+        server.kill();
+      }
+      // openssl s_client presents a certificate to our server, which requires it.
+      const stack = await createStack(
+        stackConfig({ ...ourSuiteOptions(suite, cert, 'server'), ca: clientCert.cert, requestClientCertificate: 'require' }),
+        { plugins: [dtlsPlugin] },
+      );
+      stacks.push(stack);
+      const infos: { peerCertificates?: readonly Uint8Array[] }[] = [];
+      stack.on('handshake', (info) => infos.push(info));
+      const listener = await stack.listen({ host: '127.0.0.1', port: 0 });
+      const got: Buffer[] = [];
+      listener.on('connection', (c: Connection) => c.on('data', (d: Buffer) => got.push(d)));
+      const client = runOpenssl([
+        's_client', '-dtls1_2', '-connect', `127.0.0.1:${listener.address().port}`, '-quiet', '-no_ign_eof',
+        '-cert', clientCert.certPath, '-key', clientCert.keyPath, ...opensslSuiteArgs(suite, cert, 'client'),
+      ]);
+      try {
+        client.proc.stdin.write('hello from a certified client\n');
+        expect(await waitFor(() => Buffer.concat(got).toString().includes('certified client'), 5000), client.stderr()).toBe(true);
+        expect(infos).toHaveLength(1);
+        expect(infos[0].peerCertificates).toHaveLength(1);
+        client.proc.stdin.end();
+        expect(await client.exited).toBe(0);
+      } finally {
+        client.kill();
+      }
+    } finally {
+      clientCert.cleanup();
+    }
+  });
+
   it('a wrong PSK fails with ERR_DTLS_HANDSHAKE_TIMEOUT within handshakeTimeout', async () => {
     const port = await freeUdpPort();
     const server = runOpenssl([
