@@ -349,17 +349,17 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
     rx.afterPacket(hadData, immediate, this.now());
   }
 
-  /** {@inheritDoc ReceiverHost.deliver} */
+  /** Hand a message to the application (false: stop until `resume()`). */
   deliver(data: Uint8Array, info: MessageInfo): boolean {
     return this.ctx.deliver(data, info);
   }
 
-  /** {@inheritDoc ReceiverHost.queueControl} */
+  /** Queue a control chunk for the next packet. */
   queueControl(chunk: Uint8Array): void {
     this.pendingControl.push(chunk);
   }
 
-  /** {@inheritDoc ReceiverHost.sackDue} */
+  /** The delayed-SACK timer fired: send the SACK now. */
   sackDue(): void {
     this.flush();
   }
@@ -490,7 +490,7 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
     pk.send();
   }
 
-  /** {@inheritDoc PacketSentListener.onDataPacketSent} */
+  /** A packet carrying `dataBytes` of DATA chunks was sent with `flightBefore` bytes in flight: tell the congestion controller. */
   onDataPacketSent(dataBytes: number, flightBefore: number, retransmission: boolean): void {
     this.tx?.onDataPacketSent(dataBytes, flightBefore, retransmission);
   }
@@ -548,7 +548,7 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
     tx.enqueue(m);
   }
 
-  /** {@inheritDoc SenderHost.timeout} */
+  /** Count one timeout toward Association.Max.Retrans (RFC 9260 §8.1); true when the association failed and closed. */
   timeout(): boolean {
     const limit = Math.min(this.opts.associationMaxRetrans, this.opts.pathMaxRetrans);
     if (++this.errorCount <= limit) return false;
@@ -557,17 +557,17 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
     return true;
   }
 
-  /** {@inheritDoc SenderHost.progress} */
+  /** The peer acknowledged something: clear the error counter (RFC 9260 §8.3). */
   progress(): void {
     this.errorCount = 0;
   }
 
-  /** {@inheritDoc SenderHost.violation} */
+  /** The peer violated the protocol: ABORT with cause 13 and close. */
   violation(message: string): void {
     this.abortWith(CauseCode.PROTOCOL_VIOLATION, new SctpProtocolViolationError(message));
   }
 
-  /** {@inheritDoc SenderHost.afterAck} */
+  /** After a SACK or T3 expiry: writable notification, shutdown progress, metrics trace. */
   afterAck(): void {
     if (this.closedOnce) return;
     const tracer = this.ctx.tracer;
@@ -722,13 +722,13 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
     this.ctx.sendDown(parts);
   }
 
-  /** {@inheritDoc ReceiverHost.drop} */
+  /** Count a dropped packet or chunk under `reason`. */
   drop(reason: string): void {
     this.drops[reason] = (this.drops[reason] ?? 0) + 1;
     this.ctx.drop(reason);
   }
 
-  /** {@inheritDoc SenderHost.now} */
+  /** The stack clock in ms. */
   now(): number {
     return this.ctx.clock.now();
   }

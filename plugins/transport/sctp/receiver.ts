@@ -84,7 +84,7 @@ export class Receiver implements MessageSink {
     });
   }
 
-  /** {@inheritDoc MessageSink.deliver} */
+  /** Deliver one complete message (counted) to the association. */
   deliver(data: Uint8Array, info: MessageInfo): boolean {
     this.counters.messagesReceived++;
     return this.host.deliver(data, info);

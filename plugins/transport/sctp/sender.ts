@@ -88,7 +88,8 @@ export class Sender implements PacketSentListener {
     if (o.stale) return;
     if (o.invalid) return this.host.violation('SACK acknowledges a TSN never sent');
     if (o.rttSample >= 0) this.rto.sample(o.rttSample);
-    if (o.ackedBytes > 0 || o.cumAdvanced) this.host.progress();
+    // §8.3, and §6.1: SACKs answering zero-window probes also prove the peer alive.
+    if (o.ackedBytes > 0 || o.cumAdvanced || s.arwnd === 0) this.host.progress();
     cc.onAckBegin(now);
     for (const c of o.acked) cc.onPacketAcked({ bytes: c.size, sentAt: c.sentAt });
     if (out.recoverTsn !== null && tsnLe(out.recoverTsn, out.cumAck)) {
@@ -185,7 +186,7 @@ export class Sender implements PacketSentListener {
     if (out.bytesInFlight > 0 && !this.t3.armed) this.t3.arm(now + this.rto.rto);
   }
 
-  /** {@inheritDoc PacketSentListener.onDataPacketSent} */
+  /** A packet carrying `dataBytes` of DATA chunks was sent with `flightBefore` bytes in flight: tell the congestion controller. */
   onDataPacketSent(dataBytes: number, flightBefore: number, retransmission: boolean): void {
     this.cc.onPacketSent({ now: this.host.now(), bytes: dataBytes, bytesInFlight: flightBefore, retransmission, appLimited: !this.out.hasDataToSend });
   }

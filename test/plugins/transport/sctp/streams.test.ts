@@ -171,3 +171,18 @@ describe('FORWARD TSN validation (RFC 3758 §3.6)', () => {
     expect(pair.serverLog.messages.map((m) => m.data[0])).toEqual([1, 2]);
   });
 });
+
+describe('zero window (RFC 9260 §6.1)', () => {
+  it('keeps probing a closed window for minutes without declaring the answering peer dead', () => {
+    const pair = new SctpPair({ server: { receiveWindow: 4000 }, client: { heartbeatInterval: 0 } }).connect();
+    pair.serverLog.accept = false;
+    for (let i = 0; i < 20; i++) pair.client.sendMessage!(new Uint8Array(1000).fill(i), { stream: 0 });
+    pair.time.run(pair.time.now() + 300_000);
+    expect(pair.clientLog.closed).toBe(0);
+    expect(pair.client.stats().t3Expirations as number).toBeGreaterThan(5);
+    pair.serverLog.accept = true;
+    pair.server!.resume();
+    pair.time.run(pair.time.now() + 120_000);
+    expect(pair.serverLog.messages.map((m) => m.data[0])).toEqual(Array.from({ length: 20 }, (_, i) => i));
+  });
+});
