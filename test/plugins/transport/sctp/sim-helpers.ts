@@ -6,7 +6,7 @@
  * @module
  */
 import { createHash, type Hash } from 'node:crypto';
-import { createStack, type Connection, type Stack } from '../../../../core/index.js';
+import { createStack, type Connection, type Stack, type StackConfig } from '../../../../core/index.js';
 import type { LinkOptions } from '../../../../core/sim/index.js';
 import { SimNetwork } from '../../../../core/sim/index.js';
 import type { MessageInfo } from '../../../../core/contracts/transport.js';
@@ -25,14 +25,19 @@ export interface SimSctp {
 }
 
 /** Build the network, both stacks, and an established association. */
-export async function simSctp(link: LinkOptions, seed = 1, sctpOptions: Record<string, unknown> = {}): Promise<SimSctp> {
+export async function simSctp(
+  link: LinkOptions,
+  seed = 1,
+  sctpOptions: Record<string, unknown> = {},
+  security: StackConfig['security'] = 'none',
+): Promise<SimSctp> {
   const net = new SimNetwork({ seed });
   const a = net.host('10.0.0.1');
   const b = net.host('10.0.0.2');
   net.link(a, b, link);
   const config = {
     encapsulation: 'gue',
-    security: 'none',
+    security,
     transport: { use: 'sctp', options: sctpOptions },
     congestion: 'reno',
   } as const;

@@ -152,3 +152,17 @@ describe('SCTP directly over UDP (RFC 6951, encapsulation none) on the simulator
     await server.close();
   });
 });
+
+describe('SCTP inside DTLS (the WebRTC data-channel layering) on the simulator', () => {
+  it('moves 4 × 256 KiB over 4 streams through GUE + DTLS 1.2 (PSK, AES-128-GCM) at 2 % loss', async () => {
+    const psk = { identity: 'sctp-test', key: '0102030405060708090a0b0c0d0e0f10' };
+    const s = await simSctp({ bandwidth: '20Mbit', delay: '10ms', loss: 0.02 }, 31, {}, {
+      use: 'dtls',
+      options: { psk, cipherSuites: ['TLS_PSK_WITH_AES_128_GCM_SHA256'] },
+    });
+    expect(s.conn.handshake?.protocol).toMatch(/DTLS/i);
+    const r = await bulkTransfer(s, 4, 256 * 1024, 6000, 9);
+    expect(r.received).toEqual(r.sent);
+    await s.close();
+  });
+});
