@@ -260,6 +260,22 @@ describe('alerts and failures', () => {
   });
 });
 
+describe('renegotiation initiated by the client', () => {
+  it('a ClientHello in epoch 1 gets a no_renegotiation warning from the server; the session continues', async () => {
+    const pair = suitePair('TLS_PSK_WITH_AES_128_GCM_SHA256');
+    await established(pair);
+    const client = pair.client as unknown as { sendFlight(e: unknown[], r: boolean): void; handshakeMessage(t: number, b: Uint8Array, tr?: boolean): Uint8Array };
+    client.sendFlight([{ type: 22, epoch: 1, payload: client.handshakeMessage(1, new Uint8Array(40), false) }], false);
+    await pair.runUntil(() => pair.serverLog.sent.some((s) => s.data[0] === 21));
+    expect(pair.serverLog.sent.filter((s) => s.data[0] === 21)).toHaveLength(1);
+    expect(pair.server!.established).toBe(true);
+    expect(pair.client.established).toBe(true);
+    pair.server!.send([enc('still here')]);
+    await pair.runUntil(() => pair.clientLog.delivered.length === 1);
+    expect(dec(pair.clientLog.delivered[0])).toBe('still here');
+  });
+});
+
 describe('observability', () => {
   it('emits NSS keylog lines (same master secret on both sides), handshake events and handshake_step traces', async () => {
     const sink = new MemorySink();
