@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- <filter>...] [--duration <ms>] [--write <path>] [--budget-scale <x>] [--cpu-prof] [--list]`:
+ * `npm run bench [-- <filter>...] [--duration <ms>] [--write <path>] [--budget-scale <x>] [--cpu-prof] [--trace] [--list]`:
  * the benchmark harness. Runs every case whose name contains a filter or
  * has it as a tag (all cases without filters), one after another, each
  * within its time budget, then prints a table and writes a JSON summary to
@@ -64,6 +64,7 @@ interface Cli {
   readonly list: boolean;
   readonly budgetScale: number;
   readonly cpuProf: boolean;
+  readonly trace: boolean;
 }
 
 function parseCli(argv: readonly string[]): Cli {
@@ -73,6 +74,7 @@ function parseCli(argv: readonly string[]): Cli {
   let list = false;
   let budgetScale = 1;
   let cpuProf = false;
+  let trace = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--duration') durationMs = Number(argv[++i]);
@@ -80,13 +82,14 @@ function parseCli(argv: readonly string[]): Cli {
     else if (a === '--list') list = true;
     else if (a === '--budget-scale') budgetScale = Number(argv[++i]);
     else if (a === '--cpu-prof') cpuProf = true;
-    else if (a.startsWith('--')) throw new Error(`unknown option ${a} (known: --duration <ms>, --write <path>, --budget-scale <x>, --cpu-prof, --list)`);
+    else if (a === '--trace') trace = true;
+    else if (a.startsWith('--')) throw new Error(`unknown option ${a} (known: --duration <ms>, --write <path>, --budget-scale <x>, --cpu-prof, --trace, --list)`);
     else filters.push(a.toLowerCase());
   }
   if (!(durationMs >= 500)) throw new Error('--duration must be at least 500 ms');
   if (!(budgetScale > 0)) throw new Error('--budget-scale must be a positive number');
   if (write !== undefined && write.length === 0) throw new Error('--write needs a path');
-  return { filters, durationMs, write, list, budgetScale, cpuProf };
+  return { filters, durationMs, write, list, budgetScale, cpuProf, trace };
 }
 
 /** Whether a case matches the filters (a filter matches a tag exactly or a part of the name). */
@@ -155,7 +158,12 @@ async function main(): Promise<void> {
     profileWorkersInto(dir);
     console.log(`worker CPU profiles go to ${dir}`);
   }
-  const ctx: BenchContext = { durationMs: cli.durationMs, log: (m) => console.log(`  ${m}`) };
+  const ctx: BenchContext = {
+    durationMs: cli.durationMs,
+    log: (m) => console.log(`  ${m}`),
+    ...(cli.trace ? { traceDir: dir } : {}),
+  };
+  if (cli.trace) console.log(`stack traces (qlog JSON-SEQ) and SVG plots go to ${dir}; tracing slows the stacks down`);
   const cases = CASES.filter((c) => selected(c, cli.filters));
   if (cases.length === 0) throw new Error(`no case matches '${cli.filters.join(' ')}' (see --list)`);
   const load0 = loadavg()[0];

@@ -5,6 +5,13 @@
  *
  * @module
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readJsonSeq } from '../../../core/trace/jsonseq.js';
+import { chartFromTrace, METRIC_AXES } from '../../../core/trace/plot/series.js';
+import type { TraceMetric } from '../../../core/trace/plot/series.js';
+import { writeTimeSeriesSvg } from '../../../core/trace/plot/svg.js';
+import type { TraceEvent } from '../../../core/trace/tracer.js';
 import { cpuNote, measureThroughput } from './measure.js';
 import { stackUnavailable } from './stack-api.js';
 import type { BenchStackConfig } from './stack-api.js';
@@ -30,6 +37,31 @@ export interface StackCaseSpec {
   readonly budgetMs?: number;
 }
 
+/**
+ * Plot the traces of one run: cwnd, smoothed RTT and bytes in flight of the
+ * sender, throughput (50 ms windows) of the receiver. Returns the SVG paths
+ * written (metrics the trace does not carry give no file).
+ */
+function plotTraces(name: string, senderTrace: string, receiverTrace: string, dir: string): string[] {
+  const written: string[] = [];
+  const sender = readJsonSeq(readFileSync(senderTrace, 'utf8'), { onInvalid: 'skip' }).events;
+  const receiver = readJsonSeq(readFileSync(receiverTrace, 'utf8'), { onInvalid: 'skip' }).events;
+  const charts: [string, TraceMetric, TraceEvent[]][] = [
+    ['cwnd', 'cwnd', sender],
+    ['srtt', 'smoothed_rtt', sender],
+    ['inflight', 'bytes_in_flight', sender],
+    ['throughput', 'throughput', receiver],
+  ];
+  for (const [file, metric, events] of charts) {
+    const chart = chartFromTrace(events, { metric, windowMs: 50, title: `${name}: ${METRIC_AXES[metric].label}` });
+    if (chart.series.length === 0) continue;
+    const path = join(dir, `${name}-${file}.svg`);
+    writeTimeSeriesSvg(path, chart);
+    written.push(path);
+  }
+  return written;
+}
+
 /** A {@link BenchCase} measuring the throughput of one stack config. */
 export function stackThroughputCase(spec: StackCaseSpec): BenchCase {
   return {
@@ -40,12 +72,19 @@ export function stackThroughputCase(spec: StackCaseSpec): BenchCase {
     budgetMs: spec.budgetMs ?? 40_000,
     unavailable: () => stackUnavailable(spec.config),
     async run(ctx): Promise<BenchRow[]> {
+      const traces =
+        ctx.traceDir === undefined
+          ? undefined
+          : { sender: join(ctx.traceDir, `${spec.name}-sender.sqlog`), receiver: join(ctx.traceDir, `${spec.name}-receiver.sqlog`) };
       const r = await measureThroughput(
         'stack-throughput.ts',
-        { config: spec.config, size: WRITE_SIZE, warmupMs: 300 },
-        { config: spec.config, size: WRITE_SIZE },
+        { config: spec.config, size: WRITE_SIZE, warmupMs: 300, ...(traces === undefined ? {} : { trace: traces.receiver }) },
+        { config: spec.config, size: WRITE_SIZE, ...(traces === undefined ? {} : { trace: traces.sender }) },
         ctx.durationMs,
       );
+      if (traces !== undefined && ctx.traceDir !== undefined) {
+        for (const f of plotTraces(spec.name, traces.sender, traces.receiver, ctx.traceDir)) ctx.log(`plot: ${f}`);
+      }
       const mbps = r.bytesPerSecond / MB;
       const target: BenchTarget | undefined = spec.minRatio === undefined ? undefined : { op: '>=', value: spec.minRatio, on: 'ratio' };
       const sentBytes = Number(r.sender.bytes);

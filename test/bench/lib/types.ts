@@ -56,6 +56,8 @@ export interface BenchContext {
   readonly durationMs: number;
   /** Print a progress line. */
   log(message: string): void;
+  /** With `--trace`: where stack cases write qlog JSON-SEQ traces and SVG plots. */
+  readonly traceDir?: string;
 }
 
 /** A benchmark case. */

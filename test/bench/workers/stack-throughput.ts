@@ -8,6 +8,7 @@
  * @module
  */
 import { once } from 'node:events';
+import { JsonSeqSink } from '../../../core/trace/jsonseq.js';
 import { loadCreateStack } from '../lib/stack-api.js';
 import type { BenchConnection, BenchStack, BenchStackConfig } from '../lib/stack-api.js';
 import { onParentMessage, reportError, tell, workerArgs, yieldToLoop } from '../lib/worker-side.js';
@@ -20,14 +21,25 @@ interface Args {
   readonly warmupMs: number;
   readonly port?: number;
   readonly durationMs?: number;
+  /** Write a qlog JSON-SEQ trace of this side to this file. */
+  readonly trace?: string;
 }
 
 const args = workerArgs<Args>();
 
+/** The trace sink when `args.trace` is set. */
+const sink = args.trace === undefined ? undefined : JsonSeqSink.toFile(args.trace, { title: `bench ${args.role}`, vantagePoint: { type: args.role === 'sender' ? 'client' : 'server' } });
+
 async function open(): Promise<BenchStack> {
   const createStack = await loadCreateStack();
   if (typeof createStack === 'string') throw new Error(createStack);
-  return createStack(args.config);
+  return createStack(args.config, sink === undefined ? {} : { trace: sink });
+}
+
+/** Close the stack, then flush the trace. */
+async function shutdown(stack: BenchStack): Promise<void> {
+  await stack.close();
+  sink?.close();
 }
 
 async function receiver(): Promise<void> {
@@ -73,7 +85,7 @@ async function receiver(): Promise<void> {
         cpu: process.cpuUsage(),
       });
     },
-    () => stack.close(),
+    () => shutdown(stack),
   );
 }
 
@@ -118,7 +130,7 @@ async function sender(): Promise<void> {
       }
       tell({ type: 'done', sent: writes, bytes: writes * args.size, blocked, cpu: process.cpuUsage(cpu0) });
     },
-    () => stack.close(),
+    () => shutdown(stack),
   );
 }
 
