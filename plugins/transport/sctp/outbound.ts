@@ -277,11 +277,6 @@ export class Outbound {
     }
   }
 
-  private chunkAt(tsn: number): OutChunk | undefined {
-    const i = this.flightHead + tsnDiff(tsn, tsnAdd(this.cumAck, 1));
-    return i >= this.flightHead && i < this.flight.length ? this.flight[i] : undefined;
-  }
-
   /** Process a SACK (RFC 9260 §6.2.1, §7.2.4). The returned object is reused. */
   onSack(s: SackChunk, now: number): SackOutcome {
     const o = this.outcome;
