@@ -119,3 +119,40 @@ describe('liveness (RFC 9260 §8)', () => {
     expect(pair.clientLog.closedAt - t0).toBeLessThan(40_000);
   });
 });
+
+describe('shutdown under loss', () => {
+  it('loses nothing in either direction when one side ends while both still have data in flight at 5 % loss', () => {
+    let n = 0;
+    const pair = new SctpPair({ seed: 17, jitter: 3, script: () => (++n * 2654435761) % 100 < 5 ? 'drop' : 'pass' }).connect();
+    const c2s = Array.from({ length: 150 }, (_, i) => new Uint8Array(1500).fill(i & 0xff));
+    const s2c = Array.from({ length: 150 }, (_, i) => new Uint8Array(1300).fill((i * 7) & 0xff));
+    c2s.forEach((m, i) => pair.client.sendMessage!(m, { stream: i % 5 }));
+    s2c.forEach((m, i) => pair.server!.sendMessage!(m, { stream: i % 3 }));
+    pair.client.end();
+    pair.time.run(pair.time.now() + 600_000);
+    expect(pair.serverLog.messages.length).toBe(150);
+    expect(pair.clientLog.messages.length).toBe(150);
+    for (let st = 0; st < 5; st++) {
+      expect(pair.serverLog.messages.filter((m) => m.info.stream === st).map((m) => m.data[0])).toEqual(
+        c2s.map((m, i) => [m[0], i] as const).filter(([, i]) => i % 5 === st).map(([b]) => b),
+      );
+    }
+    expect(pair.clientLog.closed).toBe(1);
+    expect(pair.serverLog.closed).toBe(1);
+    expect(pair.clientLog.closeError).toBeUndefined();
+    expect(pair.serverLog.closeError).toBeUndefined();
+  });
+
+  it('the server can end first; both sides SHUTDOWN at once also completes', () => {
+    const pair = new SctpPair().connect();
+    pair.server!.sendMessage!(Uint8Array.of(1), { stream: 0 });
+    pair.client.sendMessage!(Uint8Array.of(2), { stream: 0 });
+    pair.server!.end();
+    pair.client.end();
+    pair.time.run(pair.time.now() + 10_000);
+    expect(pair.clientLog.messages.map((m) => m.data[0])).toEqual([1]);
+    expect(pair.serverLog.messages.map((m) => m.data[0])).toEqual([2]);
+    expect([pair.clientLog.closed, pair.serverLog.closed]).toEqual([1, 1]);
+    expect([pair.clientLog.closeError, pair.serverLog.closeError]).toEqual([undefined, undefined]);
+  });
+});
