@@ -13,17 +13,16 @@ import { quicheCongestionFactory } from './quiche.js';
 import { tcpRenoOps } from './reno-linux.js';
 import { quicheRenoOps } from './reno-quiche.js';
 
+export { LinuxCongestionAdapter, linuxCongestionFactory } from './linux.js';
 export {
-  LinuxCongestionAdapter,
-  linuxCongestionFactory,
   tcp_in_slow_start,
   tcp_slow_start,
   tcp_cong_avoid_ai,
   tcp_reno_ssthresh,
   tcp_reno_undo_cwnd,
   tcp_reno_cong_avoid,
-} from './linux.js';
-export type { TcpSock, TcpCongestionOps, TcpCaState, TcpCaEvent, AckSample } from './linux.js';
+} from './linux-ops.js';
+export type { TcpSock, TcpCongestionOps, TcpCaState, TcpCaEvent, AckSample } from './linux-ops.js';
 export { QuicheCongestionAdapter, quicheCongestionFactory } from './quiche.js';
 export type { QuicheCongestionOps, QuicheCongestionState, QuicheAcked } from './quiche.js';
 export { tcpRenoOps } from './reno-linux.js';

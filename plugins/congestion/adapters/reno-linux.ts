@@ -12,8 +12,8 @@
  *
  * @module
  */
-import type { TcpCongestionOps, TcpSock } from './linux.js';
-import { tcp_cong_avoid_ai, tcp_in_slow_start, tcp_reno_undo_cwnd } from './linux.js';
+import type { TcpCongestionOps, TcpSock } from './linux-ops.js';
+import { tcp_cong_avoid_ai, tcp_in_slow_start, tcp_reno_undo_cwnd } from './linux-ops.js';
 
 /** Appropriate Byte Counting limit L in segments per ACK (RFC 3465 §2.2). */
 const ABC_L = 2;
