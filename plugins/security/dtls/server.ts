@@ -110,6 +110,9 @@ export class DtlsServer extends DtlsSession {
       }
       this.reassembler.reset(f.messageSeq);
       this.sendMessageSeq = f.messageSeq;
+      // Like OpenSSL, number our records after the client's: the stateless HelloVerifyRequest echoed
+      // an earlier one, so a client that kept its replay window still accepts our ServerHello.
+      this.records.skipWriteSeq(0, this.currentRecordSeq);
     }
     return false;
   }

@@ -92,6 +92,11 @@ export class RecordLayer {
     return this.writeProtection!.seal(type, DTLS12, epoch, seq, parts);
   }
 
+  /** Continue epoch-`epoch` sequence numbers at `next` (never going back). */
+  skipWriteSeq(epoch: number, next: number): void {
+    if (next > this.writeSeq[epoch]) this.writeSeq[epoch] = next;
+  }
+
   /** Forget epoch-0 replay state (a stateless HelloVerifyRequest echoes our sequence number, §4.2.1). */
   resetEpoch0Replay(): void {
     this.replay[0] = new ReplayWindow();

@@ -295,6 +295,18 @@ describe('observability', () => {
     expect(pair.clientLog.established?.peerCertificates?.length).toBe(1);
   });
 
+  it('numbers the server records after the cookie-bearing ClientHello (the HVR echoed an earlier number)', async () => {
+    const pair = suitePair('TLS_PSK_WITH_AES_128_GCM_SHA256');
+    await established(pair);
+    const seqOf = (d: Uint8Array) => {
+      const c = new RecordCursor(d);
+      c.next();
+      return c.seq;
+    };
+    expect(seqOf(pair.clientLog.sent[1].data)).toBe(1); // ClientHello with cookie
+    expect(seqOf(pair.serverLog.sent[0].data)).toBe(1); // ServerHello
+  });
+
   it('marks handshake datagrams as `handshake` and data as `application`', async () => {
     const pair = suitePair('TLS_PSK_WITH_AES_128_GCM_SHA256');
     await established(pair);
