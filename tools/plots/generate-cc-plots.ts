@@ -9,6 +9,9 @@
  * npx tsx tools/plots/generate-cc-plots.ts --check  # exit 1 if a committed plot is stale
  * ```
  *
+ * `npm run generate` / `npm run check:generated` also pick it up through
+ * its {@link generate} export.
+ *
  * @module
  */
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -144,6 +147,16 @@ export async function renderCcPlots(specs: readonly PlotSpec[] = CC_PLOTS): Prom
     );
   }
   return files;
+}
+
+/**
+ * Generator hook for `tools/generate.ts` (`npm run generate` /
+ * `npm run check:generated`): repository path → SVG text.
+ */
+export async function generate(): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const [name, svg] of await renderCcPlots()) out[`${PLOT_DIR}/${name}`] = svg;
+  return out;
 }
 
 /**
