@@ -67,6 +67,8 @@ export class LossRecovery {
   fastRecoveries = 0;
   /** Retransmission episodes found spurious (Eifel). */
   spuriousRetransmissions = 0;
+  /** Of those, found by D-SACK (RFC 3708); the rest by timestamps (Eifel). */
+  spuriousByDsack = 0;
   /** SACK blocks received (D-SACK excluded). */
   sackBlocksReceived = 0;
   /** D-SACK blocks received (RFC 2883). */
@@ -239,6 +241,7 @@ export class LossRecovery {
     for (let i = 0; i < this.epMarked.length; i++) if (!this.epMarked[i]) return;
     this.epUndone = true;
     this.spuriousRetransmissions++;
+    this.spuriousByDsack++;
     this.s.rtt.backoff = 0;
     this.s.cc?.onSpuriousCongestion?.(now);
     if (this.s.tracer.enabled) this.s.tracer.emit('spurious_retransmission', { detection: 'dsack', ranges: this.epMarked.length });
@@ -270,7 +273,9 @@ export class LossRecovery {
     s.sb.unmarkLost();
     this.inRecovery = false;
     this.renoDupBytes = 0;
-    this.recoveryPoint = s.sndUna;
+    // No new episode before everything outstanding now is acknowledged: re-entering at once would
+    // mark the same (delivered) segments lost again and retransmit them in a loop.
+    this.recoveryPoint = Math.max(this.recoveryPoint, s.sndNxt);
     s.rtt.backoff = 0;
     s.cc?.onSpuriousCongestion?.(now);
     if (s.tracer.enabled) s.tracer.emit('spurious_retransmission', { seq: this.undoEnd >>> 0 });

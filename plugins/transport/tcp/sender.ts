@@ -530,6 +530,7 @@ export class TcpSender implements RecoveryHost {
       bytesRetransmitted: this.bytesRetransmitted,
       retransmissions: this.retransmissions,
       spuriousRetransmissions: this.recovery.spuriousRetransmissions,
+      spuriousByDsack: this.recovery.spuriousByDsack,
       fastRecoveries: this.recovery.fastRecoveries,
       timeouts: this.timeouts,
       sackBlocksReceived: this.recovery.sackBlocksReceived,

@@ -32,6 +32,7 @@ import socket
 import struct
 import subprocess
 import sys
+import random
 import threading
 
 TUNSETIFF = 0x400454CA
@@ -40,7 +41,7 @@ IFF_NO_PI = 0x1000
 CLONE_NEWNET = 0x40000000
 GUE_TCP = bytes([0x00, 0x06, 0x00, 0x00])
 
-counters = {"udp_in": 0, "tun_in": 0, "bad_outer_csum": 0, "bad_inner_csum": 0, "bad_gue": 0, "not_tcp": 0}
+counters = {"udp_in": 0, "tun_in": 0, "bad_outer_csum": 0, "bad_inner_csum": 0, "bad_gue": 0, "not_tcp": 0, "dropped": 0}
 
 
 def csum16(data: bytes, initial: int = 0) -> int:
@@ -95,6 +96,8 @@ def main() -> None:
     ap.add_argument("--toukit", help="HOST:PORT of toukit's UDP socket (client mode; learnt in server mode)")
     ap.add_argument("--size", type=int, default=16 << 20)
     ap.add_argument("--cc", default="", help="TCP_CONGESTION for the kernel socket")
+    ap.add_argument("--loss", type=float, default=0.0, help="drop this fraction of segments in each direction (seeded)")
+    ap.add_argument("--seed", type=int, default=1)
     a = ap.parse_args()
 
     udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
@@ -120,6 +123,13 @@ def main() -> None:
     peer = socket.inet_aton(a.toukit_ip)
     state = {"to": toukit_addr, "ident": 0}
     stop = threading.Event()
+    rng = random.Random(a.seed)
+
+    def lose() -> bool:
+        if a.loss > 0 and rng.random() < a.loss:
+            counters["dropped"] += 1
+            return True
+        return False
 
     def relay() -> None:
         while not stop.is_set():
@@ -140,6 +150,8 @@ def main() -> None:
                 if not tcp_verify(socket.inet_aton(frm[0]), loop4, seg):
                     counters["bad_outer_csum"] += 1
                     continue
+                if lose():
+                    continue
                 state["ident"] += 1
                 os.write(tun, ipv4_packet(peer, kern, tcp_rewrite(peer, kern, seg), state["ident"]))
             if tun in r:
@@ -153,6 +165,8 @@ def main() -> None:
                 seg = pkt[ihl:total]
                 if not tcp_verify(pkt[12:16], pkt[16:20], seg):
                     counters["bad_inner_csum"] += 1
+                    continue
+                if lose():
                     continue
                 to = state["to"]
                 udp.sendto(GUE_TCP + tcp_rewrite(loop4, socket.inet_aton(to[0]), seg), to)

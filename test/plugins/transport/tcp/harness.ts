@@ -238,6 +238,8 @@ export interface PairOptions {
   delay?: number;
   /** Bottleneck rate in bytes per ms (serialisation delay), 0 = infinite. */
   rate?: number;
+  /** Drop-tail queue limit in bytes at the bottleneck (needs `rate`), 0 = unlimited. */
+  queueLimit?: number;
   /** Largest TCP segment. */
   maxDatagramSize?: number;
   /** Seed. */
@@ -263,6 +265,10 @@ export class Wire implements WireLike {
   /** Segments transmitted per direction. */
   readonly count: Record<string, number> = {};
   private busyUntil: Record<string, number> = {};
+  /** Drop-tail queue drops. */
+  queueDrops = 0;
+  /** Drop-tail queue limit in bytes (0 = unlimited). */
+  queueLimit = 0;
 
   constructor(
     readonly vt: VirtualTime,
@@ -288,6 +294,11 @@ export class Wire implements WireLike {
     if (v?.drop) return;
     let depart = now;
     if (this.rate > 0) {
+      const backlog = Math.max(0, (this.busyUntil[from.name] ?? 0) - now) * this.rate;
+      if (this.queueLimit > 0 && backlog + bytes.length > this.queueLimit) {
+        this.queueDrops++;
+        return;
+      }
       depart = Math.max(now, this.busyUntil[from.name] ?? 0) + bytes.length / this.rate;
       this.busyUntil[from.name] = depart;
     }
@@ -322,6 +333,7 @@ export function makePair(opts: PairOptions = {}): Pair {
   const random = new SeededRandom(opts.seed ?? 1);
   const cc = opts.cc ?? renoFactory();
   const wire = new Wire(vt, opts.delay ?? 10, opts.rate ?? 0, cc);
+  wire.queueLimit = opts.queueLimit ?? 0;
   const v6 = opts.family === 'IPv6';
   const ca: PeerAddress = v6 ? { address: 'fd00::1', family: 'IPv6', port: 40000 } : { address: '10.0.0.1', family: 'IPv4', port: 40000 };
   const sa: PeerAddress = v6 ? { address: 'fd00::2', family: 'IPv6', port: 6080 } : { address: '10.0.0.2', family: 'IPv4', port: 6080 };
