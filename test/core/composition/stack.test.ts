@@ -168,4 +168,20 @@ describe('Stack on real UDP', () => {
     expect(ss.datagramsReceived).toBe(1);
     expect(ss.connections).toBe(1);
   });
+
+  it('stack.close() tells secured peers (DTLS close_notify leaves before the socket closes)', async () => {
+    const psk = { identity: 'close-test', key: '00112233445566778899aabbccddeeff' };
+    const config = { security: { use: 'dtls', options: { psk } }, transport: 'datagram' } as const;
+    const server = await createStack(config);
+    const srv = await echoServer(server);
+    const client = await stack(config);
+    const conn = await client.connect({ host: '127.0.0.1', port: srv.address().port });
+    const reply = nextMessage(conn);
+    conn.write('hi');
+    expect(await reply).toBe('hi');
+    const closed = once(conn, 'close');
+    await server.close();
+    await closed;
+    expect(conn.destroyed).toBe(true);
+  });
 });
