@@ -36,6 +36,8 @@ export interface ThroughputResult {
   readonly receiver: ReceiverStats;
   /** The receiver's `ready` message (port, buffer sizes). */
   readonly receiverReady: WorkerMessage;
+  /** The sender's `ready` message (e.g. `connectMs`). */
+  readonly senderReady: WorkerMessage;
   /** CPU time of the sender while sending, as a fraction of one core. */
   readonly senderCpu: number;
   /** CPU time of the receiver from the start of sending until its count settled, as a fraction of one core. */
@@ -63,7 +65,8 @@ export async function measureThroughput(
   try {
     const rx = await startWorker(script, { ...receiverArgs, role: 'receiver' });
     workers.push(rx.worker);
-    const tx = await startWorker(script, { ...senderArgs, role: 'sender', port: rx.ready.port, durationMs });
+    // The sender is ready once connected (handshake included), which can take long on a loaded machine.
+    const tx = await startWorker(script, { ...senderArgs, role: 'sender', port: rx.ready.port, durationMs }, { timeoutMs: 30_000 });
     workers.push(tx.worker);
     const before = await rx.worker.request({ type: 'stats' }, 'stats', 5000);
     const w0 = performance.now();
@@ -77,6 +80,7 @@ export async function measureThroughput(
       sender,
       receiver,
       receiverReady: rx.ready,
+      senderReady: tx.ready,
       senderCpu: cpuMs(sender.cpu) / durationMs,
       receiverCpu: (cpuMs(receiver.cpu) - cpuMs(before.cpu)) / wall,
     };

@@ -97,7 +97,7 @@ export function stackThroughputCase(spec: StackCaseSpec): BenchCase {
         compare: 'udp',
         ...(target === undefined ? {} : { target }),
         status: 'ok',
-        note: `${(delivered * 100).toFixed(1)} % of written bytes arrived, ${Number(r.sender.blocked)} backpressure waits, ${cpuNote(r.senderCpu, r.receiverCpu)}`,
+        note: `${(delivered * 100).toFixed(1)} % of written bytes arrived, ${Number(r.sender.blocked)} backpressure waits, ${cpuNote(r.senderCpu, r.receiverCpu)}, connect ${Number(r.senderReady.connectMs).toFixed(0)} ms`,
       };
       return [row];
     },

@@ -104,10 +104,12 @@ async function waitDrain(conn: BenchConnection, ms: number): Promise<void> {
 
 async function sender(): Promise<void> {
   const stack = await open();
+  const c0 = performance.now();
   const conn = await stack.connect({ host: '127.0.0.1', port: args.port ?? 0 });
+  const connectMs = performance.now() - c0;
   conn.on('error', reportError);
   const payload = Buffer.alloc(args.size, 0x5a);
-  tell({ type: 'ready' });
+  tell({ type: 'ready', connectMs });
   onParentMessage(
     async (m) => {
       if (m.type !== 'go') return;
