@@ -164,6 +164,8 @@ export class TcpReceiver {
       finHere = false;
     }
     if (finHere && this.finSeq < 0) this.finSeq = s + data.length;
+    // Nothing exists beyond the peer's FIN (RFC 9293 §3.10.7.4 eighth check).
+    if (this.finSeq >= 0 && s + data.length > this.finSeq) data = data.subarray(0, Math.max(0, this.finSeq - s));
     if (data.length === 0 && !finHere) {
       return payload.length > 0 && s <= this.rcvNxt ? ReceiveResult.Duplicate : ReceiveResult.OutOfOrder;
     }
@@ -185,8 +187,12 @@ export class TcpReceiver {
       this.push(data);
     }
     for (let next = this.reasm.shift(this.rcvNxt); next !== undefined; next = this.reasm.shift(this.rcvNxt)) {
-      this.rcvNxt += next.length;
-      this.push(next);
+      const piece = this.finSeq >= 0 && this.rcvNxt + next.length > this.finSeq ? next.subarray(0, Math.max(0, this.finSeq - this.rcvNxt)) : next;
+      if (piece.length > 0) {
+        this.rcvNxt += piece.length;
+        this.push(piece);
+      }
+      if (this.finSeq >= 0 && this.rcvNxt >= this.finSeq) break;
     }
     if (this.finSeq >= 0 && !this.finReceived && this.rcvNxt === this.finSeq) {
       this.finReceived = true;

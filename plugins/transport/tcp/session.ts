@@ -305,7 +305,11 @@ export class TcpSession implements TransportSession, SenderHost {
       this.receive(payload);
     } catch (err) {
       if (err instanceof DecodeError) this.drop(err.reason);
-      else this.drop('tcp_internal_error');
+      else {
+        // A bug, never the peer's fault: count it and make it visible in traces.
+        if (this.ctx.tracer.enabled) this.ctx.tracer.emit('internal_error', { message: String(err) });
+        this.drop('tcp_internal_error');
+      }
     }
   }
 
@@ -529,7 +533,11 @@ export class TcpSession implements TransportSession, SenderHost {
     }
     if ((this.state as TcpState) === 'CLOSED') return;
     const immediate =
-      result !== ReceiveResult.InOrder || hasFin || this.cfg.delayedAck === 0 || (f & TcpFlags.PSH && data.length < snd.rcvMss);
+      result !== ReceiveResult.InOrder ||
+      hasFin ||
+      (!wasFin && rcv.finReceived) ||
+      this.cfg.delayedAck === 0 ||
+      (f & TcpFlags.PSH && data.length < snd.rcvMss);
     if (immediate) this.sendAck();
     else {
       this.ackDebt += data.length;

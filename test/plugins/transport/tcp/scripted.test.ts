@@ -329,6 +329,19 @@ describe('scripted: flow control (RFC 9293 §3.8.6, RFC 7323)', () => {
     expect(s.ep.receivedBytes).toBe(1500);
   });
 
+  it('takes an out-of-order FIN only once the data before it arrives, and nothing beyond it', () => {
+    const { s, data } = established({ ts: false });
+    s.inject({ flags: F.ACK | F.FIN, seq: PEER_ISN + 1001, ack: data });
+    s.inject({ flags: F.ACK, seq: PEER_ISN + 1001, ack: data, payload: 500 }); // bogus bytes past the FIN
+    expect(s.session.state).toBe('ESTABLISHED');
+    expect(s.ep.remoteEndedAt).toBe(-1);
+    s.inject({ flags: F.ACK, seq: PEER_ISN + 1, ack: data, payload: 1000 });
+    expect(s.ep.receivedBytes).toBe(1000);
+    expect(s.ep.remoteEndedAt).toBeGreaterThanOrEqual(0);
+    expect(s.session.state).toBe('CLOSE-WAIT');
+    expect(s.sent[s.sent.length - 1].header.ack).toBe(PEER_ISN + 1002);
+  });
+
   it('closes its window while the application is full and reopens it on resume()', () => {
     const { s, data } = established({ ts: false }, { receiveBuffer: 8192, delayedAck: 0 });
     s.ep.accepting = false;
