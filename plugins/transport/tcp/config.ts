@@ -35,6 +35,11 @@ export const tcpOptionsSchema = z
     synRetries: z.number().int().min(0).max(20).default(6).describe('SYN / SYN-ACK retransmissions before giving up'),
     maxRetransmits: z.number().int().min(1).max(50).default(15).describe('consecutive retransmission timeouts before the connection fails'),
     idleTimeout: z.number().min(0).default(0).describe('close with a TimeoutError after this many ms without receiving anything (0: never)'),
+    keepAliveTime: z
+      .number()
+      .min(1)
+      .default(7_200_000)
+      .describe('idle time before the first keepalive probe when setKeepAlive(true) gives no delay, ms (RFC 9293 §3.8.4: at least 2 hours by default)'),
     keepAliveInterval: z.number().min(1).default(75_000).describe('interval between keepalive probes in ms (RFC 9293 §3.8.4)'),
     keepAliveProbes: z.number().int().min(1).default(9).describe('unanswered keepalive probes before the connection fails'),
     maxHalfOpen: z.number().int().min(1).default(1024).describe('half-open (SYN-RECEIVED) connections kept per stack before SYN cookies take over'),

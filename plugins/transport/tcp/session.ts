@@ -218,9 +218,9 @@ export class TcpSession implements TransportSession, SenderHost {
     if (noDelay) this.snd.trySend();
   }
 
-  /** Keepalive probes after `initialDelay` ms idle (RFC 9293 §3.8.4); 0 uses the interval option. */
+  /** Keepalive probes after `initialDelay` ms idle (RFC 9293 §3.8.4); 0 uses the `keepAliveTime` option. */
   setKeepAlive(enable: boolean, initialDelay: number): void {
-    this.keepAliveDelay = enable ? (initialDelay > 0 ? initialDelay : this.cfg.keepAliveInterval) : 0;
+    this.keepAliveDelay = enable ? (initialDelay > 0 ? initialDelay : this.cfg.keepAliveTime) : 0;
     this.keepAliveSent = 0;
     if (this.keepAliveDelay > 0) this.keepTimer.arm(this.ctx.clock.now() + this.keepAliveDelay);
     else this.keepTimer.cancel();
