@@ -19,16 +19,16 @@ export type {
   DescribedLayer,
 } from './composition/stack.js';
 export { loadStackConfig, resolveStackConfig, stackConfigSchema, DEFAULT_MTU, MIN_MTU, MAX_MTU } from './composition/config.js';
-export type { StackConfig, LayerRef, ResolvedLayer, ResolvedStackConfig } from './composition/config.js';
+export type { StackConfig, LayerRef, LayerUse, ResolvedLayer, ResolvedStackConfig } from './composition/config.js';
 export { PluginRegistry, defaultRegistry, registerPlugin } from './composition/registry.js';
 export { registerBuiltins } from './composition/builtins.js';
 export { TOKENS } from './composition/tokens.js';
 export { validateWithSchema, describeJsonSchema } from './composition/validation.js';
-export type { ValidationResult } from './composition/validation.js';
+export type { ValidationResult, ValidationSuccess, ValidationFailure, JsonSchema } from './composition/validation.js';
 export { Connection } from './connection/connection.js';
-export type { ConnectionAddresses } from './connection/connection.js';
+export type { ConnectionAddresses, ConnectionOwner } from './connection/connection.js';
 export { Server } from './connection/server.js';
-export type { ServerEvents } from './connection/server.js';
+export type { ServerEvents, ServerOwner } from './connection/server.js';
 
 export * from './errors.js';
 export * from './contracts/address.js';

@@ -14,8 +14,16 @@ import { LAYERS, type AnyPlugin, type Capability, type Layer } from '../contract
 import type { PluginRegistry } from './registry.js';
 import { validateWithSchema } from './validation.js';
 
+/** A plugin reference with options. */
+export interface LayerUse {
+  /** Plugin name, module path (`./my-cc.js`), or (in code) a plugin object. */
+  readonly use: string | AnyPlugin;
+  /** Plugin options (validated by the plugin's schema). */
+  readonly options?: Readonly<Record<string, unknown>>;
+}
+
 /** A layer reference: a plugin name (or module path), or `{ use, options }`; in code also a plugin object. */
-export type LayerRef = string | AnyPlugin | { readonly use: string | AnyPlugin; readonly options?: Readonly<Record<string, unknown>> };
+export type LayerRef = string | AnyPlugin | LayerUse;
 
 /** A stack configuration (what a stack file contains). */
 export interface StackConfig {
@@ -61,7 +69,7 @@ const layerRefSchema = z.union([
 ]);
 
 /** The zod schema of a stack config's top level (plugin options are validated by each plugin). */
-export const stackConfigSchema = z
+export const stackConfigSchema: z.ZodType<StackConfig> = z
   .object({
     $schema: z.string().optional(),
     encapsulation: layerRefSchema.optional(),

@@ -12,10 +12,29 @@
 import { z } from 'zod';
 import type { StandardSchemaV1, StandardSchemaV1Issue } from '../contracts/standard-schema.js';
 
-/** Result of {@link validateWithSchema}. */
-export type ValidationResult<T> = { ok: true; value: T } | { ok: false; issues: string[]; firstPath: string };
+/** A successful {@link validateWithSchema}. */
+export interface ValidationSuccess<T> {
+  /** True. */
+  readonly ok: true;
+  /** The validated value (defaults applied). */
+  readonly value: T;
+}
 
-type JsonSchema = Readonly<Record<string, unknown>>;
+/** A failed {@link validateWithSchema}. */
+export interface ValidationFailure {
+  /** False. */
+  readonly ok: false;
+  /** One line per problem, each starting with its config path. */
+  readonly issues: string[];
+  /** Path of the first problem. */
+  readonly firstPath: string;
+}
+
+/** Result of {@link validateWithSchema}. */
+export type ValidationResult<T> = ValidationSuccess<T> | ValidationFailure;
+
+/** A JSON Schema document (an object). */
+export type JsonSchema = Readonly<Record<string, unknown>>;
 
 /** Describe what a JSON Schema accepts, in a few words ("an integer ≥ 536", "one of \"a\", \"b\""). */
 export function describeJsonSchema(s: JsonSchema): string {

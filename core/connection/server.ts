@@ -44,7 +44,7 @@ export class Server extends EventEmitter<ServerEvents> {
   }
 
   /** The bound address, like `net.Server.address()`. */
-  address(): { address: string; family: 'IPv4' | 'IPv6'; port: number } {
+  address(): PeerAddress {
     return { address: this.local.address, family: this.local.family, port: this.local.port };
   }
 

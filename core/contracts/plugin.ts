@@ -56,6 +56,14 @@ export interface LayerInstances {
   congestion: CongestionControllerFactory;
 }
 
+/** The plugin chosen for a layer. */
+export interface LayerInfo {
+  /** Plugin name. */
+  readonly name: string;
+  /** Its capabilities. */
+  readonly capabilities: readonly Capability[];
+}
+
 /** Information about the resolved stack that plugins may need when created. */
 export interface PluginEnvironment {
   /** The stack's largest UDP payload in bytes. */
@@ -69,7 +77,7 @@ export interface PluginEnvironment {
   /** The stack tracer. */
   readonly tracer: Tracer;
   /** Names and capabilities of the plugins chosen for each layer. */
-  readonly layers: Readonly<Record<Layer, { readonly name: string; readonly capabilities: readonly Capability[] }>>;
+  readonly layers: Readonly<Record<Layer, LayerInfo>>;
 }
 
 /** A plugin for one layer. */

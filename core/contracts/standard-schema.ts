@@ -21,20 +21,46 @@ export interface StandardSchemaV1Props<Input = unknown, Output = Input> {
   /** Validate an unknown value. */
   readonly validate: (value: unknown) => StandardSchemaV1Result<Output> | Promise<StandardSchemaV1Result<Output>>;
   /** Inferred types (type-level only). */
-  readonly types?: { readonly input: Input; readonly output: Output } | undefined;
+  readonly types?: StandardSchemaV1Types<Input, Output> | undefined;
+}
+
+/** Type-level record of a schema's input and output types. */
+export interface StandardSchemaV1Types<Input, Output> {
+  /** Input type. */
+  readonly input: Input;
+  /** Output type. */
+  readonly output: Output;
+}
+
+/** A successful validation. */
+export interface StandardSchemaV1Success<Output> {
+  /** The validated (and possibly transformed) value. */
+  readonly value: Output;
+  /** Absent on success. */
+  readonly issues?: undefined;
+}
+
+/** A failed validation. */
+export interface StandardSchemaV1Failure {
+  /** What is wrong. */
+  readonly issues: readonly StandardSchemaV1Issue[];
 }
 
 /** Validation result. */
-export type StandardSchemaV1Result<Output> =
-  | { readonly value: Output; readonly issues?: undefined }
-  | { readonly issues: readonly StandardSchemaV1Issue[] };
+export type StandardSchemaV1Result<Output> = StandardSchemaV1Success<Output> | StandardSchemaV1Failure;
+
+/** A path segment given as an object. */
+export interface StandardSchemaV1PathSegment {
+  /** The key. */
+  readonly key: PropertyKey;
+}
 
 /** One validation issue. */
 export interface StandardSchemaV1Issue {
   /** Human-readable message. */
   readonly message: string;
   /** Path to the offending value. */
-  readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }> | undefined;
+  readonly path?: ReadonlyArray<PropertyKey | StandardSchemaV1PathSegment> | undefined;
 }
 
 /** The output type of a Standard Schema. */

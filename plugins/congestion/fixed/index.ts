@@ -9,11 +9,18 @@ import type {
   CongestionContext,
   CongestionController,
   CongestionControllerFactory,
+  CongestionSnapshot,
 } from '../../../core/contracts/congestion.js';
-import { definePlugin } from '../../../core/contracts/plugin.js';
+import { definePlugin, type Plugin } from '../../../core/contracts/plugin.js';
 
 /** Options of the `fixed` controller. */
-export const fixedOptionsSchema = z
+export interface FixedOptions {
+  /** Constant congestion window in bytes (default 65536; never below one MSS). */
+  readonly window: number;
+}
+
+/** Schema of {@link FixedOptions}. */
+export const fixedOptionsSchema: z.ZodType<FixedOptions> = z
   .object({
     window: z
       .number()
@@ -23,9 +30,6 @@ export const fixedOptionsSchema = z
       .describe('constant congestion window in bytes'),
   })
   .strict();
-
-/** Options of the `fixed` controller (output of {@link fixedOptionsSchema}). */
-export type FixedOptions = z.output<typeof fixedOptionsSchema>;
 
 /** A controller whose window never changes. */
 export class FixedWindow implements CongestionController {
@@ -63,13 +67,13 @@ export class FixedWindow implements CongestionController {
   /** Ignored: the window is fixed. */
   onRetransmissionTimeout(): void {}
   /** `{ controller, cwnd }`. */
-  snapshot() {
+  snapshot(): CongestionSnapshot {
     return { controller: 'fixed', cwnd: this.cwnd };
   }
 }
 
 /** The `fixed` congestion plugin. */
-export const fixedCongestionPlugin = definePlugin({
+export const fixedCongestionPlugin: Plugin<'congestion', FixedOptions> = definePlugin({
   name: 'fixed',
   layer: 'congestion',
   description: 'constant congestion window (`window` bytes)',

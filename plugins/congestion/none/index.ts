@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { CongestionController, CongestionControllerFactory } from '../../../core/contracts/congestion.js';
+import type { CongestionController, CongestionControllerFactory, CongestionSnapshot } from '../../../core/contracts/congestion.js';
 import { definePlugin } from '../../../core/contracts/plugin.js';
 
 /** A controller that never limits sending. */
@@ -31,8 +31,8 @@ export class NoCongestionControl implements CongestionController {
   onCongestionEvent(): void {}
   /** Ignored. */
   onRetransmissionTimeout(): void {}
-  /** `{ cwnd: 'inf' }`. */
-  snapshot() {
+  /** `{ controller: 'none' }`. */
+  snapshot(): CongestionSnapshot {
     return { controller: 'none' };
   }
 }

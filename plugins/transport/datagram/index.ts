@@ -9,25 +9,33 @@
  */
 import { z } from 'zod';
 import type { TransportAcceptContext, TransportContext, TransportProtocol, SessionInit } from '../../../core/contracts/transport.js';
-import { definePlugin } from '../../../core/contracts/plugin.js';
+import { definePlugin, type Plugin } from '../../../core/contracts/plugin.js';
 import { DatagramSession } from './session.js';
 
 export { DatagramSession, DATAGRAM_INFO } from './session.js';
+export type { SessionClosedHook } from './session.js';
 
 /** IP protocol number 253: "use for experimentation and testing" (RFC 3692 §2.1). */
 export const DATAGRAM_PROTO = 253;
 
 /** Options of the `datagram` transport. */
-export const datagramOptionsSchema = z
+export interface DatagramOptions {
+  /** GUE Proto value (IP protocol number) to carry (default 253, RFC 3692). */
+  readonly proto: number;
+  /** ms without traffic before per-peer state is dropped; 0 = never (default 120000). */
+  readonly idleTimeout: number;
+  /** Most peers a listener keeps state for (default 10000). */
+  readonly maxPeers: number;
+}
+
+/** Schema of {@link DatagramOptions}. */
+export const datagramOptionsSchema: z.ZodType<DatagramOptions> = z
   .object({
     proto: z.number().int().min(0).max(255).default(DATAGRAM_PROTO).describe('GUE Proto value (IP protocol number) to carry'),
     idleTimeout: z.number().min(0).default(120_000).describe('ms without traffic before per-peer state is dropped (0 = never)'),
     maxPeers: z.number().int().min(1).default(10_000).describe('most peers a listener keeps state for'),
   })
   .strict();
-
-/** Options of the `datagram` transport. */
-export type DatagramOptions = z.output<typeof datagramOptionsSchema>;
 
 /** The datagram transport protocol. */
 export class DatagramTransport implements TransportProtocol {
@@ -82,7 +90,7 @@ export class DatagramTransport implements TransportProtocol {
 }
 
 /** The `datagram` transport plugin. */
-export const datagramPlugin = definePlugin({
+export const datagramPlugin: Plugin<'transport', DatagramOptions> = definePlugin({
   name: 'datagram',
   layer: 'transport',
   description: 'unreliable, message-preserving datagrams with zero header bytes (GUE Proto 253)',
