@@ -7,7 +7,7 @@
  */
 export { renderTimeSeriesSvg, writeTimeSeriesSvg, escapeXml, PALETTE } from './svg.js';
 export type { TimeSeries, TimeSeriesChart } from './svg.js';
-export { seriesFromTrace, chartFromTrace, packetBytes, METRIC_AXES, UNGROUPED } from './series.js';
+export { seriesFromTrace, chartFromTrace, packetBytes, METRIC_AXES, UNGROUPED, MAX_WINDOWS } from './series.js';
 export type { TraceMetric, SeriesFromTraceOptions, MetricAxis } from './series.js';
 export { niceScale, tickFormatter, decimalsFor } from './ticks.js';
 export type { AxisUnit, NiceScale } from './ticks.js';

@@ -10,6 +10,7 @@
  *
  * @module
  */
+import { ConfigError } from '../../errors.js';
 import type { TraceEvent } from '../tracer.js';
 import type { TimeSeries, TimeSeriesChart } from './svg.js';
 import type { AxisUnit } from './ticks.js';
@@ -34,6 +35,9 @@ const FIELDS: Readonly<Record<Exclude<TraceMetric, 'throughput'>, readonly strin
   bytes_in_flight: ['bytes_in_flight', 'bytesInFlight', 'flight_size'],
   queue_length: ['queue_length'],
 };
+
+/** Most throughput windows one series may have (guards against a tiny `windowMs`). */
+export const MAX_WINDOWS = 1_000_000;
 
 /** Name of the series for events without a group. */
 export const UNGROUPED = 'all';
@@ -93,6 +97,9 @@ function throughput(events: readonly TraceEvent[], windowMs: number): [number, n
   }
   const points: [number, number][] = [];
   if (first === Infinity) return points;
+  if (last - first >= MAX_WINDOWS) {
+    throw new ConfigError('windowMs', [`windowMs: ${windowMs} ms gives ${last - first + 1} windows, more than ${MAX_WINDOWS}`]);
+  }
   for (let w = first; w <= last; w++) points.push([w * windowMs, ((buckets.get(w) ?? 0) * 1000) / windowMs]);
   points.push([(last + 1) * windowMs, points[points.length - 1][1]]);
   return points;
@@ -103,10 +110,16 @@ function throughput(events: readonly TraceEvent[], windowMs: number): [number, n
  * groups first appear. Events lacking the metric are ignored; groups with no
  * value at all give no series. Gauges are step series (a value holds until
  * the next update); `throughput` is bytes/s per window.
+ *
+ * @throws ConfigError `ERR_CONFIG_INVALID` (path `windowMs`) when `windowMs` is
+ *   not a positive finite number or gives more than {@link MAX_WINDOWS} windows
  */
 export function seriesFromTrace(events: readonly TraceEvent[], options: SeriesFromTraceOptions): TimeSeries[] {
   const out: TimeSeries[] = [];
   const windowMs = options.windowMs ?? 100;
+  if (!(windowMs > 0) || !Number.isFinite(windowMs)) {
+    throw new ConfigError('windowMs', [`windowMs: must be a positive number of ms, got ${windowMs}`]);
+  }
   for (const [group, list] of byGroup(events, options.group)) {
     let points: [number, number][];
     if (options.metric === 'throughput') {

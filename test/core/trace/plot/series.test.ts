@@ -4,6 +4,7 @@ import { renderTimeSeriesSvg } from '../../../../core/trace/plot/svg.js';
 import { MemorySink, SinkTracer } from '../../../../core/trace/tracer.js';
 import { JsonSeqSink, readJsonSeq } from '../../../../core/trace/jsonseq.js';
 import type { TraceEvent } from '../../../../core/trace/tracer.js';
+import { ConfigError } from '../../../../core/errors.js';
 
 const ev = (time: number, name: string, data: Record<string, unknown>, group?: string): TraceEvent =>
   group === undefined ? { time, name, data } : { time, name, group, data };
@@ -71,6 +72,21 @@ describe('seriesFromTrace: throughput', () => {
       [400, 20_000],
     ]);
     expect(s.step).toBe(true);
+  });
+
+  it('rejects a window that is not a positive number of ms, or that gives too many windows, with a ConfigError', () => {
+    const events = [ev(0, 'packet_received', { length: 1 }), ev(10_000, 'packet_received', { length: 1 })];
+    for (const windowMs of [0, -5, NaN, Infinity]) {
+      expect(() => seriesFromTrace(events, { metric: 'throughput', windowMs })).toThrow(ConfigError);
+    }
+    try {
+      seriesFromTrace(events, { metric: 'throughput', windowMs: 0.001 });
+      throw new Error('expected a throw');
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as ConfigError).code).toBe('ERR_CONFIG_INVALID');
+      expect((err as ConfigError).path).toBe('windowMs');
+    }
   });
 
   it('gives no series when nothing was received', () => {
