@@ -7,6 +7,7 @@
  * @module
  */
 import { writeFileSync } from 'node:fs';
+import { ConfigError } from '../../errors.js';
 import { niceScale, tickFormatter } from './ticks.js';
 import type { AxisUnit, NiceScale } from './ticks.js';
 
@@ -36,9 +37,9 @@ export interface TimeSeriesChart {
   readonly yUnit?: AxisUnit;
   /** Whether the y axis starts at (or includes) 0. Default true. */
   readonly yIncludeZero?: boolean;
-  /** Width in px. Default 800. */
+  /** Width in px, 100–100,000. Default 800. */
   readonly width?: number;
-  /** Height in px. Default 400. */
+  /** Height in px, 100–100,000. Default 400. */
   readonly height?: number;
 }
 
@@ -92,10 +93,17 @@ function bounds(all: readonly (readonly (readonly [number, number])[])[]): [numb
  * one `<polyline>` per series (a series with no finite point still gets an
  * empty polyline and its legend entry; a single point is also marked with a
  * circle so it stays visible).
+ *
+ * @throws ConfigError `ERR_CONFIG_INVALID` when `width` or `height` is not a number from 100 to 100,000
  */
 export function renderTimeSeriesSvg(chart: TimeSeriesChart): string {
   const width = chart.width ?? 800;
   const height = chart.height ?? 400;
+  for (const [name, v] of [['width', width], ['height', height]] as const) {
+    if (!Number.isFinite(v) || v < 100 || v > 100_000) {
+      throw new ConfigError(name, [`${name}: must be a number of px from 100 to 100000, got ${v}`]);
+    }
+  }
   const ml = 80;
   const mr = 170;
   const mt = 40;

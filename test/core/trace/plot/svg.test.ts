@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { escapeXml, renderTimeSeriesSvg, writeTimeSeriesSvg } from '../../../../core/trace/plot/svg.js';
 import type { TimeSeriesChart } from '../../../../core/trace/plot/svg.js';
+import { ConfigError } from '../../../../core/errors.js';
 
 /** Checks that tags nest properly (a tiny XML well-formedness check, enough for our own output). */
 function checkWellFormed(svg: string): void {
@@ -172,6 +173,13 @@ describe('renderTimeSeriesSvg: empty and degenerate input', () => {
     for (let i = 0; i <= 100_000; i++) points.push([i / 1000, 5]);
     const svg = renderTimeSeriesSvg({ title: 'dense', xLabel: 't', yLabel: 'v', series: [{ name: 'd', points }] });
     expect(pointsOf(svg)[0].split(' ').length).toBeLessThan(100_000);
+  });
+
+  it('rejects a width or height that is not a sensible number of px', () => {
+    for (const bad of [NaN, -1, 0, 99, Infinity, 1e6]) {
+      expect(() => renderTimeSeriesSvg({ ...chart, width: bad })).toThrow(ConfigError);
+      expect(() => renderTimeSeriesSvg({ ...chart, height: bad })).toThrow(ConfigError);
+    }
   });
 
   it('escapes markup in every text', () => {
