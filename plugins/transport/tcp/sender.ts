@@ -64,6 +64,8 @@ export interface SenderHost {
   writable(): void;
   /** Count a SYN retransmission; false when exhausted. */
   synRetry(): boolean;
+  /** Run a timer callback, counting instead of throwing if it fails. */
+  guarded(fn: () => void): void;
 }
 
 /** Send-side state of one connection. */
@@ -173,8 +175,8 @@ export class TcpSender implements RecoveryHost {
     this.rcvMss = Math.max(64, Math.min(0xffff, maxSegment));
     this.noDelay = host.cfg.noDelay;
     this.rtt = new RttEstimator(host.cfg.minRto, host.cfg.maxRto, host.cfg.initialRto);
-    this.rtoTimer = host.ctx.timers.createTimer(() => this.onRto());
-    this.persistTimer = host.ctx.timers.createTimer(() => this.onPersist());
+    this.rtoTimer = host.ctx.timers.createTimer(() => host.guarded(() => this.onRto()));
+    this.persistTimer = host.ctx.timers.createTimer(() => host.guarded(() => this.onPersist()));
   }
 
   /** Connection tracer (RecoveryHost). */

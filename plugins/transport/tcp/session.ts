@@ -107,9 +107,9 @@ export class TcpSession implements TransportSession, SenderHost {
     );
     const iss = isn(ctx, init);
     this.snd = new TcpSender(this, iss, ctx.maxDatagramSize - 20);
-    this.delAckTimer = ctx.timers.createTimer(() => this.sendAck());
-    this.keepTimer = ctx.timers.createTimer(() => this.onKeepAliveTimer());
-    this.idleTimer = ctx.timers.createTimer(() => this.onIdleTimer());
+    this.delAckTimer = ctx.timers.createTimer(() => this.guarded(this.sendAck));
+    this.keepTimer = ctx.timers.createTimer(() => this.guarded(this.onKeepAliveTimer));
+    this.idleTimer = ctx.timers.createTimer(() => this.guarded(this.onIdleTimer));
     this.lastRecvAt = ctx.clock.now();
     this.state = init.role === 'client' ? 'CLOSED' : 'LISTEN';
     const cookie = init.state as SynCookieState | undefined;
@@ -245,6 +245,16 @@ export class TcpSession implements TransportSession, SenderHost {
   }
 
   // ------------------------------------------------------------ SenderHost
+
+  /** @internal Run a timer callback; a bug in it is counted and traced, never thrown into the timer service. */
+  guarded(fn: () => void): void {
+    try {
+      fn.call(this);
+    } catch (err) {
+      if (this.ctx.tracer.enabled) this.ctx.tracer.emit('internal_error', { message: String(err) });
+      this.drop('tcp_internal_error');
+    }
+  }
 
   /** @internal Count a drop. */
   drop(reason: string): void {
