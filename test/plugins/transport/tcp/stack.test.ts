@@ -139,6 +139,29 @@ describe('tcp end to end on the simulator (createStack, GUE, reno)', () => {
     expect(r.digest).toBe(r.expected);
   });
 
+  it('completes connections through SYN cookies when the half-open limit is reached', async () => {
+    const cfg = { ...config, transport: { use: 'tcp', options: { maxHalfOpen: 1 } } } as const;
+    const p = await simPair(cfg as unknown as StackConfig, { stackOptions, link: { bandwidth: '100Mbit', delay: '5ms' } });
+    try {
+      const srv = await p.server.listen({ host: '10.0.0.2', port: 6080 });
+      srv.on('connection', (c: Connection) => c.pipe(c));
+      const conns = await p.net.runUntil(Promise.all(Array.from({ length: 20 }, () => p.client.connect({ host: '10.0.0.2', port: 6080 }))));
+      const echoes = conns.map((c, i) => {
+        const chunks: Buffer[] = [];
+        c.on('data', (d: Buffer) => chunks.push(d));
+        const msg = Buffer.from(`cookie ${i}`.repeat(100));
+        const done = new Promise<boolean>((r) => c.on('end', () => r(Buffer.concat(chunks).equals(msg))));
+        c.end(msg);
+        return done;
+      });
+      expect((await p.net.runUntil(Promise.all(echoes))).every(Boolean)).toBe(true);
+      const proto = (p.server as unknown as { transport: { counters: { synCookiesValidated: number } } }).transport;
+      expect(proto.counters.synCookiesValidated).toBeGreaterThan(0);
+    } finally {
+      await p.close();
+    }
+  });
+
   it('serves 1,000 concurrent connections on one server socket', async () => {
     const p = await simPair(config, { stackOptions, link: { bandwidth: '1Gbit', delay: '5ms' } });
     try {
