@@ -12,7 +12,7 @@ import { PayloadTooLargeError, StateError, ToukitError, dropReasonOf } from '../
 import type { Timer } from '../../../core/time/clock.js';
 import { pad4, tsnLt, u32, w32 } from './bytes.js';
 import { Heartbeat } from './heartbeat.js';
-import { COMMON_HEADER_SIZE, ChunkType, DATA_HEADER_SIZE, FLAG_T } from './chunk-types.js';
+import { COMMON_HEADER_SIZE, ChunkType, DATA_HEADER_SIZE, FLAG_T, I_DATA_HEADER_SIZE } from './chunk-types.js';
 import {
   decodeCauses,
   decodeHeartbeat,
@@ -66,11 +66,11 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
   readonly localTag: number;
   /** The peer's verification tag (0 until known). */
   peerTag = 0;
-  /** Receive side (after setup). */
+  /** @internal Receive side (after setup). */
   rx: Receiver | null = null;
-  /** Send side (after setup). */
+  /** @internal Send side (after setup). */
   tx: Sender | null = null;
-  /** RTT estimator and RTO of the (single) path. */
+  /** @internal RTT estimator and RTO of the (single) path. */
   readonly rto: RtoEstimator;
   /** Negotiated outbound streams. */
   outStreams: number;
@@ -78,6 +78,8 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
   inStreams: number;
   /** PR-SCTP negotiated. */
   forwardTsnOk = false;
+  /** I-DATA negotiated (RFC 8260). */
+  iDataOk = false;
   /** Drops by reason. */
   readonly drops: Record<string, number> = {};
   /** Packets received. */
@@ -87,7 +89,6 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
   private peerArwnd = 0;
   private readonly reader = new ChunkReader();
   private readonly pk: Packetizer;
-  private readonly maxData: number;
   private readonly mtu: number;
   private readonly preOpen: OutMessage[] = [];
   private preOpenBytes = 0;
@@ -123,8 +124,7 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
     this.initialTsn = setup.initialTsn;
     this.outStreams = opts.outboundStreams;
     this.inStreams = opts.maxInboundStreams;
-    this.mtu = Math.max(COMMON_HEADER_SIZE + DATA_HEADER_SIZE + 4, ctx.maxDatagramSize);
-    this.maxData = (this.mtu - COMMON_HEADER_SIZE - DATA_HEADER_SIZE) & ~3;
+    this.mtu = Math.max(COMMON_HEADER_SIZE + I_DATA_HEADER_SIZE + 4, ctx.maxDatagramSize);
     this.pk = new Packetizer(this.mtu, init.localPort, init.remotePort, (parts) => this.emit(parts), this);
     this.rto = new RtoEstimator(opts.rtoInitial, opts.rtoMin, opts.rtoMax);
     this.t1 = ctx.timers.createTimer(() => this.onT1());
@@ -146,7 +146,7 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
     const c = setup.cookie;
     if (c !== undefined) {
       this.peerTag = c.peerTag;
-      this.establish(c.peerInitialTsn, c.peerArwnd, c.outboundStreams, c.inboundStreams, c.forwardTsn);
+      this.establish(c.peerInitialTsn, c.peerArwnd, c.outboundStreams, c.inboundStreams, c.forwardTsn, c.iData);
     }
   }
 
@@ -171,12 +171,13 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
     this.t1.arm(this.now() + this.rto.rto);
   }
 
-  private establish(peerTsn: number, peerArwnd: number, outStreams: number, inStreams: number, fwd: boolean): void {
+  private establish(peerTsn: number, peerArwnd: number, outStreams: number, inStreams: number, fwd: boolean, iData: boolean): void {
     this.peerInitialTsn = peerTsn;
     this.peerArwnd = peerArwnd;
     this.outStreams = outStreams;
     this.inStreams = inStreams;
     this.forwardTsnOk = fwd;
+    this.iDataOk = iData;
     this.pk.tag = this.peerTag;
     const timer = (cb: () => void): Timer => this.ctx.timers.createTimer(cb);
     this.rx = new Receiver(peerTsn, inStreams, this.opts, this, timer);
@@ -191,7 +192,9 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
       growOnlyWhenCwndFull: true,
       maxBurst: this.opts.maxBurst,
     });
-    this.tx = new Sender(this.initialTsn, outStreams, peerArwnd, fwd, cc, this.rto, this.opts, this.maxData, this, timer);
+    // Largest user data per chunk: one chunk header short of a full packet (§6.9).
+    const maxData = (this.mtu - COMMON_HEADER_SIZE - (iData ? I_DATA_HEADER_SIZE : DATA_HEADER_SIZE)) & ~3;
+    this.tx = new Sender(this.initialTsn, outStreams, peerArwnd, fwd, iData, cc, this.rto, this.opts, maxData, this, timer);
     for (const m of this.preOpen) this.queueMessage(m);
     this.preOpen.length = 0;
     this.preOpenBytes = 0;
@@ -245,7 +248,16 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
     do {
       switch (r.type) {
         case ChunkType.DATA:
+        case ChunkType.I_DATA:
           if (this.rx === null) break;
+          if ((r.type === ChunkType.I_DATA) !== this.iDataOk) {
+            if (r.type === ChunkType.DATA) {
+              // RFC 8260 §2.2: DATA after I-DATA was negotiated is a protocol violation.
+              return this.abortWith(CauseCode.PROTOCOL_VIOLATION, new SctpProtocolViolationError('DATA chunk on an I-DATA association'));
+            }
+            if (this.unknownChunk(p, unrecognized)) return this.afterData(hadData, immediate);
+            break;
+          }
           hadData = true;
           if (this.onData(p)) immediate = true;
           break;
@@ -282,8 +294,16 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
           this.onError(decodeCauses(p, r.valueStart, r.valueEnd));
           break;
         case ChunkType.FORWARD_TSN:
-          if (this.forwardTsnOk && this.rx !== null) {
+          if (this.forwardTsnOk && !this.iDataOk && this.rx !== null) {
             this.rx.onForwardTsn(p, r.valueStart, r.valueEnd);
+            break;
+          }
+          // Not negotiated: an unknown chunk (RFC 3758 §3.6).
+          if (this.unknownChunk(p, unrecognized)) return this.afterData(hadData, immediate);
+          break;
+        case ChunkType.I_FORWARD_TSN:
+          if (this.forwardTsnOk && this.iDataOk && this.rx !== null) {
+            this.rx.onIForwardTsn(p, r.valueStart, r.valueEnd);
             break;
           }
           // Not negotiated: an unknown chunk (RFC 3758 §3.6).
@@ -321,7 +341,8 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
     }
     let v;
     try {
-      v = (this.rx as Receiver).onData(p, r.start, r.valueEnd, r.flags);
+      const rx = this.rx as Receiver;
+      v = r.type === ChunkType.I_DATA ? rx.onIData(p, r.start, r.valueEnd, r.flags) : rx.onData(p, r.start, r.valueEnd, r.flags);
     } catch (err) {
       if (err instanceof SctpDecodeError && err.code === 'ERR_SCTP_NO_USER_DATA') {
         // §6.2: ABORT with "No User Data" carrying the TSN.
@@ -410,6 +431,7 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
     this.outStreams = Math.min(this.opts.outboundStreams, a.maxInboundStreams);
     this.inStreams = Math.min(this.opts.maxInboundStreams, a.outboundStreams);
     this.forwardTsnOk = this.opts.partialReliability && a.forwardTsn;
+    this.iDataOk = this.opts.interleaving && a.iData;
     this.cookieEcho = encodeChunk(ChunkType.COOKIE_ECHO, 0, a.cookie as Uint8Array);
     this.setState('COOKIE-ECHOED');
     this.sendControl(this.peerTag, this.cookieEcho);
@@ -425,7 +447,7 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
       // §5.2.4 setup collision: the peer echoed the cookie of our INIT ACK.
       this.t1.cancel();
       this.peerTag = s.peerTag;
-      this.establish(s.peerInitialTsn, s.peerArwnd, s.outboundStreams, s.inboundStreams, s.forwardTsn);
+      this.establish(s.peerInitialTsn, s.peerArwnd, s.outboundStreams, s.inboundStreams, s.forwardTsn, s.iData);
     } else if (s.peerTag !== this.peerTag) {
       return void this.drop('sctp_cookie_mismatch');
     }
@@ -438,7 +460,7 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
     if (this.state !== 'COOKIE-ECHOED') return;
     this.t1.cancel();
     this.cookieEcho = null;
-    this.establish(this.peerInitialTsn, this.peerArwnd, this.outStreams, this.inStreams, this.forwardTsnOk);
+    this.establish(this.peerInitialTsn, this.peerArwnd, this.outStreams, this.inStreams, this.forwardTsnOk, this.iDataOk);
     this.markOpened();
   }
 

@@ -35,7 +35,7 @@ export const ChunkType = {
   SHUTDOWN_COMPLETE: 14,
   /** Authentication chunk (RFC 4895), not supported: never negotiated. */
   AUTH: 15,
-  /** I-DATA (RFC 8260 §2.1), not negotiated by this implementation. */
+  /** I-DATA (RFC 8260 §2.1), used when both sides offer it (option `interleaving`). */
   I_DATA: 64,
   /** Stream re-configuration (RFC 6525), not negotiated. */
   RE_CONFIG: 130,
@@ -43,7 +43,7 @@ export const ChunkType = {
   PAD: 132,
   /** Forward Cumulative TSN (RFC 3758 §3.2). */
   FORWARD_TSN: 192,
-  /** I-FORWARD-TSN (RFC 8260 §2.3), not negotiated. */
+  /** I-FORWARD-TSN (RFC 8260 §2.3), with I-DATA and PR-SCTP. */
   I_FORWARD_TSN: 194,
 } as const;
 
@@ -62,3 +62,5 @@ export const FLAG_T = 0x01;
 export const COMMON_HEADER_SIZE = 12;
 /** Size of a DATA chunk header in bytes (RFC 9260 §3.3.1). */
 export const DATA_HEADER_SIZE = 16;
+/** Size of an I-DATA chunk header in bytes (RFC 8260 §2.1). */
+export const I_DATA_HEADER_SIZE = 20;

@@ -33,6 +33,8 @@ export interface CookieState {
   readonly inboundStreams: number;
   /** Both sides support FORWARD TSN (RFC 3758). */
   readonly forwardTsn: boolean;
+  /** Both sides support I-DATA (RFC 8260). */
+  readonly iData: boolean;
   /** The client's SCTP port. */
   readonly peerPort: number;
   /** The server's SCTP port. */
@@ -70,6 +72,7 @@ export function sealCookie(s: CookieState, secret: Uint8Array, binding: string):
   w16(out, 36, s.outboundStreams);
   w16(out, 38, s.inboundStreams);
   out[40] = s.forwardTsn ? 1 : 0;
+  out[41] = s.iData ? 1 : 0;
   w16(out, 42, s.peerPort);
   w16(out, 44, s.localPort);
   w32(out, 46, s.localTieTag);
@@ -81,10 +84,28 @@ export function sealCookie(s: CookieState, secret: Uint8Array, binding: string):
 /** Why a cookie was refused. */
 export type CookieRejection = 'bad_mac' | 'stale';
 
-/** Result of {@link openCookie}. */
-export type CookieResult =
-  | { readonly ok: true; readonly state: CookieState }
-  | { readonly ok: false; readonly reason: CookieRejection; readonly stalenessMs: number; readonly peerTag: number };
+/** A cookie that verified. */
+export interface CookieAccepted {
+  /** Always true. */
+  readonly ok: true;
+  /** The association parameters it carries. */
+  readonly state: CookieState;
+}
+
+/** A cookie that was refused. */
+export interface CookieRefused {
+  /** Always false. */
+  readonly ok: false;
+  /** `bad_mac` (discard silently) or `stale` (answer with a Stale Cookie ERROR). */
+  readonly reason: CookieRejection;
+  /** For `stale`: by how many ms the lifespan was exceeded. */
+  readonly stalenessMs: number;
+  /** For `stale`: the peer's tag from the (authentic) cookie, to address the ERROR; else 0. */
+  readonly peerTag: number;
+}
+
+/** Result of opening a cookie. */
+export type CookieResult = CookieAccepted | CookieRefused;
 
 /**
  * Verify the MAC and age of a cookie (RFC 9260 §5.1.5 steps 1–3).
@@ -111,6 +132,7 @@ export function openCookie(cookie: Uint8Array, secret: Uint8Array, binding: stri
       outboundStreams: u16(cookie, 36),
       inboundStreams: u16(cookie, 38),
       forwardTsn: cookie[40] === 1,
+      iData: cookie[41] === 1,
       peerPort: u16(cookie, 42),
       localPort: u16(cookie, 44),
       localTieTag: u32(cookie, 46),

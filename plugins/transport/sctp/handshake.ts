@@ -21,6 +21,7 @@ export function buildInit(opts: SctpOptions, localTag: number, initialTsn: numbe
       maxInboundStreams: opts.maxInboundStreams,
       initialTsn,
       forwardTsn: opts.partialReliability,
+      iData: opts.interleaving,
     },
     false,
   );
@@ -64,6 +65,7 @@ export function buildInitAck(opts: SctpOptions, init: InitChunk, p: InitAckParam
       outboundStreams: Math.min(opts.outboundStreams, init.maxInboundStreams),
       inboundStreams: Math.min(opts.maxInboundStreams, init.outboundStreams),
       forwardTsn: opts.partialReliability && init.forwardTsn,
+      iData: opts.interleaving && init.iData,
       peerPort: p.peerPort,
       localPort: p.localPort,
       localTieTag: p.localTieTag,
@@ -79,6 +81,7 @@ export function buildInitAck(opts: SctpOptions, init: InitChunk, p: InitAckParam
       maxInboundStreams: opts.maxInboundStreams,
       initialTsn: p.localInitialTsn,
       forwardTsn: opts.partialReliability,
+      iData: opts.interleaving,
       cookie,
       unrecognized: init.unrecognized,
     },

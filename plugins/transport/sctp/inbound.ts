@@ -9,8 +9,9 @@
  */
 import type { MessageInfo } from '../../../core/contracts/transport.js';
 import { FLAG_B, FLAG_E, FLAG_U } from './chunk-types.js';
-import { ssnLt, tsnAdd, tsnLe } from './bytes.js';
+import { ssnLt, tsnAdd, tsnLe, tsnLt } from './bytes.js';
 import type { DataChunk } from './chunks/data.js';
+import type { IDataChunk } from './chunks/idata.js';
 
 /** Where complete messages go; returns false for backpressure (see `TransportContext.deliver`). */
 export interface MessageSink {
@@ -27,6 +28,14 @@ interface Fragment {
   readonly data: Uint8Array;
 }
 
+/** An I-DATA message being reassembled, by FSN (RFC 8260 §2.1). */
+interface IPartial {
+  ppid: number;
+  readonly parts: Map<number, Uint8Array>;
+  last: number;
+  bytes: number;
+}
+
 interface Message {
   readonly data: Uint8Array;
   readonly info: MessageInfo;
@@ -35,6 +44,10 @@ interface Message {
 class InStream {
   /** Next expected stream sequence number. */
   nextSsn = 0;
+  /** Next expected ordered Message Identifier (I-DATA). */
+  nextMid = 0;
+  /** Complete ordered I-DATA messages waiting for earlier MIDs. */
+  readonly pendingMid = new Map<number, Message>();
   /** Complete ordered messages waiting for earlier SSNs. */
   readonly pending = new Map<number, Message>();
   /** Messages delivered on this stream. */
@@ -60,6 +73,7 @@ export class Inbound {
   /** Whether the application asked us to stop delivering. */
   blocked = false;
   private readonly fragments = new Map<number, Fragment>();
+  private readonly partials = new Map<string, IPartial>();
   private readonly streams: InStream[] = [];
   private readonly ready: Message[] = [];
   private readyHead = 0;
@@ -162,6 +176,115 @@ export class Inbound {
       this.ready.push(m);
       s.nextSsn = (s.nextSsn + 1) & 0xffff;
     }
+  }
+
+  /**
+   * Accept one new I-DATA chunk (RFC 8260 §2.1): reassemble by (stream,
+   * U, MID) in FSN order. Returns false when the message exceeds `maxMessageSize`.
+   */
+  receiveI(c: IDataChunk): boolean {
+    const data = c.data.slice();
+    this.bufferedBytes += data.length;
+    const unordered = (c.flags & FLAG_U) !== 0;
+    if ((c.flags & (FLAG_B | FLAG_E)) === (FLAG_B | FLAG_E)) {
+      this.completeI(c.stream, c.mid, c.ppid, unordered, data);
+      return true;
+    }
+    const key = `${c.stream}:${unordered ? 1 : 0}:${c.mid}`;
+    let p = this.partials.get(key);
+    if (p === undefined) {
+      p = { ppid: 0, parts: new Map(), last: -1, bytes: 0 };
+      this.partials.set(key, p);
+    }
+    if (p.parts.has(c.fsn)) {
+      this.bufferedBytes -= data.length;
+      return true;
+    }
+    p.parts.set(c.fsn, data);
+    p.bytes += data.length;
+    if ((c.flags & FLAG_B) !== 0) p.ppid = c.ppid;
+    if ((c.flags & FLAG_E) !== 0) p.last = c.fsn;
+    if (p.bytes > this.maxMessageSize) return false;
+    if (p.last < 0 || p.parts.size !== p.last + 1) return true;
+    const out = new Uint8Array(p.bytes);
+    let off = 0;
+    for (let f = 0; f <= p.last; f++) {
+      const part = p.parts.get(f) as Uint8Array;
+      out.set(part, off);
+      off += part.length;
+    }
+    this.partials.delete(key);
+    this.completeI(c.stream, c.mid, p.ppid, unordered, out);
+    return true;
+  }
+
+  private completeI(stream: number, mid: number, ppid: number, unordered: boolean, data: Uint8Array): void {
+    const m: Message = { data, info: { stream, ppid, unordered } };
+    if (unordered) {
+      this.ready.push(m);
+      return;
+    }
+    const s = this.stream(stream);
+    if (mid !== s.nextMid) {
+      if (tsnLt(mid, s.nextMid) || s.pendingMid.has(mid)) {
+        this.bufferedBytes -= data.length;
+        return;
+      }
+      s.pendingMid.set(mid, m);
+      return;
+    }
+    this.ready.push(m);
+    s.nextMid = (mid + 1) >>> 0;
+    this.drainMid(s);
+  }
+
+  private drainMid(s: InStream): void {
+    for (;;) {
+      const m = s.pendingMid.get(s.nextMid);
+      if (m === undefined) return;
+      s.pendingMid.delete(s.nextMid);
+      this.ready.push(m);
+      s.nextMid = (s.nextMid + 1) >>> 0;
+    }
+  }
+
+  /**
+   * I-FORWARD-TSN (RFC 8260 §2.3): drop partial messages named by the
+   * (stream, U, MID) triples; on ordered streams deliver what is complete up
+   * to the MID and move past it.
+   */
+  skipI(entries: readonly number[]): void {
+    for (let k = 0; k + 2 < entries.length; k += 3) {
+      const sid = entries[k];
+      const mid = entries[k + 2];
+      if (sid >= this.inboundStreams) continue;
+      if (entries[k + 1] === 1) {
+        this.dropPartial(`${sid}:1:${mid}`);
+        continue;
+      }
+      const prefix = `${sid}:0:`;
+      for (const key of this.partials.keys()) {
+        if (key.startsWith(prefix) && tsnLe(Number(key.slice(prefix.length)), mid)) this.dropPartial(key);
+      }
+      const s = this.stream(sid);
+      if (tsnLt(mid, s.nextMid)) continue;
+      while (tsnLe(s.nextMid, mid)) {
+        const m = s.pendingMid.get(s.nextMid);
+        if (m !== undefined) {
+          s.pendingMid.delete(s.nextMid);
+          this.ready.push(m);
+        }
+        s.nextMid = (s.nextMid + 1) >>> 0;
+      }
+      this.drainMid(s);
+    }
+  }
+
+  private dropPartial(key: string): void {
+    const p = this.partials.get(key);
+    if (p === undefined) return;
+    this.partials.delete(key);
+    this.bufferedBytes -= p.bytes;
   }
 
   /**

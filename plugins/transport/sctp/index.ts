@@ -12,7 +12,13 @@ import { sctpOptionsSchema, type SctpOptions } from './options.js';
 
 export { SctpProtocol } from './protocol.js';
 export { SctpAssociation } from './association.js';
-export { sctpOptionsSchema, SCTP_UDP_PORT, type SctpOptions } from './options.js';
+export { sctpOptionsSchema, SCTP_UDP_PORT, type SctpOptions, type SctpOptionsInput } from './options.js';
+export type { AssociationState, SctpEndpoint } from './state.js';
+export type { AssociationSetup } from './association.js';
+export type { CookieResult, CookieAccepted, CookieRefused, CookieState, CookieRejection } from './cookie.js';
+export type { ReceiverHost } from './receiver.js';
+export type { SenderHost } from './sender.js';
+export type { PacketSentListener } from './packetizer.js';
 export {
   SctpAbortedError,
   SctpDecodeError,

@@ -9,8 +9,7 @@ import { z } from 'zod';
 /** The IANA "sctp-tunneling" UDP port for SCTP over UDP (RFC 6951 §5). */
 export const SCTP_UDP_PORT = 9899;
 
-/** Options schema of the `sctp` transport. */
-export const sctpOptionsSchema = z
+const schema = z
   .object({
     udpPort: z
       .number()
@@ -55,11 +54,63 @@ export const sctpOptionsSchema = z
     cookieLifetime: z.number().min(1).default(60000).describe('Valid.Cookie.Life in ms (RFC 9260 §16)'),
     maxBurst: z.number().int().min(1).default(4).describe('Max.Burst in packets (RFC 9260 §7.2.4, §16)'),
     partialReliability: z.boolean().default(true).describe('offer PR-SCTP / FORWARD TSN (RFC 3758)'),
+    interleaving: z
+      .boolean()
+      .default(false)
+      .describe('offer I-DATA (RFC 8260): message interleaving across streams, used when the peer offers it too'),
   })
   .strict();
 
-/** Resolved options of the `sctp` transport. */
-export type SctpOptions = z.output<typeof sctpOptionsSchema>;
+/** Resolved options of the `sctp` transport (units: bytes and ms; defaults from RFC 9260 §16). */
+export interface SctpOptions {
+  /** Local UDP encapsulation port for RFC 6951 SCTP-over-UDP (encapsulation `none`); default 9899, 0 = none. */
+  readonly udpPort: number;
+  /** Outbound streams requested in INIT (OS); default 16. */
+  readonly outboundStreams: number;
+  /** Inbound streams accepted (MIS); default 16. */
+  readonly maxInboundStreams: number;
+  /** Largest message sent or reassembled, in bytes; default 256 KiB. */
+  readonly maxMessageSize: number;
+  /** Receive buffer advertised as a_rwnd, in bytes; default 1 MiB. */
+  readonly receiveWindow: number;
+  /** Bytes buffered for sending before `write()` returns false; default 1 MiB. */
+  readonly sendBufferSize: number;
+  /** RTO.Initial in ms; default 1000. */
+  readonly rtoInitial: number;
+  /** RTO.Min in ms; default 1000. */
+  readonly rtoMin: number;
+  /** RTO.Max in ms; default 60000. */
+  readonly rtoMax: number;
+  /** Max.Init.Retransmits; default 8. */
+  readonly maxInitRetransmits: number;
+  /** Association.Max.Retrans; default 10. */
+  readonly associationMaxRetrans: number;
+  /** Path.Max.Retrans; default 5. */
+  readonly pathMaxRetrans: number;
+  /** HB.interval in ms, 0 disables heartbeats; default 30000. */
+  readonly heartbeatInterval: number;
+  /** Delayed SACK timeout in ms (below 500); default 200. */
+  readonly sackDelay: number;
+  /** Valid.Cookie.Life in ms; default 60000. */
+  readonly cookieLifetime: number;
+  /** Max.Burst in packets; default 4. */
+  readonly maxBurst: number;
+  /** Offer PR-SCTP / FORWARD TSN (RFC 3758); default true. */
+  readonly partialReliability: boolean;
+  /** Offer I-DATA message interleaving (RFC 8260); default false. */
+  readonly interleaving: boolean;
+}
+
+/** Options as written in a stack config: every field optional. */
+export type SctpOptionsInput = Partial<SctpOptions>;
+
+/** Options schema of the `sctp` transport (zod 4, strict, every field defaulted). */
+export const sctpOptionsSchema: z.ZodType<SctpOptions, SctpOptionsInput> = schema;
+
+// The interface and the schema must describe the same object.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const optionsMatchSchema: Same<SctpOptions, Readonly<z.output<typeof schema>>> = true;
+void optionsMatchSchema;
 
 /** Options with every default applied (for tests and direct use). */
 export function sctpDefaults(overrides: Partial<SctpOptions> = {}): SctpOptions {

@@ -10,7 +10,8 @@
  *
  * @module
  */
-import { DATA_HEADER_SIZE, FLAG_B, FLAG_E, FLAG_U } from './chunk-types.js';
+import { DATA_HEADER_SIZE, FLAG_B, FLAG_E, FLAG_U, I_DATA_HEADER_SIZE } from './chunk-types.js';
+import { SendQueue } from './send-queue.js';
 import { tsnAdd, tsnDiff, tsnLe, tsnLt } from './bytes.js';
 import type { SackChunk } from './chunks/sack.js';
 
@@ -28,8 +29,10 @@ export interface OutMessage {
   readonly maxRetransmits: number;
   /** PR-SCTP: abandon at this time in ms (Infinity: never). */
   readonly expiresAt: number;
-  /** Stream sequence number, assigned when the first fragment gets its TSN. */
+  /** Stream sequence number (DATA) or Message Identifier (I-DATA), assigned when the first fragment gets its TSN. */
   ssn: number;
+  /** Next Fragment Sequence Number (I-DATA). */
+  fsn?: number;
   /** Bytes already fragmented into chunks. */
   offset: number;
   /** Abandoned (RFC 3758). */
@@ -44,6 +47,8 @@ export interface OutChunk {
   readonly msg: OutMessage;
   /** DATA flags (U, B, E). */
   readonly flags: number;
+  /** Fragment Sequence Number (I-DATA; 0 with DATA). */
+  readonly fsn: number;
   /** The fragment (a view into the message). */
   readonly data: Uint8Array;
   /** Chunk bytes counted in flight (header + data). */
@@ -117,8 +122,10 @@ export class Outbound {
   /** TSN whose SACK gives the next RTT sample (one per round trip), or null. */
   private rttTsn: number | null = null;
   private rttSentAt = 0;
-  private readonly queue: OutMessage[] = [];
-  private queueHead = 0;
+  private readonly queue: SendQueue;
+  private readonly hdr: number;
+  private readonly midOrdered: Uint32Array | null;
+  private readonly midUnordered: Uint32Array | null;
   private readonly flight: OutChunk[] = [];
   private flightHead = 0;
   private readonly ssn: Uint16Array;
@@ -144,8 +151,18 @@ export class Outbound {
    * @param initialTsn - own Initial TSN
    * @param outboundStreams - negotiated outbound streams
    * @param peerArwnd - the peer's initial a_rwnd
+   * @param iData - I-DATA negotiated (RFC 8260): MIDs, FSNs, interleaving
    */
-  constructor(initialTsn: number, readonly outboundStreams: number, peerArwnd: number) {
+  constructor(
+    initialTsn: number,
+    readonly outboundStreams: number,
+    peerArwnd: number,
+    readonly iData = false,
+  ) {
+    this.queue = new SendQueue(iData);
+    this.hdr = iData ? I_DATA_HEADER_SIZE : DATA_HEADER_SIZE;
+    this.midOrdered = iData ? new Uint32Array(outboundStreams) : null;
+    this.midUnordered = iData ? new Uint32Array(outboundStreams) : null;
     this.nextTsn = initialTsn >>> 0;
     this.cumAck = tsnAdd(initialTsn, -1);
     this.advancedPeerAckPoint = this.cumAck;
@@ -165,12 +182,12 @@ export class Outbound {
 
   /** Whether chunks are waiting for (re)transmission. */
   get hasDataToSend(): boolean {
-    return this.rtxCount > 0 || this.queueHead < this.queue.length;
+    return this.rtxCount > 0 || !this.queue.empty;
   }
 
   /** Whether new (never sent) data is queued. */
   get hasNewData(): boolean {
-    return this.queueHead < this.queue.length;
+    return !this.queue.empty;
   }
 
   /** Chunks sent and not cumulatively acknowledged. */
@@ -180,7 +197,7 @@ export class Outbound {
 
   /** Whether everything queued was sent and acknowledged (or abandoned). */
   get idle(): boolean {
-    return this.queueHead >= this.queue.length && this.outstanding === 0;
+    return this.queue.empty && this.outstanding === 0;
   }
 
   /** Whether there are chunks marked for retransmission. */
@@ -193,17 +210,18 @@ export class Outbound {
     if (this.rtxCount > 0) {
       for (let i = this.flightHead; i < this.flight.length; i++) if (this.flight[i].retransmit) return this.flight[i].size;
     }
-    while (this.queueHead < this.queue.length) {
-      const m = this.queue[this.queueHead];
-      if (!m.abandoned && m.offset === 0 && now >= m.expiresAt) this.abandonUnsent(m);
-      if (m.abandoned) {
-        this.popQueue();
-        continue;
-      }
-      return DATA_HEADER_SIZE + Math.min(maxData, m.data.length - m.offset);
-    }
-    return 0;
+    this.expiryNow = now;
+    const m = this.queue.head(this.expired);
+    return m === undefined ? 0 : this.hdr + Math.min(maxData, m.data.length - m.offset);
   }
+
+  private expiryNow = 0;
+  /** RFC 3758 §3.5 A3: a message whose lifetime ended before it was sent is dropped (created once, no closure per call). */
+  private readonly expired = (m: OutMessage): boolean => {
+    if (!(this.expiryNow >= m.expiresAt)) return false;
+    this.abandonUnsent(m);
+    return true;
+  };
 
   /**
    * Take the next chunk to send (a retransmission first), after {@link Outbound.peekSize}
@@ -225,28 +243,35 @@ export class Outbound {
         return c;
       }
     }
-    const m = this.queue[this.queueHead];
+    this.expiryNow = now;
+    const m = this.queue.head(this.expired) as OutMessage;
     const len = Math.min(maxData, m.data.length - m.offset);
     let flags = m.unordered ? FLAG_U : 0;
     if (m.offset === 0) {
       flags |= FLAG_B;
-      if (!m.unordered) {
+      const mids = m.unordered ? this.midUnordered : this.midOrdered;
+      if (mids !== null) {
+        // RFC 8260 §2.1: one MID sequence per stream for ordered and one for unordered messages.
+        m.ssn = mids[m.stream];
+        mids[m.stream] = (m.ssn + 1) >>> 0;
+      } else if (!m.unordered) {
         m.ssn = this.ssn[m.stream];
         this.ssn[m.stream] = (m.ssn + 1) & 0xffff;
       }
     }
+    const fsn = m.fsn ?? 0;
+    m.fsn = fsn + 1;
     const data = m.data.subarray(m.offset, m.offset + len);
     m.offset += len;
-    if (m.offset === m.data.length) {
-      flags |= FLAG_E;
-      this.popQueue();
-    }
+    if (m.offset === m.data.length) flags |= FLAG_E;
+    this.queue.advance(m, m.offset === m.data.length);
     const c: OutChunk = {
       tsn: this.nextTsn,
       msg: m,
       flags,
+      fsn,
       data,
-      size: DATA_HEADER_SIZE + len,
+      size: this.hdr + len,
       sentAt: now,
       transmissions: 1,
       acked: false,
@@ -264,17 +289,6 @@ export class Outbound {
       this.rttSentAt = now;
     }
     return c;
-  }
-
-  private popQueue(): void {
-    this.queue[this.queueHead++] = undefined as unknown as OutMessage;
-    if (this.queueHead === this.queue.length) {
-      this.queue.length = 0;
-      this.queueHead = 0;
-    } else if (this.queueHead > 1024) {
-      this.queue.splice(0, this.queueHead);
-      this.queueHead = 0;
-    }
   }
 
   /** Process a SACK (RFC 9260 §6.2.1, §7.2.4). The returned object is reused. */
@@ -471,18 +485,30 @@ export class Outbound {
 
   /**
    * The FORWARD TSN content (RFC 3758 §3.5 C3): new cumulative TSN and, for
-   * ordered streams, the highest skipped SSN per stream (flattened pairs).
+   * ordered streams, the highest skipped SSN per stream (flattened pairs);
+   * with I-DATA the I-FORWARD-TSN entries (RFC 8260 §2.3): per stream the
+   * highest skipped ordered MID, and every skipped unordered MID (flattened
+   * sid, U, MID triples).
    */
-  forwardTsn(): { newCumTsn: number; streams: number[] } {
+  forwardTsn(): { newCumTsn: number; streams: number[]; entries: number[] } {
     const last = new Map<number, number>();
+    const entries: number[] = [];
+    let lastUnordered: OutMessage | undefined;
     for (let i = this.flightHead; i < this.flight.length; i++) {
       const c = this.flight[i];
       if (tsnLt(this.advancedPeerAckPoint, c.tsn)) break;
       if ((c.flags & FLAG_U) === 0) last.set(c.msg.stream, c.msg.ssn);
+      else if (this.iData && c.msg !== lastUnordered) {
+        lastUnordered = c.msg;
+        entries.push(c.msg.stream, 1, c.msg.ssn);
+      }
     }
     const streams: number[] = [];
-    for (const [sid, ssn] of last) streams.push(sid, ssn);
-    return { newCumTsn: this.advancedPeerAckPoint, streams };
+    for (const [sid, ssn] of last) {
+      streams.push(sid, ssn);
+      entries.push(sid, 0, ssn);
+    }
+    return { newCumTsn: this.advancedPeerAckPoint, streams, entries };
   }
 
   /** Whether chunks (not abandoned, not acked) are outstanding: T3-rtx must run. */

@@ -7,6 +7,8 @@
  */
 import { pad4 } from './bytes.js';
 import { writeData } from './chunks/data.js';
+import { writeIData } from './chunks/idata.js';
+import { FLAG_B } from './chunk-types.js';
 import { PacketWriter } from './packet.js';
 
 /** Called for each packet handed down that carried DATA (for congestion control). */
@@ -70,11 +72,15 @@ export class Packetizer {
     this.w.put(chunk);
   }
 
-  /** Append a DATA chunk (the caller checked {@link Packetizer.fits}). */
-  data(flags: number, tsn: number, stream: number, ssn: number, ppid: number, payload: Uint8Array, size: number, flight: number, rtx: boolean): void {
+  /**
+   * Append a DATA chunk, or an I-DATA chunk when `fsn` is not negative (the
+   * caller checked {@link Packetizer.fits}); `ssn` is the MID for I-DATA.
+   */
+  data(flags: number, tsn: number, stream: number, ssn: number, ppid: number, fsn: number, payload: Uint8Array, size: number, flight: number, rtx: boolean): void {
     if (!this.open) this.begin();
     if (this.dataBytes === 0) this.flightBefore = flight;
-    writeData(this.w, flags, tsn, stream, ssn, ppid, payload);
+    if (fsn < 0) writeData(this.w, flags, tsn, stream, ssn, ppid, payload);
+    else writeIData(this.w, flags, tsn, stream, ssn, (flags & FLAG_B) !== 0 ? ppid : fsn, payload);
     this.dataBytes += size;
     if (rtx) this.retransmission = true;
   }

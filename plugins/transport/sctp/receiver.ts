@@ -14,6 +14,7 @@ import { FLAG_I } from './chunk-types.js';
 import { encodeError } from './chunks/control.js';
 import { decodeData } from './chunks/data.js';
 import { decodeForwardTsn } from './chunks/forward-tsn.js';
+import { decodeIData, decodeIForwardTsn } from './chunks/idata.js';
 import { encodeSack } from './chunks/sack.js';
 import { Inbound, type InStreamStats, type MessageSink } from './inbound.js';
 import type { SctpOptions } from './options.js';
@@ -21,6 +22,8 @@ import { CauseCode } from './params.js';
 import { TsnMap, TsnOffer } from './tsn-map.js';
 
 const MAX_GAP_BLOCKS = 64;
+/** Marker returned by the admission check when a chunk is new and fits. */
+const ADMITTED = -1;
 
 /** Outcome of {@link Receiver.onData}. */
 export const DataVerdict = {
@@ -95,32 +98,53 @@ export class Receiver implements MessageSink {
    * note a duplicate. Decode errors (e.g. no user data) are thrown.
    */
   onData(p: Uint8Array, start: number, end: number, flags: number): DataVerdictValue {
-    const map = this.map;
-    const inb = this.inbound;
     const c = decodeData(p, start, end);
-    this.counters.dataBytesReceived += c.data.length;
-    if (c.stream >= this.inboundStreams) {
+    const pre = this.admit(c.tsn, c.stream, c.data.length);
+    if (pre !== ADMITTED) return pre;
+    if (!this.inbound.receive(c)) return DataVerdict.TooLarge;
+    return this.verdict(flags);
+  }
+
+  /** One I-DATA chunk (RFC 8260 §2.1): as {@link Receiver.onData}, reassembled by MID and FSN. */
+  onIData(p: Uint8Array, start: number, end: number, flags: number): DataVerdictValue {
+    const c = decodeIData(p, start, end);
+    const pre = this.admit(c.tsn, c.stream, c.data.length);
+    if (pre !== ADMITTED) return pre;
+    if (!this.inbound.receiveI(c)) return DataVerdict.TooLarge;
+    return this.verdict(flags);
+  }
+
+  private isNewHigh = false;
+
+  /** TSN, stream and window checks shared by DATA and I-DATA; {@link ADMITTED} when the chunk is new and fits. */
+  private admit(tsn: number, stream: number, length: number): DataVerdictValue | typeof ADMITTED {
+    const map = this.map;
+    this.counters.dataBytesReceived += length;
+    if (stream >= this.inboundStreams) {
       // §6.5: acknowledge the TSN, drop the chunk, report Invalid Stream Identifier.
       const info = new Uint8Array(4);
-      w16(info, 0, c.stream);
+      w16(info, 0, stream);
       this.host.queueControl(encodeError([{ code: CauseCode.INVALID_STREAM, info }]));
-      map.offer(c.tsn);
+      map.offer(tsn);
       this.host.drop('sctp_invalid_stream');
       return DataVerdict.SackNow;
     }
-    const isNewHigh = tsnLt(map.highest, c.tsn);
-    if (isNewHigh && !map.has(c.tsn) && inb.bufferedBytes + c.data.length > this.opts.receiveWindow) {
+    this.isNewHigh = tsnLt(map.highest, tsn);
+    if (this.isNewHigh && !map.has(tsn) && this.inbound.bufferedBytes + length > this.opts.receiveWindow) {
       this.host.drop('sctp_rwnd_full');
       return DataVerdict.SackNow;
     }
-    const o = map.offer(c.tsn);
+    const o = map.offer(tsn);
     if (o === TsnOffer.Beyond) {
       this.host.drop('sctp_tsn_beyond_window');
       return DataVerdict.SackNow;
     }
     if (o === TsnOffer.Duplicate) return DataVerdict.SackNow;
-    if (!inb.receive(c)) return DataVerdict.TooLarge;
-    return map.hasGaps || !isNewHigh || (flags & FLAG_I) !== 0 ? DataVerdict.SackNow : DataVerdict.Ok;
+    return ADMITTED;
+  }
+
+  private verdict(flags: number): DataVerdictValue {
+    return this.map.hasGaps || !this.isNewHigh || (flags & FLAG_I) !== 0 ? DataVerdict.SackNow : DataVerdict.Ok;
   }
 
   /** After a packet: deliver, and decide between an immediate and a delayed SACK. */
@@ -143,6 +167,17 @@ export class Receiver implements MessageSink {
     if (tsnDiff(f.newCumTsn, this.map.cumTsn) > this.map.capacity) return void this.host.drop('sctp_forward_tsn_beyond_window');
     this.map.forwardTo(f.newCumTsn);
     this.inbound.skip(f.newCumTsn, f.streams);
+  }
+
+  /** I-FORWARD-TSN (RFC 8260 §2.3): skip abandoned TSNs and the messages named by its entries. */
+  onIForwardTsn(p: Uint8Array, start: number, end: number): void {
+    const f = decodeIForwardTsn(p, start, end);
+    this.counters.forwardTsnReceived++;
+    this.sackNeeded = true;
+    if (tsnLe(f.newCumTsn, this.map.cumTsn)) return;
+    if (tsnDiff(f.newCumTsn, this.map.cumTsn) > this.map.capacity) return void this.host.drop('sctp_forward_tsn_beyond_window');
+    this.map.forwardTo(f.newCumTsn);
+    this.inbound.skipI(f.entries);
   }
 
   /** Current a_rwnd in bytes. */

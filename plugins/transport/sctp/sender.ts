@@ -11,6 +11,7 @@ import type { CongestionController } from '../../../core/contracts/congestion.js
 import type { Timer } from '../../../core/time/clock.js';
 import { tsnAdd, tsnLe } from './bytes.js';
 import { encodeForwardTsn } from './chunks/forward-tsn.js';
+import { encodeIForwardTsn } from './chunks/idata.js';
 import { decodeSack } from './chunks/sack.js';
 import type { SctpOptions } from './options.js';
 import { Outbound, type OutMessage } from './outbound.js';
@@ -47,6 +48,7 @@ export class Sender implements PacketSentListener {
    * @param outboundStreams - negotiated outbound streams
    * @param peerArwnd - the peer's initial a_rwnd
    * @param forwardTsn - PR-SCTP negotiated
+   * @param iData - I-DATA negotiated (RFC 8260)
    * @param cc - the path's congestion controller
    * @param rto - the path's RTO estimator
    * @param opts - plugin options
@@ -59,6 +61,7 @@ export class Sender implements PacketSentListener {
     outboundStreams: number,
     peerArwnd: number,
     readonly forwardTsn: boolean,
+    iData: boolean,
     readonly cc: CongestionController,
     private readonly rto: RtoEstimator,
     private readonly opts: SctpOptions,
@@ -66,7 +69,7 @@ export class Sender implements PacketSentListener {
     private readonly host: SenderHost,
     createTimer: (cb: () => void) => Timer,
   ) {
-    this.out = new Outbound(initialTsn, outboundStreams, peerArwnd);
+    this.out = new Outbound(initialTsn, outboundStreams, peerArwnd, iData);
     this.t3 = createTimer(() => this.onT3());
   }
 
@@ -149,7 +152,7 @@ export class Sender implements PacketSentListener {
     const out = this.out;
     if (out.forwardTsnDue && this.forwardTsn) {
       const f = out.forwardTsn();
-      pk.put(encodeForwardTsn(f.newCumTsn, f.streams));
+      pk.put(out.iData ? encodeIForwardTsn(f.newCumTsn, f.entries) : encodeForwardTsn(f.newCumTsn, f.streams));
       out.forwardTsnDue = false;
       this.counters.forwardTsnSent++;
       if (!this.t3.armed) this.t3.arm(now + this.rto.rto);
@@ -180,7 +183,7 @@ export class Sender implements PacketSentListener {
       const c = out.take(this.maxData, now);
       const rtx = c.transmissions > 1;
       if (!rtx) out.peerRwnd = Math.max(0, out.peerRwnd - c.size);
-      pk.data(c.flags, c.tsn, c.msg.stream, c.msg.ssn, c.msg.ppid, c.data, c.size, flight, rtx);
+      pk.data(c.flags, c.tsn, c.msg.stream, c.msg.ssn, c.msg.ppid, out.iData ? c.fsn : -1, c.data, c.size, flight, rtx);
       this.counters.dataBytesSent += c.data.length;
     }
     if (out.bytesInFlight > 0 && !this.t3.armed) this.t3.arm(now + this.rto.rto);

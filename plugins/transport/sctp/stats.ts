@@ -26,6 +26,7 @@ export function associationStats(a: SctpAssociation, receiveWindow: number): Rec
     outboundStreams: a.outStreams,
     inboundStreams: a.inStreams,
     partialReliability: a.forwardTsnOk,
+    interleaving: a.iDataOk,
     cwnd: cc?.cwnd ?? 0,
     ssthresh: cc !== undefined && Number.isFinite(cc.ssthresh) ? cc.ssthresh : null,
     srtt: a.rto.smoothed,

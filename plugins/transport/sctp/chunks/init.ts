@@ -26,6 +26,8 @@ export interface InitChunk {
   readonly initialTsn: number;
   /** Whether the sender supports FORWARD TSN (RFC 3758 §3.1). */
   readonly forwardTsn: boolean;
+  /** Whether the sender supports I-DATA (RFC 8260 §2.2: I-DATA in Supported Extensions). */
+  readonly iData: boolean;
   /** The State Cookie (INIT ACK only). */
   readonly cookie?: Uint8Array;
   /** Whether a Host Name Address parameter was present (must be refused, RFC 9260 §5.1.2). */
@@ -48,6 +50,8 @@ export interface InitFields {
   readonly initialTsn: number;
   /** Advertise Forward-TSN-Supported. */
   readonly forwardTsn: boolean;
+  /** Advertise I-DATA (and I-FORWARD-TSN with `forwardTsn`), RFC 8260 §2.2. */
+  readonly iData?: boolean;
   /** State Cookie (INIT ACK only). */
   readonly cookie?: Uint8Array;
   /** Unrecognized Parameter TLVs to report (INIT ACK only). */
@@ -70,6 +74,7 @@ export function decodeInit(b: Uint8Array, start: number, end: number, isAck: boo
     throw new SctpDecodeError('BAD_INIT', 'INIT with zero Initiate Tag, OS or MIS');
   }
   let forwardTsn = false;
+  let iData = false;
   let cookie: Uint8Array | undefined;
   let hostName = false;
   const unrecognized: Uint8Array[] = [];
@@ -79,7 +84,10 @@ export function decodeInit(b: Uint8Array, start: number, end: number, isAck: boo
         forwardTsn = true;
         continue;
       case ParamType.SUPPORTED_EXTENSIONS:
-        for (let i = 0; i < p.value.length; i++) if (p.value[i] === ChunkType.FORWARD_TSN) forwardTsn = true;
+        for (let i = 0; i < p.value.length; i++) {
+          if (p.value[i] === ChunkType.FORWARD_TSN) forwardTsn = true;
+          if (p.value[i] === ChunkType.I_DATA) iData = true;
+        }
         continue;
       case ParamType.STATE_COOKIE:
         if (isAck) cookie = p.value;
@@ -110,17 +118,18 @@ export function decodeInit(b: Uint8Array, start: number, end: number, isAck: boo
     break;
   }
   if (isAck && cookie === undefined) throw new SctpDecodeError('NO_COOKIE', 'INIT ACK without State Cookie');
-  return { initiateTag, arwnd, outboundStreams, maxInboundStreams, initialTsn, forwardTsn, cookie, hostName, unrecognized };
+  return { initiateTag, arwnd, outboundStreams, maxInboundStreams, initialTsn, forwardTsn, iData, cookie, hostName, unrecognized };
 }
 
 /** Encode an INIT (`isAck` false) or INIT ACK chunk. */
 export function encodeInit(f: InitFields, isAck: boolean): Uint8Array {
   const params: Uint8Array[] = [];
   if (f.cookie !== undefined) params.push(encodeTlv(ParamType.STATE_COOKIE, f.cookie));
-  if (f.forwardTsn) {
-    params.push(encodeTlv(ParamType.SUPPORTED_EXTENSIONS, Uint8Array.of(ChunkType.FORWARD_TSN)));
-    params.push(encodeTlv(ParamType.FORWARD_TSN_SUPPORTED, new Uint8Array(0)));
-  }
+  const extensions: number[] = [];
+  if (f.forwardTsn) extensions.push(ChunkType.FORWARD_TSN);
+  if (f.iData === true) extensions.push(ChunkType.I_DATA, ...(f.forwardTsn ? [ChunkType.I_FORWARD_TSN] : []));
+  if (extensions.length > 0) params.push(encodeTlv(ParamType.SUPPORTED_EXTENSIONS, Uint8Array.from(extensions)));
+  if (f.forwardTsn) params.push(encodeTlv(ParamType.FORWARD_TSN_SUPPORTED, new Uint8Array(0)));
   for (const u of f.unrecognized ?? []) params.push(encodeTlv(ParamType.UNRECOGNIZED_PARAMETER, u));
   const tail = concatTlvs(params);
   const out = new Uint8Array(20 + tail.length);

@@ -12,6 +12,7 @@ const state: CookieState = {
   outboundStreams: 10,
   inboundStreams: 65535,
   forwardTsn: true,
+  iData: true,
   peerPort: 5000,
   localPort: 7,
   localTieTag: 0,

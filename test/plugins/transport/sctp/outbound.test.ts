@@ -101,7 +101,7 @@ describe('PR-SCTP sender side (RFC 3758 §3.5)', () => {
     expect(out.abandonedMessages).toBe(1);
     expect(out.advancedPeerAckPoint).toBe(2);
     expect(out.forwardTsnPending).toBe(true);
-    expect(out.forwardTsn()).toEqual({ newCumTsn: 2, streams: [1, 0] });
+    expect(out.forwardTsn()).toMatchObject({ newCumTsn: 2, streams: [1, 0] });
     expect(sendAll(out)).toEqual([3]); // only the reliable message is retransmitted
     expect(out.bufferedAmount).toBe(10);
     out.onSack(sack(3), 1100);

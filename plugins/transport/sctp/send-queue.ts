@@ -1,0 +1,97 @@
+/**
+ * The queue of messages waiting to be fragmented (RFC 9260 §6.1 / RFC 8260
+ * §2): first in, first out with DATA (fragments of one message must have
+ * consecutive TSNs), or round robin over streams, one fragment at a time,
+ * with I-DATA, so that a large message on one stream does not hold up
+ * the others (the point of message interleaving).
+ *
+ * @module
+ */
+import type { OutMessage } from './outbound.js';
+
+class Fifo {
+  items: OutMessage[] = [];
+  head = 0;
+  get size(): number {
+    return this.items.length - this.head;
+  }
+  first(): OutMessage | undefined {
+    return this.items[this.head];
+  }
+  shift(): void {
+    this.items[this.head++] = undefined as unknown as OutMessage;
+    if (this.head === this.items.length) {
+      this.items.length = 0;
+      this.head = 0;
+    } else if (this.head > 1024) {
+      this.items.splice(0, this.head);
+      this.head = 0;
+    }
+  }
+}
+
+/** Messages not yet completely fragmented. */
+export class SendQueue {
+  private readonly fifo = new Fifo();
+  private readonly perStream = new Map<number, Fifo>();
+  private readonly ring: number[] = [];
+  private rr = 0;
+
+  /** @param interleave - round robin over streams per fragment (I-DATA) instead of FIFO */
+  constructor(readonly interleave: boolean) {}
+
+  /** Add a message at the tail (of its stream, when interleaving). */
+  push(m: OutMessage): void {
+    if (!this.interleave) {
+      this.fifo.items.push(m);
+      return;
+    }
+    let q = this.perStream.get(m.stream);
+    if (q === undefined) {
+      q = new Fifo();
+      this.perStream.set(m.stream, q);
+    }
+    if (q.size === 0) this.ring.push(m.stream);
+    q.items.push(m);
+  }
+
+  /** Whether no message waits. */
+  get empty(): boolean {
+    return this.interleave ? this.ring.length === 0 : this.fifo.size === 0;
+  }
+
+  /**
+   * The message the next new fragment comes from. Abandoned messages are
+   * skipped; `expired(m)` is asked for messages not yet started and drops them when true.
+   */
+  head(expired: (m: OutMessage) => boolean): OutMessage | undefined {
+    if (!this.interleave) {
+      for (let m = this.fifo.first(); m !== undefined; m = this.fifo.first()) {
+        if (m.abandoned || (m.offset === 0 && expired(m))) this.fifo.shift();
+        else return m;
+      }
+      return undefined;
+    }
+    while (this.ring.length > 0) {
+      if (this.rr >= this.ring.length) this.rr = 0;
+      const q = this.perStream.get(this.ring[this.rr]) as Fifo;
+      const m = q.first();
+      if (m !== undefined && !m.abandoned && !(m.offset === 0 && expired(m))) return m;
+      if (m !== undefined) q.shift();
+      if (q.size === 0) this.ring.splice(this.rr, 1);
+    }
+    return undefined;
+  }
+
+  /** A fragment of `m` (the current head) was taken; `finished` when it was the last. */
+  advance(m: OutMessage, finished: boolean): void {
+    if (!this.interleave) {
+      if (finished) this.fifo.shift();
+      return;
+    }
+    const q = this.perStream.get(m.stream) as Fifo;
+    if (finished) q.shift();
+    if (q.size === 0) this.ring.splice(this.rr, 1);
+    else this.rr++;
+  }
+}
