@@ -58,7 +58,7 @@ export class VirtualTime implements TimerService {
     return this.t;
   }
 
-  /** {@inheritDoc TimerService.createTimer} */
+  /** Create a disarmed timer on the virtual clock. */
   createTimer(callback: () => void): Timer {
     return new VirtualTimer(this, callback);
   }
@@ -93,10 +93,26 @@ export class VirtualTime implements TimerService {
     return this.heap.size === 0;
   }
 
-  /** {@inheritDoc TimerService.close} */
+  /** Cancel every timer. */
   close(): void {
     this.heap.clear();
   }
+}
+
+/** An event emitted by a session of a {@link SecurityPair}. */
+export interface SideEvent {
+  /** Event name (`keylog`, `handshake`, …). */
+  name: string;
+  /** Arguments passed with it. */
+  args: unknown[];
+}
+
+/** A datagram sent by one side of a {@link SecurityPair}. */
+export interface SentDatagram {
+  /** The datagram. */
+  data: Uint8Array;
+  /** Its content kind. */
+  kind: SecurityContentKind;
 }
 
 /** What one side of a {@link SecurityPair} observed. */
@@ -112,9 +128,9 @@ export interface SideLog {
   /** Drop counters. */
   readonly drops: Record<string, number>;
   /** Events emitted (`keylog`, `handshake`, …). */
-  readonly events: { name: string; args: unknown[] }[];
+  readonly events: SideEvent[];
   /** Datagrams this side sent, with their kind. */
-  readonly sent: { data: Uint8Array; kind: SecurityContentKind }[];
+  readonly sent: SentDatagram[];
 }
 
 /** Direction of a datagram in a {@link SecurityPair}. */

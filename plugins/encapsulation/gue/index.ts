@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { definePlugin } from '../../../core/contracts/plugin.js';
+import { definePlugin, type Plugin } from '../../../core/contracts/plugin.js';
 import { GueEncapsulation } from './encapsulation.js';
 import { gueOptionsSchema, type GueOptions } from './options.js';
 
@@ -19,7 +19,7 @@ export * from './options.js';
 export * from './encapsulation.js';
 
 /** The `gue` encapsulation plugin. */
-export const guePlugin = definePlugin({
+export const guePlugin: Plugin<'encapsulation', GueOptions> = definePlugin({
   name: 'gue',
   layer: 'encapsulation',
   description: 'Generic UDP Encapsulation (draft-ietf-intarea-gue-09): demultiplexes transports and control messages on one UDP port',

@@ -8,10 +8,41 @@
  */
 import { z } from 'zod';
 import { ConfigError } from '../../../core/errors.js';
-import { GUE_PORT } from './constants.js';
+import { GUE_PORT, type GueProfile } from './constants.js';
+
+/** Validated `gue` options (output of {@link gueOptionsSchema}). */
+export interface GueOptions {
+  /**
+   * Header layout (default `'draft'`): `'draft'` (draft-ietf-intarea-gue-09
+   * with the extensions of draft-ietf-intarea-gue-extensions-06) or `'linux'`
+   * (what the Linux `fou` module accepts: flags 0, private-flag remote
+   * checksum offload).
+   */
+  readonly profile: GueProfile;
+  /** UDP port used when listen/connect give none (default: the IANA `gue` port 6080). */
+  readonly port: number;
+  /** 32-bit virtual network / group identifier sent in every header (V flag); draft profile only. */
+  readonly vnid?: number;
+  /**
+   * Add the GUE checksum field (K flag) to every header (default `false`):
+   * RFC 1071 checksum over the GUE header (cached headers) or header +
+   * payload (sealed headers); verified on receive whenever present. Draft
+   * profile only.
+   */
+  readonly checksum: boolean;
+}
+
+/** Input accepted by {@link gueOptionsSchema} (every field optional). */
+export type GueOptionsInput = Partial<GueOptions>;
+
+/** Type of {@link gueOptionsSchema}: a zod schema whose field schemas can be inspected. */
+export type GueOptionsSchema = z.ZodType<GueOptions, GueOptionsInput> & {
+  /** The schema of each option, by name (each carries its `description`). */
+  readonly shape: Readonly<Record<keyof GueOptions, z.ZodType>>;
+};
 
 /** Schema of the `gue` options. */
-export const gueOptionsSchema = z
+export const gueOptionsSchema: GueOptionsSchema = z
   .object({
     profile: z
       .enum(['draft', 'linux'])
@@ -50,11 +81,6 @@ export const gueOptionsSchema = z
       ctx.addIssue({ code: 'custom', path: ['checksum'], message: 'the linux profile cannot carry a GUE checksum (the kernel drops the K flag)' });
     }
   });
-
-/** Input accepted by {@link gueOptionsSchema} (every field optional). */
-export type GueOptionsInput = z.input<typeof gueOptionsSchema>;
-/** Validated `gue` options. */
-export type GueOptions = z.output<typeof gueOptionsSchema>;
 
 /**
  * Validates options, throwing a {@link ConfigError} whose paths are prefixed

@@ -11,7 +11,7 @@
  * @module
  */
 import { z } from 'zod';
-import { definePlugin } from '../../../core/contracts/plugin.js';
+import { definePlugin, type Plugin } from '../../../core/contracts/plugin.js';
 import type { SecurityProtocol } from '../../../core/contracts/security.js';
 import { DtlsProtocol } from './protocol.js';
 import { dtlsJsonOptionsSchema, dtlsOptionsSchema } from './options.js';
@@ -19,15 +19,17 @@ import type { DtlsOptions } from './options.js';
 
 export { DtlsProtocol, DTLS_TRANSFORM_TYPE } from './protocol.js';
 export { dtlsOptionsSchema } from './options.js';
-export type { DtlsOptions, DtlsOptionsInput, PskKey, PskLookup } from './options.js';
+export type { DtlsOptions, DtlsOptionsInput, DtlsPsk, PskKey, PskLookup } from './options.js';
 export { DtlsAlertError, DtlsCertificateError, DtlsDecodeError, DtlsHandshakeError, DtlsHandshakeTimeoutError } from './errors.js';
 export { CIPHER_SUITE_NAMES } from './suites.js';
 export type { CipherSuiteName } from './suites.js';
 export { generateCertificate } from './x509/selfsigned.js';
-export type { CertificateSpec, GeneratedCertificate } from './x509/selfsigned.js';
+export type { CertificateSpec, CertificateIssuer, GeneratedCertificate } from './x509/selfsigned.js';
+export { cryptoProvider } from './crypto/index.js';
+export type { AeadAlgorithm, AeadKey, CryptoProvider, EcdhGroup, EcdhKeyPair, SigningKey } from './crypto/provider.js';
 
 /** The `dtls` security plugin. */
-export const dtlsSecurityPlugin = definePlugin({
+export const dtlsSecurityPlugin: Plugin<'security', DtlsOptions> = definePlugin({
   name: 'dtls',
   layer: 'security',
   description: 'DTLS 1.2 (RFC 6347): ECDHE-ECDSA, PSK and ECDHE-PSK with AES-128-GCM / ChaCha20-Poly1305',

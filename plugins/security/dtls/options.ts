@@ -19,6 +19,45 @@ export type PskKey = string | Uint8Array;
 /** Server-side PSK lookup: the key for `identity`, or undefined when unknown. */
 export type PskLookup = (identity: string) => PskKey | undefined | Promise<PskKey | undefined>;
 
+/** A client PSK: identity and key (RFC 4279). */
+export interface DtlsPsk {
+  /** PSK identity (RFC 4279), at most 65535 characters. */
+  readonly identity: string;
+  /** Pre-shared key: hex string or bytes. */
+  readonly key: PskKey;
+}
+
+/** Parsed `dtls` options (output of {@link dtlsOptionsSchema}). */
+export interface DtlsOptions {
+  /** Pre-shared key: `{ identity, key }`, or (server) a lookup function identity → key. */
+  readonly psk?: DtlsPsk | PskLookup;
+  /** Own certificate chain, PEM (leaf first); requires {@link DtlsOptions.privateKey}. */
+  readonly certificate?: string;
+  /** Own ECDSA P-256 private key, PEM (PKCS#8 or SEC1); requires {@link DtlsOptions.certificate}. */
+  readonly privateKey?: string;
+  /** Trusted CA certificates, PEM (several in one string, or an array). */
+  readonly ca?: string | readonly string[];
+  /** Accepted SHA-256 fingerprint of the peer certificate (hex; colons and case ignored). */
+  readonly fingerprint?: string;
+  /** Name the server certificate must carry (client side). */
+  readonly serverName?: string;
+  /** Server: ask for a client certificate (`true`), or require one (`'require'`); default `false`. */
+  readonly requestClientCertificate: boolean | 'require';
+  /** IANA names of the enabled cipher suites, in preference order (at least one; default: all). */
+  readonly cipherSuites: readonly CipherSuiteName[];
+  /** Largest DTLS datagram in bytes, 128 to 65507 (default: the stack payload budget). */
+  readonly mtu?: number;
+  /** Crypto provider: `'node'` (node:crypto, the default) or `'noble'` (pure-JS `@noble/*`). */
+  readonly crypto: 'node' | 'noble';
+  /** Initial flight retransmission timeout in ms (RFC 6347 §4.2.4.1; default 1000). */
+  readonly retransmitTimeout: number;
+  /** Overall handshake deadline in ms (default 30000). */
+  readonly handshakeTimeout: number;
+}
+
+/** Options as written by the user (every field optional). */
+export type DtlsOptionsInput = Partial<DtlsOptions>;
+
 const hexKey = z.string().regex(/^([0-9a-fA-F]{2})+$/, 'hex string').describe('PSK as a hex string');
 const pskObject = z
   .object({
@@ -29,7 +68,7 @@ const pskObject = z
 
 const pemOrArray = z.union([z.string(), z.array(z.string())]);
 
-function buildSchema(pskField: z.ZodType) {
+function buildSchema<P extends z.ZodType>(pskField: P) {
   return z
     .object({
       psk: pskField.optional(),
@@ -60,7 +99,7 @@ function buildSchema(pskField: z.ZodType) {
 }
 
 /** The options schema (accepts a PSK lookup function in code). */
-export const dtlsOptionsSchema = buildSchema(
+export const dtlsOptionsSchema: z.ZodType<DtlsOptions, DtlsOptionsInput> = buildSchema(
   z
     .union([pskObject, z.custom<PskLookup>((v) => typeof v === 'function', 'a PSK lookup function')])
     .describe('pre-shared key: { identity, key }, or (server) a lookup function identity → key'),
@@ -68,11 +107,6 @@ export const dtlsOptionsSchema = buildSchema(
 
 /** JSON-only variant of the schema (the PSK as an object), used for the JSON Schema. */
 export const dtlsJsonOptionsSchema = buildSchema(pskObject.describe('pre-shared key: { identity, key (hex) }'));
-
-/** Parsed options. */
-export type DtlsOptions = z.output<typeof dtlsOptionsSchema>;
-/** Options as written by the user. */
-export type DtlsOptionsInput = z.input<typeof dtlsOptionsSchema>;
 
 /** Credentials resolved once per stack from {@link DtlsOptions}. */
 export interface DtlsCredentials {
@@ -109,7 +143,7 @@ export function resolveCredentials(o: DtlsOptions): DtlsCredentials {
   } catch (err) {
     throw new ConfigError('ca', [`ca/certificate: ${(err as Error).message}`]);
   }
-  const psk = o.psk === undefined ? undefined : typeof o.psk === 'function' ? (o.psk as PskLookup) : pskObjectBytes(o.psk as z.output<typeof pskObject>);
+  const psk = o.psk === undefined ? undefined : typeof o.psk === 'function' ? o.psk : pskObjectBytes(o.psk);
   return {
     psk,
     chain,
@@ -119,7 +153,7 @@ export function resolveCredentials(o: DtlsOptions): DtlsCredentials {
   };
 }
 
-function pskObjectBytes(p: z.output<typeof pskObject>): { identity: string; key: Uint8Array } {
+function pskObjectBytes(p: DtlsPsk): { identity: string; key: Uint8Array } {
   return { identity: p.identity, key: pskKeyBytes(p.key) };
 }
 

@@ -23,9 +23,17 @@ export interface CertificateSpec {
   /** Mark as a CA (basicConstraints cA). */
   readonly isCA?: boolean;
   /** Issuer (certificate PEM's commonName and private key); self-signed when absent. */
-  readonly issuer?: { readonly commonName: string; readonly privateKey: Uint8Array };
+  readonly issuer?: CertificateIssuer;
   /** 32-byte private scalar (random when absent). */
   readonly privateKey?: Uint8Array;
+}
+
+/** The issuer of a certificate made by {@link generateCertificate}. */
+export interface CertificateIssuer {
+  /** The issuer certificate's subject commonName. */
+  readonly commonName: string;
+  /** The issuer's 32-byte private scalar (e.g. {@link GeneratedCertificate.privateScalar}). */
+  readonly privateKey: Uint8Array;
 }
 
 /** A generated certificate and key. */
