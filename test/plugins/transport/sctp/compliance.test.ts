@@ -17,6 +17,14 @@ describeMessageTransportCompliance('sctp', () => ({ transport: 'sctp', congestio
   stackOptions,
 });
 
+describeMessageTransportCompliance('sctp with I-DATA', () => ({ transport: { use: 'sctp', options: { interleaving: true } }, congestion: 'reno' }), {
+  reliable: true,
+  multistream: true,
+  partialReliability: true,
+  maxMessage: 9000,
+  stackOptions,
+});
+
 describeTransportCompliance('sctp', { transport: 'sctp', congestion: 'reno' }, { stackOptions });
 
 describeMessageTransportCompliance('datagram', () => ({ transport: 'datagram' }), { maxMessage: 1000 });

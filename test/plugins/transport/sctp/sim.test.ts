@@ -44,6 +44,20 @@ describe('SCTP bulk transfer on the simulator (SHA-256 per stream)', () => {
   }
 });
 
+describe('SCTP with I-DATA interleaving on the simulator', () => {
+  it(`moves 16 × ${PER_STREAM / 1024} KiB over 16 streams with I-DATA at 1 % loss plus reordering, duplication and corruption`, async () => {
+    const s = await simSctp(
+      { bandwidth: '50Mbit', delay: '10ms', loss: 0.01, reorder: 0.01, duplicate: 0.01, corrupt: { probability: 0.005, bits: 1 } },
+      41,
+      { interleaving: true },
+    );
+    expect((s.conn.stats().transport as Record<string, unknown>).interleaving).toBe(true);
+    const r = await bulkTransfer(s, 16, PER_STREAM, 20000, 6);
+    expect(r.received).toEqual(r.sent);
+    await s.close();
+  });
+});
+
 describe('SCTP streams on the simulator', () => {
   it('a loss on stream 1 does not delay stream 2 (no head-of-line blocking), measured in virtual time', async () => {
     let dropped = false;
