@@ -49,6 +49,8 @@ export * from './trace/tracer.js';
 export type { DatagramCapture } from './trace/capture.js';
 export { PcapWriter, ipAddressBytes } from './trace/pcap.js';
 export type { PcapWriterOptions } from './trace/pcap.js';
+export * from './trace/jsonseq.js';
+export * from './trace/plot/index.js';
 
 export { UdpSubstrate } from '../plugins/substrate/udp/index.js';
 export type { UdpSubstrateOptions } from '../plugins/substrate/udp/index.js';
