@@ -64,9 +64,14 @@ export class ConnectionContext implements TransportContext {
 
   /** {@inheritDoc TransportContext.sendDown} */
   sendDown(parts: readonly Uint8Array[]): void {
+    if (!this.secured) {
+      this.endpoint.transmit(parts, this.peerState.address, 'application');
+      return;
+    }
+    // Never fall back to plaintext: without its security session the datagram is dropped.
     const sec = this.peerState.security;
     if (sec !== null) sec.send(parts);
-    else this.endpoint.transmit(parts, this.peerState.address, 'application');
+    else this.drop('security_closed');
   }
 
   /** {@inheritDoc TransportContext.deliver} */

@@ -288,7 +288,7 @@ export class Stack extends EventEmitter<StackEvents> implements ConnectionOwner 
     this.closed = true;
     const endpoints = [...this.endpoints];
     for (const s of [...this.servers]) await s.close();
-    for (const conn of [...this.connections.keys()]) conn.destroy();
+    for (const conn of [...this.connections.keys()]) conn.abortSession();
     for (const e of endpoints) {
       for (const p of e.allPeers()) {
         p.pendingClient?.conn.destroy();

@@ -253,20 +253,28 @@ export class Connection extends Duplex {
 
   /** @internal */
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    if (this.session !== undefined && !this.sessionClosed) {
-      this.sessionClosed = true;
-      try {
-        this.session.abort();
-      } finally {
-        this.owner.release(this);
-      }
-    } else if (this.session === undefined && !this.sessionClosed) {
-      this.sessionClosed = true;
-      this.owner.release(this);
+    if (!this.sessionClosed) {
+      // Both directions ended normally (autoDestroy after end() and the peer's FIN): the
+      // session is closing gracefully and must finish (retransmit its FIN, TIME-WAIT);
+      // it stays registered until it reports closed(). Anything else aborts it.
+      const graceful = error === null && this.session !== undefined && this.writableFinished && this.readableEnded;
+      if (!graceful) this.abortSession();
     }
     const cb = this.pendingWrite;
     this.pendingWrite = undefined;
     cb?.(error ?? new StateError('ERR_DESTROYED', 'connection destroyed'));
     callback(error);
+  }
+
+  /** @internal Abort the session (RST / ABORT) and forget it; used by destroy() and stack teardown. */
+  abortSession(): void {
+    if (this.sessionClosed) return;
+    this.sessionClosed = true;
+    try {
+      this.session?.abort();
+    } finally {
+      this.owner.release(this);
+    }
+    if (!this.destroyed) this.destroy();
   }
 }

@@ -9,3 +9,11 @@ describeReliableStreamCompliance('tcp', () => ({ encapsulation: 'gue', security:
   stackOptions,
 });
 describeTransportCompliance('tcp', { encapsulation: 'gue', security: 'none', transport: 'tcp', congestion: 'reno' }, { stackOptions });
+
+const psk = { identity: 'compliance', key: '00112233445566778899aabbccddeeff' };
+describeReliableStreamCompliance(
+  'tcp inside DTLS',
+  () => ({ encapsulation: 'gue', security: { use: 'dtls', options: { psk } }, transport: 'tcp', congestion: 'cubic' }),
+  {},
+);
+describeReliableStreamCompliance('tcp directly in UDP (no GUE)', () => ({ encapsulation: 'none', transport: 'tcp', congestion: 'reno' }), {});
