@@ -10,7 +10,7 @@
 import type { MessageInfo, SendOptions, SessionInit, TransportContext, TransportSession } from '../../../core/contracts/transport.js';
 import { PayloadTooLargeError, StateError, ToukitError, dropReasonOf } from '../../../core/errors.js';
 import type { Timer } from '../../../core/time/clock.js';
-import { pad4, tsnLt, u32, w32 } from './bytes.js';
+import { pad4, u32, w32 } from './bytes.js';
 import { Heartbeat } from './heartbeat.js';
 import { COMMON_HEADER_SIZE, ChunkType, DATA_HEADER_SIZE, FLAG_T, I_DATA_HEADER_SIZE } from './chunk-types.js';
 import {
@@ -22,11 +22,9 @@ import {
   encodeEmpty,
   encodeError,
   encodeHeartbeatAck,
-  encodeShutdown,
   type ErrorCause,
 } from './chunks/control.js';
 import { decodeInit, type InitChunk } from './chunks/init.js';
-import { encodeSack } from './chunks/sack.js';
 import type { CookieState } from './cookie.js';
 import {
   SctpAbortedError,
@@ -44,6 +42,7 @@ import { Packetizer, type PacketSentListener } from './packetizer.js';
 import { CauseCode, unknownChunkAction } from './params.js';
 import { DataVerdict, Receiver, type ReceiverHost } from './receiver.js';
 import { RtoEstimator } from './rto.js';
+import { Shutdown } from './shutdown.js';
 import { Sender, type SenderHost } from './sender.js';
 import type { AssociationState, SctpEndpoint } from './state.js';
 import { associationStats } from './stats.js';
@@ -93,7 +92,7 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
   private readonly preOpen: OutMessage[] = [];
   private preOpenBytes = 0;
   private readonly t1: Timer;
-  private readonly t2: Timer;
+  private readonly shutdown: Shutdown;
   private readonly heartbeat: Heartbeat;
   private initChunk: Uint8Array | null = null;
   private cookieEcho: Uint8Array | null = null;
@@ -101,7 +100,6 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
   private errorCount = 0;
   private isOpened = false;
   private closedOnce = false;
-  private endRequested = false;
   private remoteEndedSent = false;
   private wantWritable = false;
   private readonly pendingControl: Uint8Array[] = [];
@@ -128,7 +126,22 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
     this.pk = new Packetizer(this.mtu, init.localPort, init.remotePort, (parts) => this.emit(parts), this);
     this.rto = new RtoEstimator(opts.rtoInitial, opts.rtoMin, opts.rtoMax);
     this.t1 = ctx.timers.createTimer(() => this.onT1());
-    this.t2 = ctx.timers.createTimer(() => this.onT2());
+    this.shutdown = new Shutdown(
+      this.rto,
+      {
+        state: () => this.state,
+        setState: (st) => this.setState(st),
+        sender: () => this.tx,
+        receiver: () => this.rx,
+        send: (chunk) => this.sendControl(this.peerTag, chunk),
+        queue: (chunk) => this.pendingControl.push(chunk),
+        timeout: () => this.timeout(),
+        remoteEnded: () => this.signalRemoteEnded(),
+        close: () => this.finish(),
+        now: () => this.now(),
+      },
+      (cb) => ctx.timers.createTimer(cb),
+    );
     this.heartbeat = new Heartbeat(
       opts.heartbeatInterval,
       this.rto,
@@ -206,7 +219,7 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
     if (this.isOpened) return;
     this.isOpened = true;
     this.ctx.opened();
-    if (this.endRequested) this.end();
+    if (this.shutdown.requested) this.end();
   }
 
   // ------------------------------------------------------------ receiving
@@ -282,10 +295,10 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
         case ChunkType.ABORT:
           return this.finish(new SctpAbortedError(decodeCauses(p, r.valueStart, r.valueEnd).map((c) => c.code)));
         case ChunkType.SHUTDOWN:
-          this.onShutdown(decodeShutdown(p, r.valueStart, r.valueEnd));
+          this.shutdown.onShutdown(decodeShutdown(p, r.valueStart, r.valueEnd));
           break;
         case ChunkType.SHUTDOWN_ACK:
-          this.onShutdownAck();
+          this.shutdown.onShutdownAck();
           break;
         case ChunkType.SHUTDOWN_COMPLETE:
           if (this.state === 'SHUTDOWN-ACK-SENT') return this.finish();
@@ -363,8 +376,7 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
     if (hadData && this.state === 'SHUTDOWN-SENT') {
       // §9.2: answer each DATA packet with SHUTDOWN (it carries the cum TSN) and restart T2.
       rx.inbound.flush();
-      this.pendingControl.push(encodeShutdown(rx.map.cumTsn));
-      this.t2.arm(this.now() + this.rto.rto);
+      this.shutdown.onDataWhileShutdownSent(rx.map.cumTsn);
       return;
     }
     rx.afterPacket(hadData, immediate, this.now());
@@ -534,7 +546,7 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
   sendMessage(data: Uint8Array, options: SendOptions): boolean {
     if (this.closedOnce) throw new StateError('ERR_SCTP_CLOSED', 'association is closed');
     const s = this.state;
-    if (this.endRequested || (s !== 'ESTABLISHED' && s !== 'COOKIE-WAIT' && s !== 'COOKIE-ECHOED' && s !== 'CLOSED')) {
+    if (this.shutdown.requested || (s !== 'ESTABLISHED' && s !== 'COOKIE-WAIT' && s !== 'COOKIE-ECHOED' && s !== 'CLOSED')) {
       throw new StateError('ERR_SCTP_SHUTDOWN', `cannot send in state ${s}`);
     }
     if (data.length === 0) throw new ToukitError('ERR_SCTP_EMPTY_MESSAGE', 'SCTP cannot send an empty message');
@@ -608,80 +620,14 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
       this.wantWritable = false;
       this.ctx.writable();
     }
-    this.maybeShutdown();
+    this.shutdown.check();
   }
 
   // --------------------------------------------------------- shutdown/abort
 
   /** Graceful shutdown (RFC 9260 §9.2): SHUTDOWN once all data is acknowledged. */
   end(): void {
-    this.endRequested = true;
-    if (!this.isOpened || this.closedOnce) return;
-    if (this.state === 'ESTABLISHED') this.setState('SHUTDOWN-PENDING');
-    this.maybeShutdown();
-  }
-
-  private maybeShutdown(): void {
-    const tx = this.tx;
-    if (tx === null || !tx.out.idle) return;
-    if (this.state === 'SHUTDOWN-PENDING') {
-      this.setState('SHUTDOWN-SENT');
-      tx.stopTimer();
-      this.sendShutdown();
-    } else if (this.state === 'SHUTDOWN-RECEIVED') {
-      this.setState('SHUTDOWN-ACK-SENT');
-      tx.stopTimer();
-      this.sendControl(this.peerTag, encodeEmpty(ChunkType.SHUTDOWN_ACK));
-      this.t2.arm(this.now() + this.rto.rto);
-    }
-  }
-
-  private sendShutdown(): void {
-    this.sendControl(this.peerTag, encodeShutdown((this.rx as Receiver).map.cumTsn));
-    this.t2.arm(this.now() + this.rto.rto);
-  }
-
-  private onShutdown(cumTsnAck: number): void {
-    const tx = this.tx;
-    if (tx === null) return;
-    // The SHUTDOWN's cumulative TSN ack acts as a SACK without gap blocks (§9.2).
-    const out = tx.out;
-    if (tsnLt(out.cumAck, cumTsnAck) && tsnLt(cumTsnAck, out.nextTsn)) {
-      const sack = encodeSack(cumTsnAck, out.peerRwnd + out.bytesInFlight, [], []);
-      tx.onSack(sack, 4, sack.length);
-    }
-    if (this.state === 'ESTABLISHED' || this.state === 'SHUTDOWN-PENDING') {
-      this.setState('SHUTDOWN-RECEIVED');
-      this.signalRemoteEnded();
-      this.maybeShutdown();
-    } else if (this.state === 'SHUTDOWN-SENT') {
-      // §9.2: SHUTDOWN crossing ours: answer SHUTDOWN ACK.
-      this.signalRemoteEnded();
-      this.setState('SHUTDOWN-ACK-SENT');
-      this.sendControl(this.peerTag, encodeEmpty(ChunkType.SHUTDOWN_ACK));
-      this.t2.arm(this.now() + this.rto.rto);
-    }
-  }
-
-  private onShutdownAck(): void {
-    if (this.state === 'SHUTDOWN-SENT' || this.state === 'SHUTDOWN-ACK-SENT') {
-      this.sendControl(this.peerTag, encodeEmpty(ChunkType.SHUTDOWN_COMPLETE));
-      this.signalRemoteEnded();
-      this.finish();
-    } else if (this.state === 'COOKIE-WAIT' || this.state === 'COOKIE-ECHOED') {
-      // §8.4 rule 5: out of the blue for us.
-      this.sendControl(this.peerTag, encodeEmpty(ChunkType.SHUTDOWN_COMPLETE, FLAG_T));
-    }
-  }
-
-  private onT2(): void {
-    if (this.timeout()) return;
-    this.rto.backoff();
-    if (this.state === 'SHUTDOWN-SENT') this.sendShutdown();
-    else if (this.state === 'SHUTDOWN-ACK-SENT') {
-      this.sendControl(this.peerTag, encodeEmpty(ChunkType.SHUTDOWN_ACK));
-      this.t2.arm(this.now() + this.rto.rto);
-    }
+    if (!this.closedOnce) this.shutdown.end(this.isOpened);
   }
 
   private signalRemoteEnded(): void {
@@ -724,7 +670,7 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
     this.closedOnce = true;
     this.state = 'CLOSED';
     this.t1.cancel();
-    this.t2.cancel();
+    this.shutdown.stop();
     this.heartbeat.stop();
     this.tx?.stopTimer();
     this.rx?.dispose();
