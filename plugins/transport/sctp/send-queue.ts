@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { OutMessage } from './outbound.js';
+import type { OutMessage } from './out-types.js';
 
 class Fifo {
   items: OutMessage[] = [];
