@@ -1,8 +1,9 @@
 /**
  * The real timer service: every timer of a stack lives in one indexed heap
- * behind a single Node timeout that is re-armed with `refresh()` when the
- * earliest deadline does not change, so there is never one `setTimeout`
- * per segment.
+ * behind a single Node timeout. The host timeout is only replaced when a
+ * deadline earlier than it appears; deadlines that move later (an RTO
+ * pushed back by every ACK) leave it alone, and its early wake-up re-arms
+ * it once. So there is never one `setTimeout` per segment.
  *
  * @module
  */
@@ -68,16 +69,13 @@ export class RealTimerService implements TimerService {
 
   private rearm(): void {
     const first = this.heap.peek();
-    if (first === undefined) {
-      if (this.handle) clearTimeout(this.handle);
-      this.handle = undefined;
-      this.handleDeadline = Infinity;
-      return;
-    }
-    if (first.deadline === this.handleDeadline && this.handle) return;
+    if (first === undefined) return; // a pending host timeout fires once, finds nothing and stops
+    // Lazy: keep a host timeout that fires at or before the earliest deadline. Deadlines that
+    // move later (an RTO pushed back by every ACK) cost nothing; the early wake-up re-arms once.
+    if (this.handle !== undefined && this.handleDeadline <= first.deadline) return;
     const delay = Math.max(0, first.deadline - this.clock.now());
     this.handleDeadline = first.deadline;
-    if (this.handle) clearTimeout(this.handle);
+    if (this.handle !== undefined) clearTimeout(this.handle);
     this.handle = setTimeout(this.fire, Math.ceil(delay));
     this.handle.unref();
   }

@@ -20,9 +20,6 @@ import type { DatagramHandler, SubstrateSocket, SubstrateStats } from '../../../
 /** Datagrams sent per event-loop turn before the socket yields. */
 export const SEND_BATCH = 32;
 
-/** Longest `close()` waits for datagrams already handed to the kernel path, in ms. */
-export const CLOSE_LINGER_MS = 200;
-
 /** Datagrams queued while yielding before further sends are dropped. */
 export const MAX_SEND_QUEUE = 16384;
 
@@ -44,8 +41,6 @@ export class UdpSocket implements SubstrateSocket {
   private readonly queueTo: (PeerAddress | undefined)[] = [];
   private flushScheduled = false;
   private closed = false;
-  private inFlight = 0;
-  private drained: (() => void) | undefined;
   private readonly local: PeerAddress;
 
   /**
@@ -102,24 +97,16 @@ export class UdpSocket implements SubstrateSocket {
     for (let i = 0; i < parts.length; i++) bytes += parts[i].length;
     this.counters.datagramsSent++;
     this.counters.bytesSent += bytes;
-    this.inFlight++;
+    // No per-send callback: it would cost a process.nextTick per datagram. Asynchronous
+    // send errors arrive as 'error' events and are counted there.
     try {
-      if (this.remote !== undefined) this.socket.send(parts as Uint8Array[], this.onSent);
-      else if (to !== undefined) this.socket.send(parts as Uint8Array[], to.port, to.address, this.onSent);
-      else {
-        this.inFlight--;
-        this.countError('no_destination');
-      }
+      if (this.remote !== undefined) this.socket.send(parts as Uint8Array[]);
+      else if (to !== undefined) this.socket.send(parts as Uint8Array[], to.port, to.address);
+      else this.countError('no_destination');
     } catch (err) {
-      this.inFlight--;
       this.countError((err as NodeJS.ErrnoException).code ?? 'send_failed');
     }
   }
-
-  private readonly onSent = (err: Error | null): void => {
-    if (err) this.countError((err as NodeJS.ErrnoException).code ?? 'send_failed');
-    if (--this.inFlight === 0 && this.drained) this.drained();
-  };
 
   private readonly resetTurn = (): void => {
     this.turnResetScheduled = false;
@@ -156,31 +143,19 @@ export class UdpSocket implements SubstrateSocket {
   close(): Promise<void> {
     if (this.closed) return Promise.resolve();
     // Datagrams already accepted (e.g. a close_notify or RST sent during teardown) still leave:
-    // flush the queue, then wait (bounded) for sends still in libuv or in the address lookup.
+    // flush the queue, then let one event-loop turn pass so unconnected sends finish their
+    // address lookup (a process.nextTick in node:dgram) and reach the kernel before the close.
     while (this.queue.length > 0) this.sendNow(this.queue.shift() as Uint8Array[], this.queueTo.shift());
     this.closed = true;
     this.handler = noop;
-    return this.waitForSends().then(
-      () =>
-        new Promise<void>((resolve) => {
-          try {
-            this.socket.close(() => resolve());
-          } catch {
-            resolve();
-          }
-        }),
-    );
-  }
-
-  private waitForSends(): Promise<void> {
-    if (this.inFlight <= 0) return Promise.resolve();
     return new Promise<void>((resolve) => {
-      const timer = setTimeout(done, CLOSE_LINGER_MS);
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.drained = done;
+      setImmediate(() => {
+        try {
+          this.socket.close(() => resolve());
+        } catch {
+          resolve();
+        }
+      });
     });
   }
 }
