@@ -18,13 +18,11 @@ import {
   decodeHeartbeat,
   decodeShutdown,
   encodeAbort,
-  encodeChunk,
-  encodeEmpty,
   encodeError,
   encodeHeartbeatAck,
   type ErrorCause,
 } from './chunks/control.js';
-import { decodeInit, type InitChunk } from './chunks/init.js';
+import { decodeInit } from './chunks/init.js';
 import type { CookieState } from './cookie.js';
 import {
   SctpAbortedError,
@@ -34,7 +32,6 @@ import {
   SctpPeerUnreachableError,
   SctpProtocolViolationError,
 } from './errors.js';
-import { buildInit, buildInitAck } from './handshake.js';
 import type { SctpOptions } from './options.js';
 import type { OutMessage } from './outbound.js';
 import { ChunkReader, buildPacket, checkPacket, packetVtag } from './packet.js';
@@ -42,6 +39,7 @@ import { Packetizer, type PacketSentListener } from './packetizer.js';
 import { CauseCode, unknownChunkAction } from './params.js';
 import { DataVerdict, Receiver, type ReceiverHost } from './receiver.js';
 import { RtoEstimator } from './rto.js';
+import { Setup, type Negotiated } from './setup.js';
 import { Shutdown } from './shutdown.js';
 import { Sender, type SenderHost } from './sender.js';
 import type { AssociationState, SctpEndpoint } from './state.js';
@@ -84,19 +82,15 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
   /** Packets received. */
   packetsReceived = 0;
   private readonly initialTsn: number;
-  private peerInitialTsn = 0;
   private peerArwnd = 0;
   private readonly reader = new ChunkReader();
   private readonly pk: Packetizer;
   private readonly mtu: number;
   private readonly preOpen: OutMessage[] = [];
   private preOpenBytes = 0;
-  private readonly t1: Timer;
+  private readonly setup: Setup;
   private readonly shutdown: Shutdown;
   private readonly heartbeat: Heartbeat;
-  private initChunk: Uint8Array | null = null;
-  private cookieEcho: Uint8Array | null = null;
-  private initRetries = 0;
   private errorCount = 0;
   private isOpened = false;
   private closedOnce = false;
@@ -125,7 +119,6 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
     this.mtu = Math.max(COMMON_HEADER_SIZE + I_DATA_HEADER_SIZE + 4, ctx.maxDatagramSize);
     this.pk = new Packetizer(this.mtu, init.localPort, init.remotePort, (parts) => this.emit(parts), this);
     this.rto = new RtoEstimator(opts.rtoInitial, opts.rtoMin, opts.rtoMax);
-    this.t1 = ctx.timers.createTimer(() => this.onT1());
     this.shutdown = new Shutdown(
       this.rto,
       {
@@ -156,10 +149,41 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
       },
       (cb) => ctx.timers.createTimer(cb),
     );
+    this.setup = new Setup(
+      opts,
+      this.localTag,
+      this.initialTsn,
+      { local: init.localPort, remote: init.remotePort },
+      ctx.peer,
+      endpoint,
+      ctx.random,
+      this.rto,
+      {
+        state: () => this.state,
+        setState: (st) => this.setState(st),
+        peerTag: () => this.peerTag,
+        setPeerTag: (tag) => void (this.peerTag = tag),
+        send: (vtag, chunk) => this.sendControl(vtag, chunk),
+        queue: (chunk) => this.pendingControl.push(chunk),
+        establish: (n) => this.establish(n),
+        opened: () => this.markOpened(),
+        fail: (err) => this.finish(err),
+        drop: (reason) => this.drop(reason),
+        now: () => this.now(),
+      },
+      (cb) => ctx.timers.createTimer(cb),
+    );
     const c = setup.cookie;
     if (c !== undefined) {
-      this.peerTag = c.peerTag;
-      this.establish(c.peerInitialTsn, c.peerArwnd, c.outboundStreams, c.inboundStreams, c.forwardTsn, c.iData);
+      this.establish({
+        peerTag: c.peerTag,
+        peerInitialTsn: c.peerInitialTsn,
+        peerArwnd: c.peerArwnd,
+        outStreams: c.outboundStreams,
+        inStreams: c.inboundStreams,
+        forwardTsn: c.forwardTsn,
+        iData: c.iData,
+      });
     }
   }
 
@@ -178,14 +202,13 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
   /** Client: send INIT (RFC 9260 §5.1 A) and enter COOKIE-WAIT. */
   start(): void {
     if (this.init.role !== 'client' || this.state !== 'CLOSED' || this.closedOnce) return;
-    this.initChunk = buildInit(this.opts, this.localTag, this.initialTsn);
-    this.setState('COOKIE-WAIT');
-    this.sendControl(0, this.initChunk);
-    this.t1.arm(this.now() + this.rto.rto);
+    this.setup.start();
   }
 
-  private establish(peerTsn: number, peerArwnd: number, outStreams: number, inStreams: number, fwd: boolean, iData: boolean): void {
-    this.peerInitialTsn = peerTsn;
+  /** Build the data path once both sides agreed (COOKIE ACK, or a valid COOKIE ECHO). */
+  private establish(n: Negotiated): void {
+    const { peerInitialTsn: peerTsn, peerArwnd, outStreams, inStreams, forwardTsn: fwd, iData } = n;
+    this.peerTag = n.peerTag;
     this.peerArwnd = peerArwnd;
     this.outStreams = outStreams;
     this.inStreams = inStreams;
@@ -246,7 +269,7 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
     if (r.type === ChunkType.INIT) {
       if (vtag !== 0) return void this.drop('sctp_bad_vtag');
       if (pad4(r.valueEnd) < p.length) return void this.drop('sctp_init_bundled');
-      return this.onInit(decodeInit(p, r.valueStart, r.valueEnd, false));
+      return this.setup.onInit(decodeInit(p, r.valueStart, r.valueEnd, false));
     }
     if (r.type === ChunkType.ABORT || r.type === ChunkType.SHUTDOWN_COMPLETE) {
       const reflected = (r.flags & FLAG_T) !== 0;
@@ -278,13 +301,13 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
           this.tx?.onSack(p, r.valueStart, r.valueEnd);
           break;
         case ChunkType.INIT_ACK:
-          this.onInitAck(decodeInit(p, r.valueStart, r.valueEnd, true));
+          this.setup.onInitAck(decodeInit(p, r.valueStart, r.valueEnd, true));
           break;
         case ChunkType.COOKIE_ECHO:
-          this.onCookieEcho(r.value());
+          this.setup.onCookieEcho(r.value());
           break;
         case ChunkType.COOKIE_ACK:
-          this.onCookieAck();
+          this.setup.onCookieAck();
           break;
         case ChunkType.HEARTBEAT:
           if (this.peerTag !== 0) this.pendingControl.push(encodeHeartbeatAck(decodeHeartbeat(p, r.valueStart, r.valueEnd).tlv));
@@ -402,103 +425,9 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
     if (this.rx !== null && !this.closedOnce && this.rx.resume()) this.flush();
   }
 
-  // ------------------------------------------------------------ handshake
-
-  private onInit(init: InitChunk): void {
-    // §5.2.1 / §5.2.2: INIT for an existing association or during setup. During setup
-    // answer with our own tag; otherwise with a new tag and tie-tags (restart, via the protocol).
-    if (this.state === 'SHUTDOWN-ACK-SENT') {
-      this.sendControl(this.peerTag, encodeEmpty(ChunkType.SHUTDOWN_ACK));
-      return;
-    }
-    const restart = this.state !== 'COOKIE-WAIT' && this.state !== 'COOKIE-ECHOED';
-    const ack = buildInitAck(
-      this.opts,
-      init,
-      {
-        localTag: restart ? this.endpoint.newTag() : this.localTag,
-        localInitialTsn: restart ? this.ctx.random.uint32() : this.initialTsn,
-        localPort: this.init.localPort,
-        peerPort: this.init.remotePort,
-        now: this.now(),
-        localTieTag: restart ? this.localTag : 0,
-        peerTieTag: restart ? this.peerTag : 0,
-      },
-      (s, peer) => this.endpoint.sealCookie(s, peer),
-      this.ctx.peer,
-    );
-    this.sendControl(init.initiateTag, ack);
-  }
-
-  private onInitAck(a: InitChunk): void {
-    if (this.state !== 'COOKIE-WAIT') return void this.drop('sctp_unexpected_init_ack');
-    if (a.hostName) {
-      this.sendControl(a.initiateTag, encodeAbort(false, [{ code: CauseCode.UNRESOLVABLE_ADDRESS }]));
-      return this.finish(new SctpProtocolViolationError('peer sent a Host Name Address parameter'));
-    }
-    this.t1.cancel();
-    this.peerTag = a.initiateTag;
-    this.peerInitialTsn = a.initialTsn;
-    this.peerArwnd = a.arwnd;
-    this.outStreams = Math.min(this.opts.outboundStreams, a.maxInboundStreams);
-    this.inStreams = Math.min(this.opts.maxInboundStreams, a.outboundStreams);
-    this.forwardTsnOk = this.opts.partialReliability && a.forwardTsn;
-    this.iDataOk = this.opts.interleaving && a.iData;
-    this.cookieEcho = encodeChunk(ChunkType.COOKIE_ECHO, 0, a.cookie as Uint8Array);
-    this.setState('COOKIE-ECHOED');
-    this.sendControl(this.peerTag, this.cookieEcho);
-    this.t1.arm(this.now() + this.rto.rto);
-  }
-
-  private onCookieEcho(cookie: Uint8Array): void {
-    const res = this.endpoint.openCookie(cookie, this.ctx.peer);
-    if (!res.ok) return void this.drop(`sctp_cookie_${res.reason}`);
-    const s = res.state;
-    if (s.localTag !== this.localTag) return void this.drop('sctp_cookie_mismatch');
-    if (this.state === 'COOKIE-WAIT' || this.state === 'COOKIE-ECHOED') {
-      // §5.2.4 setup collision: the peer echoed the cookie of our INIT ACK.
-      this.t1.cancel();
-      this.peerTag = s.peerTag;
-      this.establish(s.peerInitialTsn, s.peerArwnd, s.outboundStreams, s.inboundStreams, s.forwardTsn, s.iData);
-    } else if (s.peerTag !== this.peerTag) {
-      return void this.drop('sctp_cookie_mismatch');
-    }
-    // §5.2.4 action D (and the normal server path): answer COOKIE ACK.
-    this.pendingControl.push(encodeEmpty(ChunkType.COOKIE_ACK));
-    this.markOpened();
-  }
-
-  private onCookieAck(): void {
-    if (this.state !== 'COOKIE-ECHOED') return;
-    this.t1.cancel();
-    this.cookieEcho = null;
-    this.establish(this.peerInitialTsn, this.peerArwnd, this.outStreams, this.inStreams, this.forwardTsnOk, this.iDataOk);
-    this.markOpened();
-  }
-
   private onError(causes: { code: number; info: Uint8Array }[]): void {
-    if (this.state === 'COOKIE-ECHOED' && causes.some((c) => c.code === CauseCode.STALE_COOKIE)) {
-      // §5.2.6: start over with a fresh INIT, within Max.Init.Retransmits.
-      this.t1.cancel();
-      this.state = 'CLOSED';
-      this.peerTag = 0;
-      if (++this.initRetries > this.opts.maxInitRetransmits) {
-        return this.finish(new SctpPeerUnreachableError('stale cookies until Max.Init.Retransmits'));
-      }
-      return this.start();
-    }
+    if (causes.some((c) => c.code === CauseCode.STALE_COOKIE) && this.setup.onStaleCookie()) return;
     this.ctx.emitEvent('sctp-error', causes.map((c) => c.code));
-  }
-
-  private onT1(): void {
-    if (this.state !== 'COOKIE-WAIT' && this.state !== 'COOKIE-ECHOED') return;
-    if (++this.initRetries > this.opts.maxInitRetransmits) {
-      return this.finish(new SctpPeerUnreachableError(`no answer after ${this.opts.maxInitRetransmits} INIT / COOKIE ECHO retransmissions`));
-    }
-    this.rto.backoff();
-    if (this.state === 'COOKIE-WAIT') this.sendControl(0, this.initChunk as Uint8Array);
-    else this.sendControl(this.peerTag, this.cookieEcho as Uint8Array);
-    this.t1.arm(this.now() + this.rto.rto);
   }
 
   /** The peer restarted the association (RFC 9260 §5.2.4 action A): this instance ends, a new one takes over. */
@@ -669,7 +598,7 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
   private release(): void {
     this.closedOnce = true;
     this.state = 'CLOSED';
-    this.t1.cancel();
+    this.setup.stop();
     this.shutdown.stop();
     this.heartbeat.stop();
     this.tx?.stopTimer();
