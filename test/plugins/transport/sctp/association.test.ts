@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { createHash } from 'node:crypto';
-import { SctpPair, pattern } from './harness.js';
+import { SctpPair, chunksOf, pattern } from './harness.js';
 import { ChunkType } from '../../../../plugins/transport/sctp/chunk-types.js';
 import { MemorySink, SinkTracer } from '../../../../core/trace/tracer.js';
 
@@ -98,5 +98,41 @@ describe('tracing', () => {
     p2.time.run(p2.time.now() + 1000);
     const names = new Set(sink.events.map((e) => e.name));
     for (const n of ['packet_sent', 'packet_received', 'metrics_updated', 'connection_state_updated']) expect(names.has(n), n).toBe(true);
+  });
+});
+
+describe('SACK timing (RFC 9260 §6.2)', () => {
+  it('delays the SACK for a lone DATA packet by sackDelay, and acknowledges every second packet at once', () => {
+    const pair = new SctpPair({ delay: 10 }).connect();
+    const sent: { at: number; sack: boolean }[] = [];
+    const orig = pair.transmit.bind(pair);
+    pair.transmit = (dir, p) => {
+      if (dir === 's2c') sent.push({ at: pair.time.now(), sack: chunksOf(p).some((c) => c.type === ChunkType.SACK) });
+      orig(dir, p);
+    };
+    const t0 = pair.time.now();
+    pair.client.sendMessage!(Uint8Array.of(1), { stream: 0 });
+    pair.time.run(t0 + 1000);
+    expect(sent.filter((s) => s.sack).map((s) => s.at - t0)).toEqual([10 + 200]);
+    sent.length = 0;
+    const t1 = pair.time.now();
+    pair.client.sendMessage!(new Uint8Array(2000), { stream: 0 }); // two packets
+    pair.time.run(t1 + 1000);
+    expect(sent.filter((s) => s.sack).map((s) => s.at - t1)).toEqual([10]);
+  });
+
+  it('acknowledges at once when a gap appears or a duplicate arrives', () => {
+    const pair = new SctpPair({ delay: 10, script: (dir, _i, p) => (dir === 'c2s' && chunksOf(p).some((c) => c.type === 0 && c.first === 0xaa) ? 'drop' : 'pass') }).connect();
+    const sent: number[] = [];
+    const orig = pair.transmit.bind(pair);
+    pair.transmit = (dir, p) => {
+      if (dir === 's2c' && chunksOf(p).some((c) => c.type === ChunkType.SACK)) sent.push(pair.time.now());
+      orig(dir, p);
+    };
+    const t0 = pair.time.now();
+    pair.client.sendMessage!(Uint8Array.of(0xaa), { stream: 0 }); // lost
+    pair.client.sendMessage!(Uint8Array.of(0xbb), { stream: 1 }); // creates a gap
+    pair.time.run(t0 + 100);
+    expect(sent.map((t) => t - t0)).toEqual([10]);
   });
 });
