@@ -212,6 +212,9 @@ export class SctpPair {
         log.closed++;
         log.closedAt = time.now();
         log.closeError = err;
+        // As the stack does: a closed session no longer receives packets.
+        const sessions = role === 'client' ? this.clientSessions : this.serverSessions;
+        for (const [k, v] of sessions) if ((v as SctpAssociation).state === 'CLOSED') sessions.delete(k);
       },
       emitEvent: (name, ...args) => void log.events.push({ name, args }),
       drop: (reason) => log.drop(reason),

@@ -156,3 +156,20 @@ describe('shutdown under loss', () => {
     expect([pair.clientLog.closeError, pair.serverLog.closeError]).toEqual([undefined, undefined]);
   });
 });
+
+describe('lost SHUTDOWN COMPLETE (RFC 9260 §8.4 rule 5, §8.5.1 C)', () => {
+  it('the closed side answers the retransmitted SHUTDOWN ACK out of the blue with a T-bit SHUTDOWN COMPLETE, which the peer accepts', () => {
+    let dropped = 0;
+    const pair = new SctpPair({
+      script: (dir, _i, p) => (dir === 'c2s' && chunksOf(p)[0]?.type === ChunkType.SHUTDOWN_COMPLETE && dropped++ === 0 ? 'drop' : 'pass'),
+    }).connect();
+    pair.client.end();
+    pair.time.run(pair.time.now() + 10_000);
+    expect(dropped).toBe(2);
+    expect(pair.clientLog.closed).toBe(1);
+    expect(pair.serverLog.closed).toBe(1);
+    expect(pair.serverLog.closeError).toBeUndefined();
+    const last = pair.wire.c2s[pair.wire.c2s.length - 1];
+    expect(chunksOf(last)[0]).toMatchObject({ type: ChunkType.SHUTDOWN_COMPLETE, flags: 1 });
+  });
+});
