@@ -107,7 +107,7 @@ describe.skipIf(missing !== undefined && process.env.CI === undefined)('SCTP int
     expect(stats.dataBytesSent).toBeGreaterThanOrEqual(2_000_000);
   });
 
-  it('usrsctp client ↔ toukit server: echo and graceful shutdown initiated by usrsctp', async () => {
+  it('usrsctp client ↔ toukit server: 302 messages echoed in order, then graceful shutdown initiated by usrsctp', async () => {
     const ns = createNs();
     const server = run(ns, ['node', '--import', 'tsx', PEER, 'server', '9900', '7']);
     let serverOut = '';
@@ -121,6 +121,9 @@ describe.skipIf(missing !== undefined && process.env.CI === undefined)('SCTP int
     client.stdout.on('data', (d: Buffer) => (clientOut += d.toString()));
     client.stdin.write('hello toukit\nsecond line\n');
     await waitFor(() => clientOut, 'second line', 10_000);
+    const lines = Array.from({ length: 300 }, (_, i) => `line-${i}-${'x'.repeat(60)}`);
+    client.stdin.write(lines.join('\n') + '\n');
+    await waitFor(() => clientOut, lines[299], 15_000);
     client.stdin.end();
     await waitFor(() => serverOut, 'CLOSED', 10_000);
     await waitFor(() => clientOut, 'SCTP_SHUTDOWN_COMP', 10_000);
@@ -128,5 +131,7 @@ describe.skipIf(missing !== undefined && process.env.CI === undefined)('SCTP int
     expect(clientOut).toContain('hello toukit');
     expect(serverOut).toContain('REPLY hello toukit');
     expect(serverOut).toContain('REPLY second line');
+    // Every line came back, in order (usrsctp prints each echoed message).
+    expect(clientOut.split('\n').filter((l) => l.startsWith('line-'))).toEqual(lines);
   });
 });
