@@ -15,3 +15,4 @@ export { dtlsHandshake } from './dtls-handshake.js';
 export { tcpIdleHeap } from './tcp-idle-heap.js';
 export { simSpeed } from './sim-speed.js';
 export { ccSim } from './cc-sim.js';
+export { ccTable } from './cc-table.js';
