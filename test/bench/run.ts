@@ -20,6 +20,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   ccSim,
+  ccTable,
   dtlsHandshake,
   gueDatagram,
   gueDtlsSctp,
@@ -53,6 +54,7 @@ const CASES: readonly BenchCase[] = [
   dtlsHandshake,
   tcpIdleHeap,
   ccSim,
+  ccTable,
   simSpeed,
 ];
 
