@@ -20,6 +20,7 @@ import { DeadlineHeap } from '../time/heap.js';
 import type { HeapEntry } from '../time/heap.js';
 import { nullTracer } from '../trace/tracer.js';
 import type { Tracer } from '../trace/tracer.js';
+import { joinBytes } from '../bytes.js';
 
 interface VirtualEvent extends HeapEntry {
   run: (() => void) | undefined;
@@ -157,15 +158,7 @@ function emptyLog(): SideLog {
 }
 
 function join(parts: readonly Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return joinBytes(parts);
 }
 
 const CLIENT_ADDR: PeerAddress = { address: '192.0.2.1', family: 'IPv4', port: 40000 };

@@ -6,6 +6,7 @@
  * @module
  */
 import { decodeError } from './errors.js';
+import { joinBytes } from '../../../core/bytes.js';
 
 /** A cursor over a byte array; all reads are bounds-checked. */
 export class ByteReader {
@@ -160,15 +161,7 @@ export class ByteWriter {
 
 /** Concatenate byte arrays (handshake path only). */
 export function concatBytes(...parts: readonly Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return joinBytes(parts);
 }
 
 /** Lower-case hex of `b`. */

@@ -6,6 +6,7 @@
  */
 import { pad4, u16, w16 } from './bytes.js';
 import { SctpDecodeError } from './errors.js';
+import { joinBytes } from '../../../core/bytes.js';
 
 /** Parameter types used in INIT / INIT ACK (RFC 9260 §3.3.2.1, RFC 3758, RFC 5061, RFC 4895). */
 export const ParamType = {
@@ -111,15 +112,7 @@ export function encodeTlv(type: number, value: Uint8Array): Uint8Array {
 
 /** Concatenate encoded TLVs (each already padded). */
 export function concatTlvs(tlvs: readonly Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const t of tlvs) n += t.length;
-  const out = new Uint8Array(n);
-  let i = 0;
-  for (const t of tlvs) {
-    out.set(t, i);
-    i += t.length;
-  }
-  return out;
+  return joinBytes(tlvs);
 }
 
 /**

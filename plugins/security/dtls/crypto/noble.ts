@@ -12,18 +12,10 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { randomBytes } from '@noble/hashes/utils.js';
 import type { AeadAlgorithm, AeadKey, CryptoProvider, EcdhGroup, EcdhKeyPair, SigningKey } from './provider.js';
+import { joinBytes } from '../../../../core/bytes.js';
 
 function join(parts: readonly Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0];
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return parts.length === 1 ? parts[0] : joinBytes(parts);
 }
 
 class NobleAead implements AeadKey {

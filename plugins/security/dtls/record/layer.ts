@@ -10,6 +10,7 @@ import { RECORD_HEADER_LENGTH, plaintextRecord } from './codec.js';
 import type { RecordCursor } from './codec.js';
 import type { RecordProtection } from './protection.js';
 import { ReplayWindow } from './replay.js';
+import { joinBytes } from '../../../../core/bytes.js';
 
 /** Records of the next epoch buffered at most. */
 export const MAX_FUTURE_RECORDS = 32;
@@ -109,13 +110,5 @@ export class RecordLayer {
 }
 
 function concat(parts: readonly Uint8Array[]): Uint8Array {
-  let n = 0;
-  for (const p of parts) n += p.length;
-  const out = new Uint8Array(n);
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  return joinBytes(parts);
 }
