@@ -17,6 +17,19 @@ describe('cubic over tcp on the simulator', () => {
     expect(r.utilisation(10_000, 60_000)).toBeGreaterThanOrEqual(0.95);
   });
 
+  // Regression: with β = 0.7 a slow-start overshoot leaves cwnd above BDP + buffer during fast
+  // recovery, so retransmissions were dropped; tcp had no lost-retransmission detection, the RTO
+  // recomputed ssthresh from the FlightSize inflated by recovery (3× the path) and every following
+  // slow start overshot again: about 27–46 % busy, one RTO per recovery.
+  it('keeps a 50 Mbit/s, 40 ms, 1-BDP drop-tail bottleneck ≥ 90 % busy, recovering from every loss without a timeout', async () => {
+    const r = await runBulk({ congestion: 'cubic', link: { bandwidth: '50Mbit', delay: '20ms', queue: '1bdp' }, duration: 30_000 });
+    const s = r.flows[0];
+    const last = s[s.length - 1];
+    expect(r.utilisation(5_000, 30_000)).toBeGreaterThanOrEqual(0.9);
+    expect(last.fastRecoveries).toBeGreaterThanOrEqual(2);
+    expect(last.timeouts).toBe(0);
+  });
+
   it.runIf(LONG)('keeps a 100 Mbit/s, 50 ms, 1-BDP drop-tail bottleneck ≥ 95 % busy over the last 50 s of 60 s (TOUKIT_LONG=1)', async () => {
     const r = await runBulk({ congestion: 'cubic', link: { bandwidth: '100Mbit', delay: '25ms', queue: '1bdp' }, duration: 60_000 });
     expect(r.utilisation(10_000, 60_000)).toBeGreaterThanOrEqual(0.95);

@@ -59,6 +59,10 @@ export interface FlowSample {
   readonly ssthresh: number | null;
   /** Smoothed RTT in ms. */
   readonly srtt: number;
+  /** Retransmission timeouts so far. */
+  readonly timeouts: number;
+  /** Fast-recovery episodes so far. */
+  readonly fastRecoveries: number;
 }
 
 /** One sample of the bottleneck (data direction). */
@@ -146,6 +150,8 @@ export async function runBulk(o: BulkRunOptions): Promise<BulkRunResult> {
         cwnd: (st.cwnd as number) ?? 0,
         ssthresh: st.ssthresh ?? null,
         srtt: (st.srtt as number) ?? 0,
+        timeouts: (st.timeouts as number) ?? 0,
+        fastRecoveries: (st.fastRecoveries as number) ?? 0,
       });
     }
   }
