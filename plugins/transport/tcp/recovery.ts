@@ -167,9 +167,13 @@ export class LossRecovery {
     const s = this.s;
     if (this.sackOk) {
       if (s.sb.sackedBytes === 0 || (newlySacked === 0 && acked === 0)) return;
-      if (this.inRecovery) s.sb.detectLosses(s.sendMss, DUP_THRESH, this.epoch);
-      else if (s.sndUna >= this.recoveryPoint && (this.dupAcks >= DUP_THRESH || s.sb.firstIsLost(s.sendMss, DUP_THRESH))) {
-        this.enterRecovery(now);
+      if (this.inRecovery) s.sb.detectLosses(s.sendMss, DUP_THRESH);
+      else if (s.sndUna >= this.recoveryPoint) {
+        // A head whose retransmission (from the episode that just ended) is still in flight is
+        // not lost because of duplicate ACKs for data sent before that retransmission.
+        const head = s.sb.first();
+        const dupAckLoss = this.dupAcks >= DUP_THRESH && head !== undefined && head.retransmits === 0;
+        if (dupAckLoss || s.sb.firstIsLost(s.sendMss, DUP_THRESH)) this.enterRecovery(now);
       }
     } else if (!this.inRecovery && this.dupAcks === DUP_THRESH && s.sndUna >= this.recoveryPoint) {
       this.enterRecovery(now);
@@ -181,12 +185,21 @@ export class LossRecovery {
     const s = this.s;
     const head = s.sb.first();
     if (s.cc === undefined || head === undefined) return;
+    // The reduction starts from the data in the network. Without SACK that is FlightSize
+    // (RFC 5681 eq. 4). With SACK, FlightSize (SND.NXT − SND.UNA) also counts data the receiver
+    // already SACKed; it is the same thing at the end of a window, but when an episode begins
+    // right after another one its new data has left holes behind, SND.NXT − SND.UNA is far above
+    // what the path holds, and reducing from it RAISED cwnd (the next episode, and the queue
+    // overflow, grew without bound). pipe (RFC 6675 §4 SetPipe, before this episode marks
+    // anything lost) is the amount in the network, as QUIC's bytes_in_flight (RFC 9002 §B.2); it
+    // is never more than FlightSize, so ssthresh stays "no more than" eq. 4 (RFC 5681 §3.2).
+    const flight = this.sackOk ? Math.min(s.sb.pipe, s.sndNxt - s.sndUna) : s.sndNxt - s.sndUna;
     this.inRecovery = true;
     this.epoch++;
     this.fastRecoveries++;
     this.recoveryPoint = s.sndNxt;
     s.sb.markLost(head);
-    if (this.sackOk) s.sb.detectLosses(s.sendMss, DUP_THRESH, this.epoch);
+    if (this.sackOk) s.sb.detectLosses(s.sendMss, DUP_THRESH);
     this.undoAwaiting = this.tsOk;
     this.undoArmed = false;
     this.newEpisode();
@@ -195,7 +208,7 @@ export class LossRecovery {
       now,
       cause: 'loss',
       lostBytes: s.sb.lostBytes,
-      bytesInFlight: s.sndNxt - s.sndUna,
+      bytesInFlight: flight,
       largestLostSentAt: head.sentAt,
       persistent: false,
     });

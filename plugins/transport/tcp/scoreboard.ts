@@ -25,6 +25,8 @@ export interface SegmentRecord {
   retransmits: number;
   /** Recovery epoch of the latest retransmission (RFC 6675 HighRxt role). */
   rxEpoch: number;
+  /** SND.NXT when it was last retransmitted (lost-retransmission detection), 0 before. */
+  rxNxt: number;
   /** Covered by a SACK block. */
   sacked: boolean;
   /** Deemed lost and waiting to be retransmitted. */
@@ -45,6 +47,10 @@ export class Scoreboard {
   lostBytes = 0;
   /** Index hint: no lost record exists below it. */
   private lostHint = 0;
+  /** Highest sequence number SACKed so far (end of the highest SACKed record), 0 when none. */
+  highSacked = 0;
+  /** Retransmissions found lost by {@link Scoreboard.detectLosses} (no timeout needed). */
+  lostRetransmissions = 0;
 
   /** Number of records. */
   get size(): number {
@@ -71,6 +77,7 @@ export class Scoreboard {
       tsVal,
       retransmits: 0,
       rxEpoch: -1,
+      rxNxt: 0,
       sacked: false,
       lost: false,
       inFlight: true,
@@ -80,8 +87,11 @@ export class Scoreboard {
     return r;
   }
 
-  /** Note a retransmission of `r` (it goes back in flight). */
-  retransmitted(r: SegmentRecord, now: number, tsVal: number, epoch: number): void {
+  /**
+   * Note a retransmission of `r` (it goes back in flight); `sndNxt` is
+   * SND.NXT at that moment.
+   */
+  retransmitted(r: SegmentRecord, now: number, tsVal: number, epoch: number, sndNxt: number): void {
     if (r.lost) {
       r.lost = false;
       this.lostBytes -= r.end - r.seq;
@@ -92,6 +102,7 @@ export class Scoreboard {
     }
     r.retransmits++;
     r.rxEpoch = epoch;
+    r.rxNxt = sndNxt;
     r.sentAt = now;
     r.tsVal = tsVal;
   }
@@ -160,6 +171,7 @@ export class Scoreboard {
       r.sacked = true;
       this.sackedBytes += len;
       n += len;
+      if (r.end > this.highSacked) this.highSacked = r.end;
       if (r.inFlight) {
         r.inFlight = false;
         this.pipe -= len;
@@ -186,12 +198,15 @@ export class Scoreboard {
   }
 
   /**
-   * RFC 6675 §4 IsLost for every record: a record not SACKed, not already
-   * retransmitted in `epoch`, with at least `dupThresh` SACKed segments or
-   * more than `(dupThresh − 1)·mss` SACKed bytes above it is marked lost.
+   * RFC 6675 §4 IsLost for every record: a record not SACKed, never
+   * retransmitted, with at least `dupThresh` SACKed segments or more than
+   * `(dupThresh − 1)·mss` SACKed bytes above it is marked lost.
+   *
+   * A record already retransmitted (in this episode or an earlier one) is
+   * judged by its latest retransmission instead ({@link Scoreboard.retransmissionLost}).
    * @returns bytes newly marked lost
    */
-  detectLosses(mss: number, dupThresh: number, epoch: number): number {
+  detectLosses(mss: number, dupThresh: number): number {
     if (this.sackedBytes === 0) return 0;
     let sackedAbove = 0;
     let sackedSegs = 0;
@@ -204,28 +219,46 @@ export class Scoreboard {
         sackedSegs++;
         continue;
       }
-      if (sackedSegs === 0) continue;
-      if (r.lost || r.rxEpoch === epoch) continue;
-      if (sackedSegs >= dupThresh || sackedAbove > (dupThresh - 1) * mss) {
-        r.lost = true;
-        const len = r.end - r.seq;
-        this.lostBytes += len;
-        lost += len;
-        if (r.inFlight) {
-          r.inFlight = false;
-          this.pipe -= len;
-        }
-        lowest = i;
+      if (sackedSegs === 0 || r.lost) continue;
+      if (r.retransmits > 0) {
+        if (!this.retransmissionLost(r, mss, dupThresh)) continue;
+        this.lostRetransmissions++;
+      } else if (!(sackedSegs >= dupThresh || sackedAbove > (dupThresh - 1) * mss)) continue;
+      r.lost = true;
+      const len = r.end - r.seq;
+      this.lostBytes += len;
+      lost += len;
+      if (r.inFlight) {
+        r.inFlight = false;
+        this.pipe -= len;
       }
+      lowest = i;
     }
     if (lowest >= 0 && lowest < this.lostHint) this.lostHint = lowest;
     return lost;
   }
 
-  /** Whether the first record would count as lost by RFC 6675 IsLost. */
+  /**
+   * Whether the latest retransmission of `r` is lost: data at least
+   * `dupThresh·mss` beyond SND.NXT at that retransmission was SACKed, so data
+   * sent after it arrived and it did not (lost-retransmission detection as
+   * in RFC 8985 §2.2 and Linux `tcp_mark_lost_retrans`; RFC 6675 alone
+   * leaves a lost retransmission to the RTO). Until then the retransmission
+   * is in flight and the duplicate ACKs and SACKs for data sent before it
+   * say nothing about it.
+   */
+  retransmissionLost(r: SegmentRecord, mss: number, dupThresh: number): boolean {
+    return this.highSacked >= r.rxNxt + dupThresh * mss;
+  }
+
+  /**
+   * Whether the first record would count as lost by RFC 6675 IsLost (by
+   * {@link Scoreboard.retransmissionLost} when it was retransmitted).
+   */
   firstIsLost(mss: number, dupThresh: number): boolean {
     const f = this.first();
     if (f === undefined || f.sacked) return false;
+    if (f.retransmits > 0) return this.retransmissionLost(f, mss, dupThresh);
     let segs = 0;
     for (let i = this.head + 1; i < this.recs.length; i++) if (this.recs[i].sacked) segs++;
     return segs >= dupThresh || this.sackedBytes > (dupThresh - 1) * mss;
@@ -256,6 +289,7 @@ export class Scoreboard {
         r.sacked = false;
         this.sackedBytes -= r.end - r.seq;
       }
+      if (forgetSacks) this.highSacked = 0;
       if (r.sacked || r.lost) continue;
       r.lost = true;
       this.lostBytes += r.end - r.seq;
@@ -291,5 +325,6 @@ export class Scoreboard {
     this.sackedBytes = 0;
     this.lostBytes = 0;
     this.lostHint = 0;
+    this.highSacked = 0;
   }
 }

@@ -119,8 +119,10 @@ export class TcpSender implements RecoveryHost {
   private writeBlocked = false;
   // Scratch for the per-ACK record callback (no closure per ACK).
   private ackedSentAt = -1;
+  private ackedRetransmitted = false;
   private readonly onRecordAcked = (r: SegmentRecord): void => {
-    if (r.retransmits === 0 && !r.sacked && r.sentAt > this.ackedSentAt) this.ackedSentAt = r.sentAt;
+    if (r.retransmits > 0) this.ackedRetransmitted = true;
+    else if (!r.sacked && r.sentAt > this.ackedSentAt) this.ackedSentAt = r.sentAt;
     const ev = this.ackedEv;
     ev.bytes = r.end - r.seq;
     ev.sentAt = r.sentAt;
@@ -284,9 +286,13 @@ export class TcpSender implements RecoveryHost {
     if (acked > 0) {
       cc.onAckBegin(now);
       this.ackedSentAt = -1;
+      this.ackedRetransmitted = false;
       this.sb.ackTo(ack, this.onRecordAcked);
       let rttSample: number | undefined;
-      if (this.ackedSentAt >= 0) rttSample = now - this.ackedSentAt;
+      // Karn (RFC 6298 §3): an ACK that also covers a retransmission is ambiguous: the segments
+      // it acknowledges without retransmission may have arrived long before (out of order, their
+      // SACKs lost), so only the timestamp echo, which names the transmission, is a sample.
+      if (this.ackedSentAt >= 0 && !this.ackedRetransmitted) rttSample = now - this.ackedSentAt;
       else if (this.tsOk && o.hasTimestamps && o.tsEcr !== 0) {
         const d = (h.opts.tsNow() - o.tsEcr) | 0; // Karn-safe: the echo names the transmission (RFC 7323 §4.1)
         if (d >= 0) rttSample = d;
@@ -419,7 +425,7 @@ export class TcpSender implements RecoveryHost {
     const tsVal = o !== undefined && o.hasTimestamps ? o.tsVal : 0;
     const before = this.inFlight();
     h.out.send(r.seq, h.rcv.rcvNxt, flags, h.windowField(), o, data);
-    this.sb.retransmitted(r, now, tsVal, this.recovery.epoch);
+    this.sb.retransmitted(r, now, tsVal, this.recovery.epoch, this.sndNxt);
     this.recovery.onRetransmit(r, tsVal);
     this.retransmissions++;
     this.bytesRetransmitted += len;
@@ -531,6 +537,7 @@ export class TcpSender implements RecoveryHost {
       bytesSent: this.bytesSent,
       bytesRetransmitted: this.bytesRetransmitted,
       retransmissions: this.retransmissions,
+      lostRetransmissions: this.sb.lostRetransmissions,
       spuriousRetransmissions: this.recovery.spuriousRetransmissions,
       spuriousByDsack: this.recovery.spuriousByDsack,
       fastRecoveries: this.recovery.fastRecoveries,
