@@ -6,8 +6,64 @@
  */
 import { z } from 'zod';
 
-/** The `tcp` plugin's options schema. */
-export const tcpOptionsSchema = z
+/**
+ * Validated options of the `tcp` plugin, as produced by
+ * {@link tcpOptionsSchema} (every field has a default).
+ */
+export interface TcpConfig {
+  /**
+   * `'outer'` (default): standard TCP checksum over a pseudo-header of the
+   * OUTER IP addresses (Linux/tshark compatible); `'none'`: send zero, do not
+   * verify (NAT paths, or DTLS already authenticates).
+   */
+  readonly checksum: 'outer' | 'none';
+  /** Lower bound of the retransmission timeout in ms (RFC 6298 §2.4; default 1000, 200 like Linux is allowed). */
+  readonly minRto: number;
+  /** Upper bound of the retransmission timeout in ms (RFC 6298 §2.5; default 60 000). */
+  readonly maxRto: number;
+  /** Retransmission timeout before the first RTT sample in ms (RFC 6298 §2.1; default 1000). */
+  readonly initialRto: number;
+  /** TIME-WAIT duration (2·MSL) in ms (RFC 9293 §3.4.2; default 60 000). */
+  readonly timeWait: number;
+  /** Disable Nagle's algorithm (RFC 9293 §3.7.4) by default (default `false`). */
+  readonly noDelay: boolean;
+  /** Send buffer high-water mark in bytes: `write()` returns false above it (default 1 MiB). */
+  readonly sendBuffer: number;
+  /** Receive buffer in bytes: the largest window advertised (RFC 7323 window scaling picks the shift; default 1 MiB). */
+  readonly receiveBuffer: number;
+  /** Delayed-ACK bound in ms, 0 to ACK every segment (RFC 9293 §3.8.6.3; default 40). */
+  readonly delayedAck: number;
+  /** Offer SACK (RFC 2018) and use SACK-based loss recovery (RFC 6675; default `true`). */
+  readonly sack: boolean;
+  /** Offer the Timestamps option (RFC 7323; default `true`). */
+  readonly timestamps: boolean;
+  /** Offer window scaling (RFC 7323 §2; default `true`). */
+  readonly windowScaling: boolean;
+  /** SYN / SYN-ACK retransmissions before giving up (default 6). */
+  readonly synRetries: number;
+  /** Consecutive retransmission timeouts before the connection fails (default 15). */
+  readonly maxRetransmits: number;
+  /** Close with a TimeoutError after this many ms without receiving anything (0: never, the default). */
+  readonly idleTimeout: number;
+  /** Idle time in ms before the first keepalive probe when `setKeepAlive(true)` gives no delay (RFC 9293 §3.8.4; default 2 hours). */
+  readonly keepAliveTime: number;
+  /** Interval between keepalive probes in ms (RFC 9293 §3.8.4; default 75 000). */
+  readonly keepAliveInterval: number;
+  /** Unanswered keepalive probes before the connection fails (default 9). */
+  readonly keepAliveProbes: number;
+  /** Half-open (SYN-RECEIVED) connections kept per stack before SYN cookies take over (default 1024). */
+  readonly maxHalfOpen: number;
+  /** Answer SYNs statelessly with SYN cookies once `maxHalfOpen` is reached, otherwise drop them (default `true`). */
+  readonly synCookies: boolean;
+  /** Challenge ACKs per second per connection (RFC 5961 §7; default 10). */
+  readonly challengeAckLimit: number;
+}
+
+/** Options of the `tcp` plugin as written in a stack config (every field optional). */
+export type TcpConfigInput = Partial<TcpConfig>;
+
+/** The `tcp` plugin's options schema (zod 4, strict, with defaults). */
+export const tcpOptionsSchema: z.ZodType<TcpConfig, TcpConfigInput> = z
   .object({
     checksum: z
       .enum(['outer', 'none'])
@@ -47,9 +103,6 @@ export const tcpOptionsSchema = z
     challengeAckLimit: z.number().int().min(1).default(10).describe('challenge ACKs per second per connection (RFC 5961 §7)'),
   })
   .strict();
-
-/** Validated options of the `tcp` plugin. */
-export type TcpConfig = z.output<typeof tcpOptionsSchema>;
 
 /** The defaults (what `{}` parses to). */
 export const defaultTcpConfig: TcpConfig = tcpOptionsSchema.parse({});

@@ -10,18 +10,18 @@
  *
  * @module
  */
-import { definePlugin } from '../../../core/contracts/plugin.js';
+import { definePlugin, type Plugin } from '../../../core/contracts/plugin.js';
 import type { TransportProtocol } from '../../../core/contracts/transport.js';
 import { tcpOptionsSchema } from './config.js';
 import type { TcpConfig } from './config.js';
 import { TcpProtocol } from './protocol.js';
 
 export { tcpOptionsSchema, defaultTcpConfig } from './config.js';
-export type { TcpConfig } from './config.js';
+export type { TcpConfig, TcpConfigInput } from './config.js';
 export { TcpProtocol } from './protocol.js';
 export type { TcpProtocolCounters } from './protocol.js';
 export { TcpSession, TcpResetError } from './session.js';
-export type { TcpState, TcpSessionHooks, TimeWaitInfo } from './session.js';
+export type { TcpState, TcpSessionHooks, TimeWaitInfo, TimeWaitTimestamps } from './session.js';
 export { parseTcpHeader, serializeTcpHeader, emptyTcpHeader, TcpFlags, TCP_HEADER_MIN, TCP_HEADER_MAX } from './header.js';
 export type { TcpHeader, TcpHeaderInit } from './header.js';
 export { parseTcpOptions, writeTcpOptions, tcpOptionsLength, emptyTcpOptions, TcpOptionKind } from './options.js';
@@ -30,7 +30,7 @@ export { tcpChecksum, writeTcpChecksum, verifyTcpChecksum, ipAddressBytes } from
 export { TcpDecodeError, TcpTruncatedError, TcpBadDataOffsetError, TcpBadOptionError, TcpBadChecksumError } from './errors.js';
 
 /** The `tcp` transport plugin (IP protocol 6). */
-export const tcpTransportPlugin = definePlugin({
+export const tcpTransportPlugin: Plugin<'transport', TcpConfig> = definePlugin({
   name: 'tcp',
   layer: 'transport',
   description: 'RFC 9293 TCP in user space (SACK, timestamps, window scaling, NewReno/SACK recovery)',

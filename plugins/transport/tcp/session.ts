@@ -15,7 +15,7 @@ import { TcpResetError } from './types.js';
 import type { TcpSessionHooks, TcpState, TimeWaitInfo } from './types.js';
 
 export { TcpResetError } from './types.js';
-export type { TcpSessionHooks, TcpState, TimeWaitInfo } from './types.js';
+export type { TcpSessionHooks, TcpState, TimeWaitInfo, TimeWaitTimestamps } from './types.js';
 import { PseudoHeader } from './addresses.js';
 import type { TcpConfig } from './config.js';
 import { emptyTcpHeader, parseTcpHeader, TcpFlags } from './header.js';
@@ -23,7 +23,6 @@ import type { TcpHeader } from './header.js';
 import { flagNames, SegmentWriter } from './output.js';
 import { ReceiveResult, TcpReceiver } from './receiver.js';
 import { TcpSender } from './sender.js';
-import type { SenderHost } from './sender.js';
 import { unwrapSeq } from './seq.js';
 import { TcpOptionsBuilder } from './segment-options.js';
 import { isn } from './isn.js';
@@ -45,18 +44,18 @@ const SYNCHRONIZED: ReadonlySet<TcpState> = new Set([
 const EMPTY = new Uint8Array(0);
 
 /** A TCP connection (sans-IO: driven by `handleDatagram` and its timers). */
-export class TcpSession implements TransportSession, SenderHost {
+export class TcpSession implements TransportSession {
   /** Demux key: remote port · 65536 + local port. */
   readonly demuxKey: number;
   /** Current state. */
   state: TcpState;
-  /** Send half. */
+  /** Send half. @internal */
   readonly snd: TcpSender;
-  /** Receive half. */
+  /** Receive half. @internal */
   readonly rcv: TcpReceiver;
-  /** Segment writer. */
+  /** Segment writer. @internal */
   readonly out: SegmentWriter;
-  /** Option builder shared by every outgoing segment. */
+  /** Option builder shared by every outgoing segment. @internal */
   readonly opts: TcpOptionsBuilder;
   /** Drops by reason. */
   readonly drops: Record<string, number> = {};

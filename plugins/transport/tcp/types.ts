@@ -43,7 +43,15 @@ export interface TimeWaitInfo {
   /** Duration in ms. */
   readonly duration: number;
   /** Timestamps in use: TS.Recent and our TS clock offset, or undefined. */
-  readonly ts: { readonly recent: number; readonly offset: number } | undefined;
+  readonly ts: TimeWaitTimestamps | undefined;
+}
+
+/** Timestamp state a TIME-WAIT entry keeps (RFC 7323 §5, PAWS). */
+export interface TimeWaitTimestamps {
+  /** TS.Recent: the peer's latest TSval. */
+  readonly recent: number;
+  /** Our TS clock offset (the TSval we send is clock + offset). */
+  readonly offset: number;
 }
 
 /** Hooks the protocol gives its sessions. */
