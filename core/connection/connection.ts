@@ -152,7 +152,7 @@ export class Connection extends Duplex {
   /** @internal Deliver data or a message from the transport. */
   deliverFromTransport(data: Uint8Array, info: MessageInfo | undefined): boolean {
     this.bytesReadCount += data.length;
-    if (info !== undefined || this.listenerCount('message') > 0) this.emit('message', data, info ?? DEFAULT_INFO);
+    if (this.listenerCount('message') > 0) this.emit('message', data, info ?? DEFAULT_INFO);
     if (info !== undefined && info.stream !== 0) {
       const ch = this.channels.get(info.stream);
       return ch === undefined ? true : ch.deliver(data);
