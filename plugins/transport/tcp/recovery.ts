@@ -185,15 +185,15 @@ export class LossRecovery {
     const s = this.s;
     const head = s.sb.first();
     if (s.cc === undefined || head === undefined) return;
-    // The reduction starts from the data in the network. Without SACK that is FlightSize
-    // (RFC 5681 eq. 4). With SACK, FlightSize (SND.NXT − SND.UNA) also counts data the receiver
-    // already SACKed; it is the same thing at the end of a window, but when an episode begins
-    // right after another one its new data has left holes behind, SND.NXT − SND.UNA is far above
-    // what the path holds, and reducing from it RAISED cwnd (the next episode, and the queue
-    // overflow, grew without bound). pipe (RFC 6675 §4 SetPipe, before this episode marks
-    // anything lost) is the amount in the network, as QUIC's bytes_in_flight (RFC 9002 §B.2); it
-    // is never more than FlightSize, so ssthresh stays "no more than" eq. 4 (RFC 5681 §3.2).
-    const flight = this.sackOk ? Math.min(s.sb.pipe, s.sndNxt - s.sndUna) : s.sndNxt - s.sndUna;
+    // The reduction starts from FlightSize (RFC 5681 eq. 4, RFC 6675 §5 step 4.2), capped at
+    // cwnd + DupThresh·SMSS. A cwnd-limited sender detects a loss with about cwnd in the pipe
+    // plus the DupThresh segments whose SACKs revealed it, so the cap leaves the usual case
+    // alone. FlightSize is far above it only when recovery sent new data past holes it had not
+    // repaired yet (RFC 6675 NextSeg rule 2 while pipe < cwnd, e.g. when retransmissions were
+    // lost): an episode that begins right after such a one saw SND.NXT − SND.UNA several times
+    // what the path holds, and reducing from it RAISED cwnd (each later episode, and the queue
+    // overflow, grew without bound). The cap keeps ssthresh "no more than" eq. 4 (RFC 5681 §3.2).
+    const flight = Math.min(s.sndNxt - s.sndUna, s.cc.cwnd + DUP_THRESH * s.sendMss);
     this.inRecovery = true;
     this.epoch++;
     this.fastRecoveries++;
