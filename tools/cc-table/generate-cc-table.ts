@@ -301,7 +301,8 @@ Both call \`generate()\` in \`tools/cc-table/generate-cc-table.ts\`.
  * `npm run check:generated`): repository path → Markdown.
  */
 export async function generate(): Promise<Record<string, string>> {
-  return { [CC_TABLE_PATH]: renderCcTable(await runCcTable()) };
+  const { runShares, renderShare } = await import('./cc-share.js');
+  return { [CC_TABLE_PATH]: renderCcTable(await runCcTable()) + renderShare(await runShares()) };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
