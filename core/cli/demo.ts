@@ -135,7 +135,7 @@ export async function runDemo(options: { bytes?: number; config?: StackConfig } 
   try {
     const srv = await server.listen({ host: '127.0.0.1', port: 0 });
     const stream = server.describe().layers.transport.capabilities.includes('reliable');
-    const bytes = options.bytes ?? (stream ? 64 * 1024 * 1024 : 4 * 1024 * 1024);
+    const bytes = options.bytes ?? (stream ? 16 * 1024 * 1024 : 4 * 1024 * 1024);
     srv.on('connection', (conn) => (stream ? serveStream(conn) : conn.pipe(conn)));
     const start = performance.now();
     const { digest, remote } = stream ? await streamTransfer(client, srv.address().port, bytes) : await datagramTransfer(client, srv.address().port, bytes);
