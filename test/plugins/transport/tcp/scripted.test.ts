@@ -178,6 +178,44 @@ describe('scripted: retransmission (RFC 6298, RFC 5681, RFC 6582, RFC 6675)', ()
     expect(s.session.stats().sackBlocksReceived).toBeGreaterThan(0);
   });
 
+  it('retransmits a lost retransmission once data sent after it is SACKed, without waiting for the RTO', () => {
+    const { s, data, peerAck } = established({ ts: false, sack: true });
+    s.session.write(new Uint8Array(30_000));
+    s.clear();
+    const blocks = (r: number[]) => ({ options: { sackCount: r.length / 2, sack: r.map((v) => v >>> 0) } });
+    const rexOf = (seq: number) => s.all.filter((x) => x.header.seq === seq && x.length === 1000).length - 1;
+    // Segment 1 lost: three SACKs start recovery and retransmit it.
+    peerAck(data + 1000);
+    peerAck(data + 1000, blocks([data + 2000, data + 3000]));
+    peerAck(data + 1000, blocks([data + 2000, data + 4000]));
+    peerAck(data + 1000, blocks([data + 2000, data + 5000]));
+    expect(rexOf(data + 1000)).toBe(1);
+    const rex = s.all.findIndex((x) => x.header.seq === data + 1000 && x.length === 1000 && x !== s.all.find((y) => y.header.seq === data + 1000));
+    const nxtAtRex = Math.max(...s.all.slice(0, rex).map((x) => x.header.seq - data + x.length));
+    // The rest of the window arrives; new data goes out behind the retransmission.
+    peerAck(data + 1000, blocks([data + 2000, data + nxtAtRex]));
+    expect(s.sent.some((x) => x.header.seq === data + nxtAtRex)).toBe(true);
+    // Data sent after the retransmission is SACKed: two segments past it say nothing yet …
+    peerAck(data + 1000, blocks([data + 2000, data + nxtAtRex + 2000]));
+    expect(rexOf(data + 1000)).toBe(1);
+    // … three say it was lost, and it goes out again at once.
+    peerAck(data + 1000, blocks([data + 2000, data + nxtAtRex + 3000]));
+    expect(rexOf(data + 1000)).toBe(2);
+    expect(s.session.stats()).toMatchObject({ timeouts: 0, lostRetransmissions: 1 });
+  });
+
+  it('takes no RTT sample from the sequence numbers of an ACK that also covers a retransmission (Karn)', () => {
+    const { s, data, peerAck } = established({ ts: false, sack: true });
+    const srtt = s.session.stats().srtt;
+    s.session.write(new Uint8Array(3000));
+    s.advance(1000); // RTO: the first segment is retransmitted
+    expect(s.session.stats().timeouts).toBe(1);
+    s.advance(10);
+    // The ACK covers the retransmission and two segments sent 1010 ms ago: no sample.
+    peerAck(data + 3000);
+    expect(s.session.stats().srtt).toBe(srtt);
+  });
+
   it('detects a spurious RTO with timestamps (Eifel) and undoes the reduction', () => {
     const undone: number[] = [];
     const base = renoFactory();
