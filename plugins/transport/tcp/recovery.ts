@@ -219,7 +219,11 @@ export class LossRecovery {
   /** The retransmission timer expired: everything outstanding is lost (RFC 6298 §5.4, RFC 5681 §3.1). */
   onRto(now: number): void {
     const s = this.s;
-    s.cc?.onRetransmissionTimeout({ now, bytesInFlight: s.sndNxt - s.sndUna });
+    // FlightSize with the same cap as a fast retransmit (see enterRecovery): a timeout during
+    // recovery otherwise recomputed ssthresh from all the data sent past the holes (seen: 3×
+    // what the path holds, so the slow start after the timeout overshot into the next one).
+    const cwnd = s.cc === undefined ? Infinity : s.cc.cwnd;
+    s.cc?.onRetransmissionTimeout({ now, bytesInFlight: Math.min(s.sndNxt - s.sndUna, cwnd + DUP_THRESH * s.sendMss) });
     s.sb.markAllLost(s.rtt.backoff > 0); // forget SACKs on a repeated timeout (RFC 2018 §8: reneging)
     this.epoch++;
     this.inRecovery = false;
