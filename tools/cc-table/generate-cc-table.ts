@@ -301,8 +301,13 @@ Both call \`generate()\` in \`tools/cc-table/generate-cc-table.ts\`.
  * `npm run check:generated`): repository path → Markdown.
  */
 export async function generate(): Promise<Record<string, string>> {
+  return { [CC_TABLE_PATH]: await renderCcDocument(await runCcTable()) };
+}
+
+/** The whole `docs/congestion-table.md`: the table of `cells`, then the reno/cubic sharing runs. */
+export async function renderCcDocument(cells: readonly CellResult[]): Promise<string> {
   const { runShares, renderShare } = await import('./cc-share.js');
-  return { [CC_TABLE_PATH]: renderCcTable(await runCcTable()) + renderShare(await runShares()) };
+  return renderCcTable(cells) + renderShare(await runShares());
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -31,7 +31,7 @@ interface CcTableModule {
       readonly meanQueueDelayMs: number;
     }[]
   >;
-  renderCcTable(cells: readonly unknown[]): string;
+  renderCcDocument(cells: readonly unknown[]): Promise<string>;
 }
 
 /** The congestion-control table case (writes `docs/congestion-table.md`). */
@@ -55,7 +55,7 @@ export const ccTable: BenchCase = {
     const wall = (performance.now() - w0) / 1000;
     const path = join(ROOT, mod.CC_TABLE_PATH);
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, mod.renderCcTable(cells));
+    writeFileSync(path, await mod.renderCcDocument(cells));
     ctx.log(`wrote ${mod.CC_TABLE_PATH}: ${cells.length} cells in ${wall.toFixed(1)} s wall-clock`);
     const rows: BenchRow[] = cells.map((c) => ({
       case: 'cc-table',
