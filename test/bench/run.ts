@@ -53,9 +53,10 @@ const CASES: readonly BenchCase[] = [
   gueDtlsSctp,
   dtlsHandshake,
   tcpIdleHeap,
+  // In-process simulations last, simulator speed first among them (the cc cases leave a large heap behind).
+  simSpeed,
   ccSim,
   ccTable,
-  simSpeed,
 ];
 
 /** Parsed command line. */
