@@ -1,10 +1,10 @@
 /**
- * Simulator speed: runs `benchSimSpeed` from `test/bench/sim-speed.ts`
- * (written with the simulator) in the harness process, when that file
- * exists. Target: at least 20 simulated seconds per wall-clock second.
+ * Simulator speed: runs `test/bench/sim-speed.ts` (written with the
+ * simulator) in a fresh process per mode, when that file exists. Target: at least 20 simulated seconds per wall-clock second.
  *
  * @module
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
@@ -21,6 +21,17 @@ interface SimSpeed {
   readonly [field: string]: unknown;
 }
 
+/**
+ * Run the simulation in a fresh process (like every throughput case), so
+ * the harness's own heap and earlier in-process cases do not skew it.
+ */
+function runIsolated(mode: 'datagram' | 'substrate'): SimSpeed {
+  const args = ['--import', 'tsx', MODULE, ...(mode === 'datagram' ? ['--datagram'] : [])];
+  const out = execFileSync(process.execPath, args, { encoding: 'utf8', timeout: 50_000 });
+  const last = out.trim().split('\n').pop() ?? '';
+  return JSON.parse(last) as SimSpeed;
+}
+
 /** The simulator speed case. */
 export const simSpeed: BenchCase = {
   name: 'sim-speed',
@@ -29,13 +40,11 @@ export const simSpeed: BenchCase = {
   budgetMs: 60_000,
   unavailable: async () => (existsSync(MODULE) ? undefined : 'test/bench/sim-speed.ts does not exist yet'),
   async run(): Promise<BenchRow[]> {
-    const mod = (await import(MODULE)) as { benchSimSpeed?: (o?: object) => Promise<SimSpeed> };
-    if (typeof mod.benchSimSpeed !== 'function') throw new Error('test/bench/sim-speed.ts does not export benchSimSpeed');
     const rows: BenchRow[] = [];
     // `datagram`: the issue's measure (a GUE + datagram stack from createStack on each host);
     // `substrate`: the simulator alone (raw simulated sockets), for reference.
     for (const mode of ['datagram', 'substrate'] as const) {
-      const r = await mod.benchSimSpeed({ mode });
+      const r = runIsolated(mode);
       const label = mode === 'datagram' ? 'datagram stack' : 'raw sockets';
       const extra = Object.entries(r)
         .filter(([k]) => k !== 'eventsPerSecond' && k !== 'simSecondsPerWallSecond' && k !== 'simSecondsPerCpuSecond')
