@@ -72,6 +72,11 @@ describe('stack config validation', () => {
     expect(e.message).toBe('transport.options.maxPeers: expected an integer ≥ 1, got "abc"');
   });
 
+  it('reports the README example for a tcp option', async () => {
+    const e = await configError({ transport: { use: 'tcp', options: { receiveBuffer: 100 } } });
+    expect(e.message).toBe('transport.options.receiveBuffer: expected a number ≥ 1024, got 100');
+  });
+
   it('reports numeric bounds', async () => {
     const e = await configError({ transport: { use: 'datagram', options: { proto: 300 } } });
     expect(e.message).toBe('transport.options.proto: expected a number ≤ 255, got 300');
