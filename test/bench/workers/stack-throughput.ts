@@ -12,6 +12,7 @@ import { JsonSeqSink } from '../../../core/trace/jsonseq.js';
 import { loadCreateStack } from '../lib/stack-api.js';
 import type { BenchConnection, BenchStack, BenchStackConfig } from '../lib/stack-api.js';
 import { onParentMessage, reportError, tell, workerArgs, yieldToLoop } from '../lib/worker-side.js';
+import { ReceiveMeter } from '../lib/receive-meter.js';
 
 /** Arguments from the parent. */
 interface Args {
@@ -44,46 +45,19 @@ async function shutdown(stack: BenchStack): Promise<void> {
 
 async function receiver(): Promise<void> {
   const stack = await open();
-  let packets = 0;
-  let bytes = 0;
-  let first = -1;
-  let last = 0;
-  let mark = -1;
-  let markPackets = 0;
-  let markBytes = 0;
+  const meter = new ReceiveMeter(args.warmupMs);
   let connections = 0;
   const server = await stack.listen({ host: '127.0.0.1', port: 0 });
   server.on('connection', (conn: BenchConnection) => {
     connections++;
     conn.on('error', () => {});
-    conn.on('data', (chunk: Uint8Array) => {
-      const now = performance.now();
-      if (first < 0) first = now;
-      else if (mark < 0 && now - first >= args.warmupMs) {
-        mark = now;
-        markPackets = packets;
-        markBytes = bytes;
-      }
-      packets++;
-      bytes += chunk.length;
-      last = now;
-    });
+    conn.on('data', (chunk: Uint8Array) => meter.count(chunk.length));
   });
   tell({ type: 'ready', port: server.address().port });
   onParentMessage(
     (m) => {
       if (m.type !== 'stats') return;
-      const t0 = mark < 0 ? first : mark;
-      tell({
-        type: 'stats',
-        packets,
-        bytes,
-        measuredPackets: packets - markPackets,
-        measuredBytes: bytes - markBytes,
-        measuredMs: last - t0,
-        connections,
-        cpu: process.cpuUsage(),
-      });
+      tell({ type: 'stats', ...meter.stats(), connections, cpu: process.cpuUsage() });
     },
     () => shutdown(stack),
   );

@@ -8,6 +8,7 @@
  */
 import { createSocket } from 'node:dgram';
 import { onParentMessage, reportError, tell, workerArgs, yieldToLoop } from '../lib/worker-side.js';
+import { ReceiveMeter } from '../lib/receive-meter.js';
 
 /** Arguments from the parent. */
 interface Args {
@@ -24,25 +25,8 @@ const args = workerArgs<Args>();
 
 function receiver(): void {
   const sock = createSocket({ type: 'udp4', recvBufferSize: SOCKET_BUFFER });
-  let packets = 0;
-  let bytes = 0;
-  let first = -1;
-  let last = 0;
-  let mark = -1;
-  let markPackets = 0;
-  let markBytes = 0;
-  sock.on('message', (msg) => {
-    const now = performance.now();
-    if (first < 0) first = now;
-    else if (mark < 0 && now - first >= args.warmupMs) {
-      mark = now;
-      markPackets = packets;
-      markBytes = bytes;
-    }
-    packets++;
-    bytes += msg.length;
-    last = now;
-  });
+  const meter = new ReceiveMeter(args.warmupMs);
+  sock.on('message', (msg) => meter.count(msg.length));
   sock.on('error', reportError);
   sock.bind(0, '127.0.0.1', () => {
     tell({ type: 'ready', port: sock.address().port, recvBufferSize: sock.getRecvBufferSize() });
@@ -50,16 +34,7 @@ function receiver(): void {
   onParentMessage(
     (m) => {
       if (m.type === 'stats') {
-        const t0 = mark < 0 ? first : mark;
-        tell({
-          type: 'stats',
-          packets,
-          bytes,
-          measuredPackets: packets - markPackets,
-          measuredBytes: bytes - markBytes,
-          measuredMs: last - t0,
-          cpu: process.cpuUsage(),
-        });
+        tell({ type: 'stats', ...meter.stats(), cpu: process.cpuUsage() });
       }
     },
     () => {

@@ -1,0 +1,48 @@
+/**
+ * The receiving side's counter, shared by the raw-UDP and stack workers so
+ * both measure exactly the same way: arrivals are counted from the first
+ * one, and the measured interval starts once the warm-up has passed.
+ *
+ * @module
+ */
+import type { ReceiverStats } from './measure.js';
+
+/** Counts arrivals and reports them as {@link ReceiverStats} fields. */
+export class ReceiveMeter {
+  private packets = 0;
+  private bytes = 0;
+  private first = -1;
+  private last = 0;
+  private mark = -1;
+  private markPackets = 0;
+  private markBytes = 0;
+
+  /** @param warmupMs - arrivals in the first `warmupMs` after the first one are not measured */
+  constructor(private readonly warmupMs: number) {}
+
+  /** Count one arrival of `size` bytes. */
+  count(size: number): void {
+    const now = performance.now();
+    if (this.first < 0) this.first = now;
+    else if (this.mark < 0 && now - this.first >= this.warmupMs) {
+      this.mark = now;
+      this.markPackets = this.packets;
+      this.markBytes = this.bytes;
+    }
+    this.packets++;
+    this.bytes += size;
+    this.last = now;
+  }
+
+  /** Totals and the post-warm-up interval (everything but `cpu`). */
+  stats(): Omit<ReceiverStats, 'cpu'> {
+    const t0 = this.mark < 0 ? this.first : this.mark;
+    return {
+      packets: this.packets,
+      bytes: this.bytes,
+      measuredPackets: this.packets - this.markPackets,
+      measuredBytes: this.bytes - this.markBytes,
+      measuredMs: this.last - t0,
+    };
+  }
+}
