@@ -10,6 +10,15 @@
  *
  * Every transfer is checked with SHA-256 over the bytes received.
  *
+ * A transport that cannot half-close (SCTP: after SHUTDOWN neither side
+ * accepts new data, RFC 9260 §9.2) declares `halfClose: false`; the
+ * half-close case is then reported as skipped with that reason, and a case
+ * checking the transport's actual close semantics runs instead:
+ *
+ * ```ts
+ * describeReliableStreamCompliance('sctp', () => ({ transport: 'sctp', congestion: 'reno' }), { halfClose: false });
+ * ```
+ *
  * @module
  */
 import { createHash } from 'node:crypto';
@@ -32,6 +41,17 @@ export interface ReliableStreamComplianceOptions {
   readonly seed?: number;
   /** Virtual-time limit per test in ms (default 600 000). */
   readonly limit?: number;
+  /**
+   * Whether the transport supports half-close, i.e. one side can still send
+   * after it received the peer's end of stream (default true, as TCP,
+   * RFC 9293 §3.6). Declare `false` for transports whose graceful close shuts
+   * both directions, such as SCTP (RFC 9260 §9.2: once SHUTDOWN is sent or
+   * received, neither endpoint accepts new data from its upper layer). With
+   * `false`, the half-close case is skipped with that reason, and a case
+   * runs instead that checks that the peer's end arrives after all its data
+   * and that a write after it fails with an error rather than being lost.
+   */
+  readonly halfClose?: boolean;
 }
 
 /** SHA-256 (hex) and byte count of everything a connection delivers. */
@@ -147,7 +167,9 @@ export function describeReliableStreamCompliance(
       await bulk({ bandwidth: '50Mbit', delay: '5ms', reorder: { probability: 0.05, delay: '8ms' }, duplicate: 0.03 });
     });
 
-    it('half-closes: the server still answers after the client ended', async () => {
+    const halfClose = options.halfClose ?? true;
+    const halfCloseTitle = 'half-closes: the server still answers after the client ended';
+    it.skipIf(!halfClose)(halfClose ? halfCloseTitle : `${halfCloseTitle} (skipped: the transport declares halfClose: false)`, async () => {
       const p = await pair({ bandwidth: '10Mbit', delay: '10ms' });
       try {
         const srv = await p.server.listen({ host: '10.0.0.2', port: 6080 });
@@ -167,6 +189,34 @@ export function describeReliableStreamCompliance(
         await p.close();
       }
     });
+
+    if (!halfClose) {
+      it('without half-close: the server sees the end after all data, and a write after it fails with an error', async () => {
+        const p = await pair({ bandwidth: '10Mbit', delay: '10ms' });
+        try {
+          const srv = await p.server.listen({ host: '10.0.0.2', port: 6080 });
+          let got: Sink | undefined;
+          let writeError: Error | undefined;
+          srv.on('connection', (c: Connection) => {
+            got = sink(c);
+            c.on('error', (e: Error) => (writeError = e));
+            c.on('end', () => c.end(Buffer.from('too late')));
+          });
+          const conn = await p.net.runUntil(p.client.connect({ host: '10.0.0.2', port: 6080 }), { limit });
+          const back = sink(conn);
+          const data = payload(100_000, 5);
+          conn.end(data);
+          await p.net.runUntil(closed(conn), { limit });
+          await p.net.run({ for: '1s' });
+          expect(got?.ended()).toBe(true);
+          expect(got?.digest()).toBe(sha256(data));
+          expect(back.bytes()).toBe(0);
+          expect(writeError).toBeInstanceOf(Error);
+        } finally {
+          await p.close();
+        }
+      });
+    }
 
     it('abort: destroying one side closes the other with an error', async () => {
       const p = await pair({ bandwidth: '10Mbit', delay: '10ms' });
