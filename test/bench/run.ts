@@ -24,6 +24,7 @@ import {
   dtlsHandshake,
   gueDatagram,
   gueDtlsSctp,
+  gueDtlsSctp16k,
   gueDtlsTcp,
   gueSctp,
   gueTcp,
@@ -31,8 +32,11 @@ import {
   simSpeed,
   tcpIdleHeap,
   udpRaw,
+  weriftDatachannel,
 } from './cases/index.js';
 import { profileWorkersInto, stopAllWorkers } from './lib/child.js';
+import { comparisonRows } from './lib/compare.js';
+import type { ThroughputComparison } from './lib/compare.js';
 import { summariseProfiles } from './lib/profile.js';
 import { markdownTable, textTable } from './lib/report.js';
 import type { BenchSummary } from './lib/report.js';
@@ -51,12 +55,33 @@ const CASES: readonly BenchCase[] = [
   gueDtlsTcp,
   gueSctp,
   gueDtlsSctp,
+  gueDtlsSctp16k,
+  weriftDatachannel,
   dtlsHandshake,
   tcpIdleHeap,
   // In-process simulations last, simulator speed first among them (the cc cases leave a large heap behind).
   simSpeed,
   ccSim,
   ccTable,
+];
+
+/**
+ * Throughput ratios between cases of the same run, added after every case
+ * ran. Issue 7's target (toukit's sctp over DTLS ≥ 3× werift's data
+ * channel) is checked on the same message size: 16 KiB on both sides.
+ */
+const COMPARISONS: readonly ThroughputComparison[] = [
+  {
+    numerator: gueDtlsSctp16k.name,
+    denominator: weriftDatachannel.name,
+    target: { op: '>=', value: 3, on: 'value' },
+    note: '16 KiB messages on both sides',
+  },
+  {
+    numerator: gueDtlsSctp.name,
+    denominator: weriftDatachannel.name,
+    note: 'toukit 1200-byte writes, werift 16 KiB messages (for reference; the target is on the 16 KiB row)',
+  },
 ];
 
 /** Parsed command line. */
@@ -180,6 +205,7 @@ async function main(): Promise<void> {
     rows.push(...(await runCase(udpRaw, ctx, cli.budgetScale, 'udp-raw (end)')));
   }
   rows = compareWithUdp(rows);
+  rows.push(...comparisonRows(rows, COMPARISONS, new Set(cases.map((c) => c.name))));
   const summary: BenchSummary = {
     startedAt: started.toISOString(),
     elapsedMs: Math.round(performance.now() - t0),

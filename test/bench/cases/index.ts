@@ -11,6 +11,8 @@ export { gueTcpCubic } from './gue-tcp-cubic.js';
 export { gueDtlsTcp } from './gue-dtls-tcp.js';
 export { gueSctp } from './gue-sctp.js';
 export { gueDtlsSctp } from './gue-dtls-sctp.js';
+export { gueDtlsSctp16k } from './gue-dtls-sctp-16k.js';
+export { weriftDatachannel } from './werift-datachannel.js';
 export { dtlsHandshake } from './dtls-handshake.js';
 export { tcpIdleHeap } from './tcp-idle-heap.js';
 export { simSpeed } from './sim-speed.js';

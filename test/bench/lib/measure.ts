@@ -68,25 +68,36 @@ export async function measureThroughput(
     // The sender is ready once connected (handshake included), which can take long on a loaded machine.
     const tx = await startWorker(script, { ...senderArgs, role: 'sender', port: rx.ready.port, durationMs }, { timeoutMs: 30_000 });
     workers.push(tx.worker);
-    const before = await rx.worker.request({ type: 'stats' }, 'stats', 5000);
-    const w0 = performance.now();
-    const sender = await tx.worker.request({ type: 'go' }, 'done', durationMs + 20_000);
-    const receiver = await settle(rx.worker);
-    const wall = performance.now() - w0;
-    const seconds = receiver.measuredMs / 1000;
-    return {
-      bytesPerSecond: seconds > 0 ? receiver.measuredBytes / seconds : 0,
-      packetsPerSecond: seconds > 0 ? receiver.measuredPackets / seconds : 0,
-      sender,
-      receiver,
-      receiverReady: rx.ready,
-      senderReady: tx.ready,
-      senderCpu: cpuMs(sender.cpu) / durationMs,
-      receiverCpu: (cpuMs(receiver.cpu) - cpuMs(before.cpu)) / wall,
-    };
+    return { ...(await measureConnected(rx.worker, tx.worker, durationMs)), receiverReady: rx.ready, senderReady: tx.ready };
   } finally {
     await Promise.all(workers.map((w) => w.stop()));
   }
+}
+
+/** What {@link measureConnected} measures (a {@link ThroughputResult} without the `ready` messages). */
+export type ConnectedResult = Omit<ThroughputResult, 'receiverReady' | 'senderReady'>;
+
+/**
+ * The measuring part of {@link measureThroughput}, for a receiver and a
+ * sender that are already running and connected however the case set them
+ * up: send `go` to the sender (which runs for `durationMs` and answers
+ * `done`), then poll the receiver's `stats` until its count settles.
+ */
+export async function measureConnected(rx: Worker, tx: Worker, durationMs: number): Promise<ConnectedResult> {
+  const before = await rx.request({ type: 'stats' }, 'stats', 5000);
+  const w0 = performance.now();
+  const sender = await tx.request({ type: 'go' }, 'done', durationMs + 20_000);
+  const receiver = await settle(rx);
+  const wall = performance.now() - w0;
+  const seconds = receiver.measuredMs / 1000;
+  return {
+    bytesPerSecond: seconds > 0 ? receiver.measuredBytes / seconds : 0,
+    packetsPerSecond: seconds > 0 ? receiver.measuredPackets / seconds : 0,
+    sender,
+    receiver,
+    senderCpu: cpuMs(sender.cpu) / durationMs,
+    receiverCpu: (cpuMs(receiver.cpu) - cpuMs(before.cpu)) / wall,
+  };
 }
 
 /** Poll the receiver until its byte count has not changed for 200 ms (at most 5 s). */

@@ -35,6 +35,8 @@ export interface StackCaseSpec {
   readonly minRatio?: number;
   /** Budget in ms. Default 40 s. */
   readonly budgetMs?: number;
+  /** Bytes per `conn.write()`. Default {@link WRITE_SIZE}; a different size is stated in the row's note. */
+  readonly writeSize?: number;
 }
 
 /**
@@ -76,10 +78,11 @@ export function stackThroughputCase(spec: StackCaseSpec): BenchCase {
         ctx.traceDir === undefined
           ? undefined
           : { sender: join(ctx.traceDir, `${spec.name}-sender.sqlog`), receiver: join(ctx.traceDir, `${spec.name}-receiver.sqlog`) };
+      const size = spec.writeSize ?? WRITE_SIZE;
       const r = await measureThroughput(
         'stack-throughput.ts',
-        { config: spec.config, size: WRITE_SIZE, warmupMs: 300, ...(traces === undefined ? {} : { trace: traces.receiver }) },
-        { config: spec.config, size: WRITE_SIZE, ...(traces === undefined ? {} : { trace: traces.sender }) },
+        { config: spec.config, size, warmupMs: 300, ...(traces === undefined ? {} : { trace: traces.receiver }) },
+        { config: spec.config, size, ...(traces === undefined ? {} : { trace: traces.sender }) },
         ctx.durationMs,
       );
       if (traces !== undefined && ctx.traceDir !== undefined) {
@@ -97,7 +100,7 @@ export function stackThroughputCase(spec: StackCaseSpec): BenchCase {
         compare: 'udp',
         ...(target === undefined ? {} : { target }),
         status: 'ok',
-        note: `${(delivered * 100).toFixed(1)} % of written bytes arrived, ${Number(r.sender.blocked)} backpressure waits, ${cpuNote(r.senderCpu, r.receiverCpu)}, connect ${Number(r.senderReady.connectMs).toFixed(0)} ms`,
+        note: `${size === WRITE_SIZE ? '' : `${size}-byte writes, `}${(delivered * 100).toFixed(1)} % of written bytes arrived, ${Number(r.sender.blocked)} backpressure waits, ${cpuNote(r.senderCpu, r.receiverCpu)}, connect ${Number(r.senderReady.connectMs).toFixed(0)} ms`,
       };
       return [row];
     },
