@@ -97,6 +97,8 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
   private remoteEndedSent = false;
   private wantWritable = false;
   private readonly pendingControl: Uint8Array[] = [];
+  /** Scratch list of unrecognized-chunk causes of the packet being read (reused, no allocation per packet). */
+  private readonly unrecognized: ErrorCause[] = [];
 
   /**
    * @param ctx - the session context
@@ -280,7 +282,8 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
     this.packetsReceived++;
     let hadData = false;
     let immediate = false;
-    const unrecognized: ErrorCause[] = [];
+    const unrecognized = this.unrecognized;
+    unrecognized.length = 0;
     do {
       switch (r.type) {
         case ChunkType.DATA:

@@ -103,7 +103,9 @@ export class Inbound {
    * Returns false when a reassembled message exceeds `maxMessageSize`.
    */
   receive(c: DataChunk): boolean {
-    const data = c.data.slice();
+    // A view, not a copy: the received packet is owned by the transport once handed up
+    // (as with tcp); a fragmented message is copied once, when it is reassembled.
+    const data = c.data;
     this.bufferedBytes += data.length;
     if ((c.flags & (FLAG_B | FLAG_E)) === (FLAG_B | FLAG_E)) {
       this.complete(c.stream, c.ssn, c.ppid, (c.flags & FLAG_U) !== 0, data);
@@ -183,7 +185,7 @@ export class Inbound {
    * U, MID) in FSN order. Returns false when the message exceeds `maxMessageSize`.
    */
   receiveI(c: IDataChunk): boolean {
-    const data = c.data.slice();
+    const data = c.data;
     this.bufferedBytes += data.length;
     const unordered = (c.flags & FLAG_U) !== 0;
     if ((c.flags & (FLAG_B | FLAG_E)) === (FLAG_B | FLAG_E)) {

@@ -53,6 +53,8 @@ export class Outbound {
   private flightHead = 0;
   private readonly ssn: Uint16Array;
   private rtxCount = 0;
+  /** Chunks above the cum ack currently marked acked by gap blocks (0: a SACK without gaps need not walk the flight). */
+  private gapAcked = 0;
   /** Per-stream counters: messages and bytes sent. */
   readonly streamMessages: Uint32Array;
   /** Per-stream bytes queued. */
@@ -236,6 +238,7 @@ export class Outbound {
     while (this.flightHead < this.flight.length && tsnLe(this.flight[this.flightHead].tsn, cum)) {
       const c = this.flight[this.flightHead];
       this.flight[this.flightHead++] = undefined as unknown as OutChunk;
+      if (c.acked) this.gapAcked--;
       if (!c.acked && !c.abandoned) {
         o.ackedBytes += c.size;
         o.acked.push(c);
@@ -251,11 +254,13 @@ export class Outbound {
     this.cumAck = cum;
     if (tsnLt(this.advancedPeerAckPoint, cum)) this.advancedPeerAckPoint = cum;
     this.compactFlight();
-    // Gap blocks: mark acked; un-mark chunks the peer reneged on.
+    // Gap blocks: mark acked; un-mark chunks the peer reneged on. Without gap
+    // blocks and with nothing gap-acked before, there is nothing to walk.
     let highestGapAcked = cum;
     let g = 0;
     const gaps = s.gaps;
-    for (let i = this.flightHead; i < this.flight.length; i++) {
+    const walkEnd = gaps.length === 0 && this.gapAcked === 0 ? this.flightHead : this.flight.length;
+    for (let i = this.flightHead; i < walkEnd; i++) {
       const c = this.flight[i];
       const off = tsnDiff(c.tsn, cum);
       while (g < gaps.length && gaps[g + 1] < off) g += 2;
@@ -264,6 +269,7 @@ export class Outbound {
         highestGapAcked = c.tsn;
         if (!c.acked) {
           c.acked = true;
+          this.gapAcked++;
           if (c.retransmit) {
             c.retransmit = false;
             this.rtxCount--;
@@ -284,6 +290,7 @@ export class Outbound {
         }
       } else if (c.acked) {
         c.acked = false; // reneged (§6.2.1): retransmit it on T3
+        this.gapAcked--;
         c.inFlight = true;
         this.bytesInFlight += c.size;
       }

@@ -116,10 +116,38 @@ export function parseCommonHeader(p: Uint8Array): CommonHeader {
   return { srcPort: u16(p, 0), dstPort: u16(p, 2), vtag: u32(p, 4) };
 }
 
+/** Size of the shared slabs packets are carved from. */
+const SLAB_SIZE = 64 * 1024;
+let slab = new Uint8Array(SLAB_SIZE);
+let slabOff = 0;
+
 /**
- * Builds one packet: common header, then chunks written in place.
- * One buffer per packet (the packet is handed to `sendDown` and never
- * touched again); {@link PacketWriter.finish} computes the CRC32c.
+ * Reserve `size` fresh, zero-filled bytes for one packet. Packets are
+ * carved one after another from a shared slab that is never written twice
+ * (a new slab replaces a full one; the old one is freed with its last
+ * packet), so a packet costs no allocation of its own and its padding
+ * bytes are already zero (RFC 9260 §3.2).
+ */
+function reserve(size: number): Uint8Array {
+  if (slabOff + size > SLAB_SIZE) {
+    slab = new Uint8Array(Math.max(SLAB_SIZE, size));
+    slabOff = 0;
+  }
+  const b = slab.subarray(slabOff, slabOff + size);
+  slabOff += size;
+  return b;
+}
+
+/** Give back the unused tail of the most recent reservation `b`, cut to `used` bytes (8-byte aligned). */
+function shrink(b: Uint8Array, used: number): void {
+  if (b.buffer !== slab.buffer || b.byteOffset + b.length !== slabOff) return; // something was reserved since
+  slabOff = b.byteOffset + ((used + 7) & ~7);
+}
+
+/**
+ * Builds one packet: common header, then chunks written in place into a
+ * fresh region of a shared slab (the packet is handed to `sendDown` and
+ * never touched again); {@link PacketWriter.finish} computes the CRC32c.
  */
 export class PacketWriter {
   /** The buffer of the packet under construction. */
@@ -132,10 +160,11 @@ export class PacketWriter {
 
   /** Start a packet. */
   begin(srcPort: number, dstPort: number, vtag: number): void {
-    this.buf = new Uint8Array(this.capacity);
-    w16(this.buf, 0, srcPort);
-    w16(this.buf, 2, dstPort);
-    w32(this.buf, 4, vtag);
+    const b = reserve(this.capacity);
+    this.buf = b;
+    w16(b, 0, srcPort);
+    w16(b, 2, dstPort);
+    w32(b, 4, vtag);
     this.pos = COMMON_HEADER_SIZE;
   }
 
@@ -151,7 +180,8 @@ export class PacketWriter {
 
   /**
    * Reserve a chunk of `length` bytes (header included, unpadded) and
-   * write its header; returns the offset of the chunk's value.
+   * write its header; returns the offset of the chunk's value. The
+   * padding bytes are left as they are: zero.
    */
   chunk(type: number, flags: number, length: number): number {
     const b = this.buf;
@@ -171,7 +201,9 @@ export class PacketWriter {
 
   /** Seal the packet (CRC32c) and return it. */
   finish(): Uint8Array {
-    const p = this.buf.subarray(0, this.pos);
+    const b = this.buf;
+    const p = b.subarray(0, this.pos);
+    shrink(b, this.pos);
     sealPacket(p);
     this.buf = ZERO4;
     return p;

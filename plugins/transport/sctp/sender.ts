@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { CongestionController } from '../../../core/contracts/congestion.js';
+import type { AckedPacket, AckSummary, CongestionController, PacketSentEvent } from '../../../core/contracts/congestion.js';
 import type { Timer } from '../../../core/time/clock.js';
 import { tsnAdd, tsnLe } from './bytes.js';
 import { encodeForwardTsn } from './chunks/forward-tsn.js';
@@ -17,6 +17,8 @@ import type { SctpOptions } from './options.js';
 import { Outbound, type OutMessage } from './outbound.js';
 import type { Packetizer, PacketSentListener } from './packetizer.js';
 import type { RtoEstimator } from './rto.js';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** What the sender needs from its association. */
 export interface SenderHost {
@@ -42,6 +44,18 @@ export class Sender implements PacketSentListener {
   readonly counters = { fastRetransmits: 0, t3Expirations: 0, forwardTsnSent: 0, dataBytesSent: 0, sacksReceived: 0 };
   private fastRtxPending = false;
   private readonly t3: Timer;
+  // Reused congestion events: no allocation per packet or per acked chunk (controllers read them synchronously).
+  private readonly ackedEv: Mutable<AckedPacket> = { bytes: 0, sentAt: 0 };
+  private readonly sentEv: Mutable<PacketSentEvent> = { now: 0, bytes: 0, bytesInFlight: 0, retransmission: false, appLimited: false };
+  private readonly ackEndEv: Mutable<AckSummary> = {
+    now: 0,
+    ackedBytes: 0,
+    priorBytesInFlight: 0,
+    bytesInFlight: 0,
+    rttSample: undefined,
+    appLimited: false,
+    inRecovery: false,
+  };
 
   /**
    * @param initialTsn - own Initial TSN
@@ -94,7 +108,12 @@ export class Sender implements PacketSentListener {
     // §8.3, and §6.1: SACKs answering zero-window probes also prove the peer alive.
     if (o.ackedBytes > 0 || o.cumAdvanced || s.arwnd === 0) this.host.progress();
     cc.onAckBegin(now);
-    for (const c of o.acked) cc.onPacketAcked({ bytes: c.size, sentAt: c.sentAt });
+    const ev = this.ackedEv;
+    for (const c of o.acked) {
+      ev.bytes = c.size;
+      ev.sentAt = c.sentAt;
+      cc.onPacketAcked(ev);
+    }
     if (out.recoverTsn !== null && tsnLe(out.recoverTsn, out.cumAck)) {
       out.recoverTsn = null;
       cc.onRecoveryEnd?.(now);
@@ -115,16 +134,16 @@ export class Sender implements PacketSentListener {
         });
       }
     }
-    cc.onAckEnd({
-      now,
-      // §7.2.1: cwnd only grows when the cumulative TSN ack point advances.
-      ackedBytes: o.cumAdvanced ? o.ackedBytes : 0,
-      priorBytesInFlight: o.priorInFlight,
-      bytesInFlight: out.bytesInFlight,
-      rttSample: o.rttSample >= 0 ? o.rttSample : undefined,
-      appLimited: !out.hasDataToSend,
-      inRecovery: out.recoverTsn !== null,
-    });
+    const summary = this.ackEndEv;
+    summary.now = now;
+    // §7.2.1: cwnd only grows when the cumulative TSN ack point advances.
+    summary.ackedBytes = o.cumAdvanced ? o.ackedBytes : 0;
+    summary.priorBytesInFlight = o.priorInFlight;
+    summary.bytesInFlight = out.bytesInFlight;
+    summary.rttSample = o.rttSample >= 0 ? o.rttSample : undefined;
+    summary.appLimited = !out.hasDataToSend;
+    summary.inRecovery = out.recoverTsn !== null;
+    cc.onAckEnd(summary);
     // RFC 3758 §3.5: a SACK that stays below the Advanced.Peer.Ack.Point means the FORWARD TSN was lost.
     if (out.forwardTsnPending && !o.cumAdvanced) out.forwardTsnDue = true;
     // §6.3.2 R2/R3: restart T3 when the cum ack advanced, stop it when nothing is outstanding.
@@ -191,7 +210,13 @@ export class Sender implements PacketSentListener {
 
   /** A packet carrying `dataBytes` of DATA chunks was sent with `flightBefore` bytes in flight: tell the congestion controller. */
   onDataPacketSent(dataBytes: number, flightBefore: number, retransmission: boolean): void {
-    this.cc.onPacketSent({ now: this.host.now(), bytes: dataBytes, bytesInFlight: flightBefore, retransmission, appLimited: !this.out.hasDataToSend });
+    const ev = this.sentEv;
+    ev.now = this.host.now();
+    ev.bytes = dataBytes;
+    ev.bytesInFlight = flightBefore;
+    ev.retransmission = retransmission;
+    ev.appLimited = !this.out.hasDataToSend;
+    this.cc.onPacketSent(ev);
   }
 
   /** Stop the T3-rtx timer. */
