@@ -16,6 +16,8 @@ import type { RandomSource } from '../../../core/random/random.js';
 import { ContentType, DTLS10, HandshakeType } from './constants.js';
 import { CookieJar } from './cookie.js';
 import { cryptoProvider } from './crypto/index.js';
+import type { CryptoProvider, SigningKey } from './crypto/provider.js';
+import { ConfigError } from '../../../core/errors.js';
 import { DtlsDecodeError } from './errors.js';
 import { DtlsClient } from './client.js';
 import { encodeHandshake, parseHandshakeFragments } from './handshake/header.js';
@@ -29,6 +31,15 @@ import { CIPHER_SUITES } from './suites.js';
 
 /** GUE payload-transform type for DTLS. */
 export const DTLS_TRANSFORM_TYPE = 1;
+
+/** Import the stack's ECDSA key once; a key the provider rejects is a configuration error. */
+function importSigningKey(crypto: CryptoProvider, privateKey: Uint8Array): SigningKey {
+  try {
+    return crypto.signingKey(privateKey);
+  } catch (err) {
+    throw new ConfigError('privateKey', [`privateKey: ${(err as Error).message}`], 'ERR_DTLS_BAD_KEY');
+  }
+}
 
 /** The `dtls` {@link SecurityProtocol}. */
 export class DtlsProtocol implements SecurityProtocol {
@@ -51,7 +62,9 @@ export class DtlsProtocol implements SecurityProtocol {
   constructor(options: DtlsOptions, clock: Clock, random: RandomSource) {
     const crypto = cryptoProvider(options.crypto);
     const suites = options.cipherSuites.map((n) => CIPHER_SUITES[n]);
-    this.config = { crypto, options, credentials: resolveCredentials(options), suites };
+    const credentials = resolveCredentials(options);
+    const signer = credentials.privateKey !== undefined ? importSigningKey(crypto, credentials.privateKey) : undefined;
+    this.config = { crypto, options, credentials, suites, signer };
     this.overhead = Math.max(...suites.map((s) => s.overhead));
     this.cookies = new CookieJar(crypto, clock, random);
   }

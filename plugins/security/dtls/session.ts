@@ -12,7 +12,7 @@ import type { Timer } from '../../../core/time/clock.js';
 import { PayloadTooLargeError, StateError } from '../../../core/errors.js';
 import { AlertDescription, AlertLevel, ContentType } from './constants.js';
 import { DtlsAlertError, DtlsDecodeError, DtlsHandshakeError, DtlsHandshakeTimeoutError } from './errors.js';
-import type { CryptoProvider } from './crypto/provider.js';
+import type { CryptoProvider, SigningKey } from './crypto/provider.js';
 import { MAX_PLAINTEXT_LENGTH, RECORD_HEADER_LENGTH, RecordCursor } from './record/codec.js';
 import type { RecordProtection } from './record/protection.js';
 import { RecordLayer } from './record/layer.js';
@@ -37,6 +37,8 @@ export interface SessionConfig {
   readonly credentials: DtlsCredentials;
   /** Enabled suites in preference order. */
   readonly suites: readonly CipherSuite[];
+  /** Our ECDSA key, imported once per stack (when credentials include a private key). */
+  readonly signer?: SigningKey;
 }
 
 /** Lifecycle of a session. */

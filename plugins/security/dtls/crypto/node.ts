@@ -23,7 +23,6 @@ import type { KeyObject } from 'node:crypto';
 import type { AeadAlgorithm, AeadKey, CryptoProvider, EcdhGroup, EcdhKeyPair, SigningKey } from './provider.js';
 
 const X25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
-const X25519_SPKI_PREFIX = Buffer.from('302a300506032b656e032100', 'hex');
 
 function b64u(b: Uint8Array): string {
   return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64url');
@@ -70,12 +69,54 @@ class NodeAead implements AeadKey {
   }
 }
 
+/**
+ * Public-key KeyObjects by point, so that verifying with the same peer or CA
+ * key again (a pinned server certificate, a returning client certificate)
+ * does not import the key again: a JWK import of a P-256 point costs about
+ * as much as the verification itself.
+ */
+const publicKeys = new Map<string, KeyObject>();
+const MAX_CACHED_PUBLIC_KEYS = 64;
+
 function p256PublicKeyObject(point: Uint8Array): KeyObject {
   if (point.length !== 65 || point[0] !== 4) throw new RangeError('expected an uncompressed P-256 point');
-  return createPublicKey({
+  const id = b64u(point);
+  let key = publicKeys.get(id);
+  if (key !== undefined) return key;
+  key = createPublicKey({
     key: { kty: 'EC', crv: 'P-256', x: b64u(point.subarray(1, 33)), y: b64u(point.subarray(33, 65)) },
     format: 'jwk',
   });
+  if (publicKeys.size >= MAX_CACHED_PUBLIC_KEYS) publicKeys.delete(publicKeys.keys().next().value as string);
+  publicKeys.set(id, key);
+  return key;
+}
+
+/**
+ * An X25519 private KeyObject from its 32-byte scalar (RFC 7748 §5). The JWK
+ * route (RFC 8037 §2) costs a fraction of a PKCS#8 DER import, which goes
+ * through OpenSSL 3's generic decoders. Node reads only `d` from a private
+ * OKP JWK; `x` must be present as a string, so it is given empty. Falls back
+ * to PKCS#8 should a runtime insist on `x`.
+ */
+function x25519PrivateKey(scalar: Uint8Array): KeyObject {
+  try {
+    return createPrivateKey({ key: { kty: 'OKP', crv: 'X25519', d: b64u(scalar), x: '' }, format: 'jwk' });
+  } catch {
+    return createPrivateKey({ key: Buffer.concat([X25519_PKCS8_PREFIX, scalar]), format: 'der', type: 'pkcs8' });
+  }
+}
+
+/** The raw 32-byte public key of an X25519 KeyObject (JWK export: no encoder). */
+function x25519PublicBytes(priv: KeyObject): Uint8Array {
+  const x = createPublicKey(priv).export({ format: 'jwk' }).x;
+  if (typeof x !== 'string') throw new RangeError('x25519 key export failed');
+  return u8(Buffer.from(x, 'base64url'));
+}
+
+/** An X25519 public KeyObject from the 32 bytes on the wire (JWK import). */
+function x25519PublicKey(raw: Uint8Array): KeyObject {
+  return createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: b64u(raw) }, format: 'jwk' });
 }
 
 /** The node:crypto provider. */
@@ -91,14 +132,13 @@ export const nodeCrypto: CryptoProvider = {
       const publicKey = u8(e.getPublicKey());
       return { publicKey, computeSecret: (peer) => u8(e.computeSecret(peer)) };
     }
-    const priv = createPrivateKey({ key: Buffer.concat([X25519_PKCS8_PREFIX, privateKey]), format: 'der', type: 'pkcs8' });
-    const spki = createPublicKey(priv).export({ format: 'der', type: 'spki' });
-    const publicKey = u8(spki.subarray(spki.length - 32));
+    const priv = x25519PrivateKey(privateKey);
+    const publicKey = x25519PublicBytes(priv);
     return {
       publicKey,
       computeSecret(peer: Uint8Array): Uint8Array {
         if (peer.length !== 32) throw new RangeError('x25519 public key must be 32 bytes');
-        const pub = createPublicKey({ key: Buffer.concat([X25519_SPKI_PREFIX, peer]), format: 'der', type: 'spki' });
+        const pub = x25519PublicKey(peer);
         const z = u8(diffieHellman({ privateKey: priv, publicKey: pub }));
         let nz = 0;
         for (const b of z) nz |= b;

@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { nodeCrypto } from '../../../../plugins/security/dtls/crypto/node.js';
 import { nobleCrypto } from '../../../../plugins/security/dtls/crypto/noble.js';
 import { fromHex, toHex } from '../../../../plugins/security/dtls/bytes.js';
+import { SeededRandom } from '../../../../core/random/random.js';
 import { extendedMasterSecret, masterSecret, prf, verifyData } from '../../../../plugins/security/dtls/prf.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -85,6 +86,47 @@ describe('providers agree with each other', () => {
     expect(toHex(a.publicKey)).toBe(toHex(nobleCrypto.ecdh(group, k1).publicKey));
     expect(toHex(a.computeSecret(b.publicKey))).toBe(toHex(b.computeSecret(a.publicKey)));
     expect(a.computeSecret(b.publicKey)).toHaveLength(32);
+  });
+
+  it('x25519 matches the RFC 7748 §6.1 test vector on both providers', () => {
+    const alicePriv = fromHex('77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a');
+    const bobPriv = fromHex('5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb');
+    for (const c of [nodeCrypto, nobleCrypto]) {
+      const alice = c.ecdh('x25519', alicePriv);
+      const bob = c.ecdh('x25519', bobPriv);
+      expect(toHex(alice.publicKey)).toBe('8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a');
+      expect(toHex(bob.publicKey)).toBe('de9edb7d7b7dc1b4d35b61c2ece435373f8343c85b78674dadfc7e146f882b4f');
+      expect(toHex(alice.computeSecret(bob.publicKey))).toBe('4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742');
+    }
+  });
+
+  it('x25519: node and noble agree on public keys and secrets for many random scalars (clamping included)', () => {
+    const rnd = new SeededRandom(7);
+    for (let i = 0; i < 32; i++) {
+      const a = new Uint8Array(32);
+      const b = new Uint8Array(32);
+      rnd.fill(a);
+      rnd.fill(b);
+      const na = nodeCrypto.ecdh('x25519', a);
+      const nb = nobleCrypto.ecdh('x25519', b);
+      expect(toHex(na.publicKey)).toBe(toHex(nobleCrypto.ecdh('x25519', a).publicKey));
+      expect(toHex(na.computeSecret(nb.publicKey))).toBe(toHex(nb.computeSecret(na.publicKey)));
+    }
+  });
+
+  it('node ECDSA verification stays key-specific when public keys are reused and evicted from its cache', () => {
+    const msg = enc('transcript');
+    const keys = Array.from({ length: 80 }, (_, i) => nodeCrypto.signingKey(new Uint8Array(32).fill(i + 1)));
+    const sigs = keys.map((k) => k.sign(msg));
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < keys.length; i++) {
+        expect(nodeCrypto.ecdsaVerify(keys[i].publicKey, msg, sigs[i])).toBe(true);
+        expect(nodeCrypto.ecdsaVerify(keys[i].publicKey, msg, sigs[(i + 1) % keys.length])).toBe(false);
+      }
+    }
+    const bad = keys[0].publicKey.slice();
+    bad[64] ^= 1; // not on the curve
+    expect(nodeCrypto.ecdsaVerify(bad, msg, sigs[0])).toBe(false);
   });
 
   it('x25519 rejects the all-zero (small-order) point on both providers', () => {

@@ -6,7 +6,7 @@ import { SeededRandom } from '../../../../core/random/random.js';
 import { nullTracer } from '../../../../core/trace/tracer.js';
 import { RealTimerService } from '../../../../core/time/real-timers.js';
 import { realClock } from '../../../../core/time/clock.js';
-import { PSK, dtls } from './fixtures.js';
+import { PSK, dtls, pki } from './fixtures.js';
 
 describe('dtls plugin definition and options', () => {
   it('is a security plugin named dtls providing confidentiality', () => {
@@ -62,6 +62,19 @@ describe('dtls plugin definition and options', () => {
   it('requires certificate and privateKey together, and valid PEM', () => {
     expect(() => dtls({ certificate: '-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n' })).toThrowError(expect.objectContaining({ code: 'ERR_CONFIG_INVALID' }));
     expect(() => dtls({ ca: 'not a pem' })).not.toThrow(); // no blocks: simply no trusted CA
+  });
+
+  it('imports the private key when the protocol is created: a scalar outside [1, n-1] is a config error, not a handshake failure', () => {
+    // SEC1 ECPrivateKey (RFC 5915) with d = 2^256 - 1 (above the P-256 group order) and the prime256v1 OID.
+    const der = Buffer.concat([
+      Buffer.from('30310201010420', 'hex'),
+      Buffer.alloc(32, 0xff),
+      Buffer.from('a00a06082a8648ce3d030107', 'hex'),
+    ]);
+    const pem = `-----BEGIN EC PRIVATE KEY-----\n${der.toString('base64')}\n-----END EC PRIVATE KEY-----\n`;
+    const { server } = pki();
+    expect(() => dtls({ certificate: server.certificate, privateKey: pem })).toThrowError(expect.objectContaining({ code: 'ERR_DTLS_BAD_KEY' }));
+    expect(() => dtls({ certificate: server.certificate, privateKey: server.privateKey })).not.toThrow();
   });
 });
 
