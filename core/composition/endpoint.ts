@@ -91,6 +91,7 @@ export class Peer {
 export class Endpoint implements DatagramReceiver {
   /** Peers by address, then port. */
   private readonly peers = new Map<string, Map<number, Peer>>();
+  private lastPeer: Peer | undefined;
   /** Servers accepting connections on this socket. */
   readonly listeners: Server[] = [];
   /** The socket's local address. */
@@ -127,7 +128,13 @@ export class Endpoint implements DatagramReceiver {
 
   /** Look up a peer. */
   peer(from: PeerAddress): Peer | undefined {
-    return this.peers.get(from.address)?.get(from.port);
+    // Most datagrams come from the peer of the previous one (always, on a client socket):
+    // compare with it before the two map lookups.
+    const last = this.lastPeer;
+    if (last !== undefined && last.address.port === from.port && last.address.address === from.address) return last;
+    const p = this.peers.get(from.address)?.get(from.port);
+    if (p !== undefined) this.lastPeer = p;
+    return p;
   }
 
   /** Create (or return) the peer for an address. */
@@ -145,6 +152,7 @@ export class Endpoint implements DatagramReceiver {
   /** Forget a peer (its security session must be closed already). */
   removePeer(peer: Peer): void {
     const ports = this.peers.get(peer.address.address);
+    if (this.lastPeer === peer) this.lastPeer = undefined;
     if (ports?.get(peer.address.port) === peer) {
       ports.delete(peer.address.port);
       if (ports.size === 0) this.peers.delete(peer.address.address);

@@ -66,6 +66,7 @@ export class Connection extends Duplex {
 
   private pendingWrite: ((err?: Error | null) => void) | undefined;
   private readPaused = false;
+  private inRead = false;
   private sessionClosed = false;
   private readonly channels = new Map<number, StreamChannel>();
   private readonly dropCounts: Record<string, number> = {};
@@ -158,6 +159,12 @@ export class Connection extends Duplex {
       return ch === undefined ? true : ch.deliver(data);
     }
     if (this.readableEnded || this.destroyed) return true;
+    if (this.readableFlowing === true && this.readableLength === 0 && !this.inRead && this.readableEncoding === null) {
+      // Flowing with nothing buffered: push() would emit 'data' at once too, but it also
+      // schedules a process.nextTick (maybeReadMore) per chunk; emit directly instead.
+      this.emit('data', Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+      return true;
+    }
     const ok = this.push(data);
     if (!ok) this.readPaused = true;
     return ok;
@@ -247,7 +254,14 @@ export class Connection extends Duplex {
   override _read(): void {
     if (this.readPaused) {
       this.readPaused = false;
-      this.session?.resume();
+      // Data the session delivers from inside resume() must go through push(): Node
+      // buffers chunks pushed during _read instead of emitting them re-entrantly.
+      this.inRead = true;
+      try {
+        this.session?.resume();
+      } finally {
+        this.inRead = false;
+      }
     }
   }
 

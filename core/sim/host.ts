@@ -46,21 +46,22 @@ export interface RebindOptions {
 
 const FIRST_EPHEMERAL = 49152;
 const SLAB = 64 * 1024;
-let slab = new ArrayBuffer(SLAB);
+let slab = Buffer.allocUnsafeSlow(SLAB);
 let slabOffset = 0;
 
 /**
  * A private buffer for a datagram copy, carved from a shared slab (one
  * large allocation per 64 KiB instead of one external buffer per datagram;
- * a retained datagram keeps at most 64 KiB alive).
+ * a retained datagram keeps at most 64 KiB alive). It is a `Buffer`, as
+ * `node:dgram` delivers, so streams need not convert it.
  */
 function allocate(size: number): Uint8Array {
-  if (size > SLAB >>> 3) return new Uint8Array(size);
+  if (size > SLAB >>> 3) return Buffer.allocUnsafeSlow(size);
   if (slabOffset + size > SLAB) {
-    slab = new ArrayBuffer(SLAB);
+    slab = Buffer.allocUnsafeSlow(SLAB);
     slabOffset = 0;
   }
-  const view = new Uint8Array(slab, slabOffset, size);
+  const view = slab.subarray(slabOffset, slabOffset + size);
   slabOffset = (slabOffset + size + 7) & ~7;
   return view;
 }
