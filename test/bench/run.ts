@@ -38,6 +38,7 @@ import { profileWorkersInto, stopAllWorkers } from './lib/child.js';
 import { comparisonRows } from './lib/compare.js';
 import type { ThroughputComparison } from './lib/compare.js';
 import { summariseProfiles } from './lib/profile.js';
+import { aggregateRounds } from './lib/rounds.js';
 import { markdownTable, textTable } from './lib/report.js';
 import type { BenchSummary } from './lib/report.js';
 import { judge } from './lib/types.js';
@@ -93,6 +94,8 @@ interface Cli {
   readonly budgetScale: number;
   readonly cpuProf: boolean;
   readonly trace: boolean;
+  /** Rounds of every selected case (`--repeat`); the table gives medians. */
+  readonly repeat: number;
 }
 
 function parseCli(argv: readonly string[]): Cli {
@@ -103,6 +106,7 @@ function parseCli(argv: readonly string[]): Cli {
   let budgetScale = 1;
   let cpuProf = false;
   let trace = false;
+  let repeat = 1;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--duration') durationMs = Number(argv[++i]);
@@ -111,13 +115,15 @@ function parseCli(argv: readonly string[]): Cli {
     else if (a === '--budget-scale') budgetScale = Number(argv[++i]);
     else if (a === '--cpu-prof') cpuProf = true;
     else if (a === '--trace') trace = true;
-    else if (a.startsWith('--')) throw new Error(`unknown option ${a} (known: --duration <ms>, --write <path>, --budget-scale <x>, --cpu-prof, --trace, --list)`);
+    else if (a === '--repeat') repeat = Number(argv[++i]);
+    else if (a.startsWith('--')) throw new Error(`unknown option ${a} (known: --duration <ms>, --repeat <n>, --write <path>, --budget-scale <x>, --cpu-prof, --trace, --list)`);
     else filters.push(a.toLowerCase());
   }
   if (!(durationMs >= 500)) throw new Error('--duration must be at least 500 ms');
+  if (!Number.isInteger(repeat) || repeat < 1) throw new Error('--repeat must be a positive integer');
   if (!(budgetScale > 0)) throw new Error('--budget-scale must be a positive number');
   if (write !== undefined && write.length === 0) throw new Error('--write needs a path');
-  return { filters, durationMs, write, list, budgetScale, cpuProf, trace };
+  return { filters, durationMs, write, list, budgetScale, cpuProf, trace, repeat };
 }
 
 /** Whether a case matches the filters (a filter matches a tag exactly or a part of the name). */
@@ -198,14 +204,20 @@ async function main(): Promise<void> {
   const reasons = new Map<BenchCase, string | undefined>();
   for (const c of cases) reasons.set(c, await c.unavailable());
   const compares = cases.some((c) => c.comparesToUdp === true && reasons.get(c) === undefined);
-  let rows: BenchRow[] = [];
-  if (compares && !cases.includes(udpRaw)) rows.push(...(await runCase(udpRaw, ctx, cli.budgetScale)));
-  for (const c of cases) rows.push(...(await runCase(c, ctx, cli.budgetScale, c.name, reasons.get(c))));
-  if (compares && rows.some((r) => r.compare === 'udp' && r.value !== null)) {
-    rows.push(...(await runCase(udpRaw, ctx, cli.budgetScale, 'udp-raw (end)')));
+  const rounds: BenchRow[][] = [];
+  for (let round = 1; round <= cli.repeat; round++) {
+    if (cli.repeat > 1) console.log(`round ${round} of ${cli.repeat}`);
+    let rows: BenchRow[] = [];
+    if (compares && !cases.includes(udpRaw)) rows.push(...(await runCase(udpRaw, ctx, cli.budgetScale)));
+    for (const c of cases) rows.push(...(await runCase(c, ctx, cli.budgetScale, c.name, reasons.get(c))));
+    if (compares && rows.some((r) => r.compare === 'udp' && r.value !== null)) {
+      rows.push(...(await runCase(udpRaw, ctx, cli.budgetScale, 'udp-raw (end)')));
+    }
+    rows = compareWithUdp(rows);
+    rows.push(...comparisonRows(rows, COMPARISONS, new Set(cases.map((c) => c.name))));
+    rounds.push(rows);
   }
-  rows = compareWithUdp(rows);
-  rows.push(...comparisonRows(rows, COMPARISONS, new Set(cases.map((c) => c.name))));
+  const rows = cli.repeat > 1 ? aggregateRounds(rounds) : rounds[0];
   const summary: BenchSummary = {
     startedAt: started.toISOString(),
     elapsedMs: Math.round(performance.now() - t0),
@@ -217,6 +229,7 @@ async function main(): Promise<void> {
       loadAverage1mStart: Number(load0.toFixed(2)),
       loadAverage1mEnd: Number(loadavg()[0].toFixed(2)),
       durationMs: cli.durationMs,
+      rounds: cli.repeat,
     },
     filters: cli.filters,
     rows,
@@ -231,7 +244,7 @@ async function main(): Promise<void> {
     const text = cli.write.endsWith('.md')
       ? `Run ${summary.startedAt}: Node ${process.version}, ${String(env.cpus)} CPUs (${String(env.cpuModel)}), ` +
         `load average ${String(env.loadAverage1mStart)} → ${String(env.loadAverage1mEnd)}, ` +
-        `${cli.durationMs} ms per throughput run, whole run ${(summary.elapsedMs / 1000).toFixed(0)} s.\n\n${markdownTable(rows)}\n`
+        `${cli.durationMs} ms per throughput run, ${cli.repeat === 1 ? 'one round' : `median of ${cli.repeat} rounds`}, whole run ${(summary.elapsedMs / 1000).toFixed(0)} s.\n\n${markdownTable(rows)}\n`
       : JSON.stringify(summary, null, 2) + '\n';
     writeFileSync(cli.write, text);
     console.log(`written: ${cli.write}`);
