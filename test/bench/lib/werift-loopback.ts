@@ -36,6 +36,13 @@ export function weriftLoopbackConfig(): WeriftPeerConfig {
 
 /** Sends dropped by the guard because they were addressed outside loopback. */
 let blockedSends = 0;
+/** Sends the guard let through. */
+let passedSends = 0;
+
+/** How many `dgram` sends (datagrams) the guard has let through in this process. */
+export function loopbackSends(): number {
+  return passedSends;
+}
 
 /** How many `dgram` sends to a non-loopback address the guard has dropped in this process. */
 export function nonLoopbackSends(): number {
@@ -79,13 +86,46 @@ export function pinToLoopback(): void {
       if (typeof cb === 'function') process.nextTick(cb as (e: Error) => void, new Error(`bench: send to ${v} blocked (loopback only)`));
       return;
     }
+    passedSends++;
     Reflect.apply(send, this, a);
   };
 }
 
-/** Pin the process to loopback, then import werift; returns the module or why it cannot be imported. */
+/**
+ * The send and receive buffer size every toukit stack asks for on its UDP
+ * sockets (`SOCKET_BUFFER_SIZE` of the udp substrate); werift's sockets get
+ * the same, so the comparison is between the protocol implementations and
+ * not between socket settings.
+ */
+export const WERIFT_SOCKET_BUFFER = 4 * 1024 * 1024;
+
+let buffersSet = false;
+
+/**
+ * Give every UDP socket bound from now on in this process `size`-byte send
+ * and receive buffers (werift has no option for it). Idempotent.
+ */
+export function enlargeSocketBuffers(size: number): void {
+  if (buffersSet) return;
+  buffersSet = true;
+  const bind = Socket.prototype.bind as (...a: unknown[]) => Socket;
+  (Socket.prototype as { bind: unknown }).bind = function bindWithBuffers(this: Socket, ...a: unknown[]): Socket {
+    this.once('listening', () => {
+      try {
+        this.setRecvBufferSize(size);
+        this.setSendBufferSize(size);
+      } catch {
+        // capped or refused by the kernel: werift runs with what it has
+      }
+    });
+    return Reflect.apply(bind, this, a);
+  };
+}
+
+/** Pin the process to loopback and enlarge its socket buffers, then import werift; returns the module or why it cannot be imported. */
 export async function loadWerift(): Promise<WeriftModule | string> {
   pinToLoopback();
+  enlargeSocketBuffers(WERIFT_SOCKET_BUFFER);
   try {
     return (await import('werift')) as WeriftModule;
   } catch (err) {
