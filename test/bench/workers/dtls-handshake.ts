@@ -1,10 +1,21 @@
 /**
- * DTLS handshake worker. Role `server`: one stack listening on 127.0.0.1,
- * counting completed handshakes. Role `client`: on `latency`, runs `count`
- * handshakes one after another, each from a fresh stack (a fresh UDP port,
- * so a fresh DTLS session), and reports each one's time from `connect()`
- * to the connection being usable with the handshake done; on `rate`, runs
- * `concurrency` such loops for `durationMs` and reports how many completed.
+ * DTLS handshake worker.
+ *
+ * Role `server`: one stack listening on 127.0.0.1. It counts the handshakes it
+ * completes (the stack's `handshake` event fires once per new DTLS session)
+ * and reports them with its CPU time.
+ *
+ * Role `client`: one long-lived client stack. Each `connect()` on it binds a
+ * new UDP socket (a new source port), so the server sees a new peer and runs a
+ * full DTLS handshake with a new cookie exchange, new randoms and new
+ * ephemeral keys. The plugin has no session resumption, so nothing carries
+ * over from one connection to the next. Messages:
+ * - `latency`: `count` handshakes one after another on that stack; each
+ *   sample is the time from `connect()` to the stack's `handshake` event.
+ * - `fresh-latency`: the same, but each handshake from a new stack (the
+ *   earlier method); `createStack` is timed separately and not included.
+ * - `rate`: `concurrency` loops of connect, handshake, destroy on that stack
+ *   for `durationMs`; reports the completed count and the client's CPU time.
  *
  * @module
  */
@@ -19,9 +30,15 @@ interface Args {
   readonly port?: number;
 }
 
+/** A connection as this worker uses it. */
+interface HsConnection {
+  destroy(): void;
+  on(e: 'error', l: () => void): unknown;
+}
+
 /** A stack as this worker uses it (with the `handshake` event). */
 interface HsStack {
-  connect(options: { host: string; port: number }): Promise<{ destroy(): void; on(e: 'error', l: () => void): unknown }>;
+  connect(options: { host: string; port: number }): Promise<HsConnection>;
   once(event: 'handshake', listener: () => void): unknown;
   on(event: 'handshake', listener: () => void): unknown;
   listen(options: { host: string; port: number }): Promise<{ address(): { port: number } }>;
@@ -51,54 +68,79 @@ async function server(): Promise<void> {
   );
 }
 
-/** Time spent in `createStack` by the client, ms (reported with the latency samples). */
-let setupMs = 0;
+/** One handshake on `stack`, timed from `connect()` to the stack's `handshake` event (ms). */
+async function timedHandshake(stack: HsStack): Promise<number> {
+  const done = new Promise<void>((resolve) => stack.once('handshake', resolve));
+  const t0 = performance.now();
+  const conn = await stack.connect({ host: '127.0.0.1', port: args.port ?? 0 });
+  conn.on('error', () => {});
+  await done;
+  const ms = performance.now() - t0;
+  conn.destroy();
+  return ms;
+}
 
-/** One handshake from a fresh stack; returns its duration in ms (stack creation excluded). */
-async function handshakeOnce(createStack: CreateStack): Promise<number> {
+/** One handshake from a new stack; returns its duration (stack creation excluded) and the `createStack` time. */
+async function freshStackHandshake(createStack: CreateStack): Promise<{ ms: number; setupMs: number }> {
   const s0 = performance.now();
   const stack = (await createStack(args.config)) as unknown as HsStack;
-  setupMs += performance.now() - s0;
+  const setupMs = performance.now() - s0;
   try {
-    const done = new Promise<void>((resolve) => stack.once('handshake', resolve));
-    const t0 = performance.now();
-    const conn = await stack.connect({ host: '127.0.0.1', port: args.port ?? 0 });
-    conn.on('error', () => {});
-    await done;
-    const ms = performance.now() - t0;
-    conn.destroy();
-    return ms;
+    return { ms: await timedHandshake(stack), setupMs };
   } finally {
     await stack.close();
   }
 }
 
+/** One connection on `stack` whose handshake completed (connect resolves after it), then destroyed. */
+async function connectOnce(stack: HsStack): Promise<void> {
+  const conn = await stack.connect({ host: '127.0.0.1', port: args.port ?? 0 });
+  conn.on('error', () => {});
+  conn.destroy();
+}
+
 async function client(): Promise<void> {
   const createStack = await load();
-  await handshakeOnce(createStack); // warm-up: JIT and module loading
+  const stack = (await createStack(args.config)) as unknown as HsStack;
+  await freshStackHandshake(createStack); // warm-up: JIT and module loading of a whole stack
+  await timedHandshake(stack);
   tell({ type: 'ready' });
   onParentMessage(
     async (m) => {
       if (m.type === 'latency') {
         const samples: number[] = [];
-        setupMs = 0;
-        for (let i = 0; i < Number(m.count); i++) samples.push(await handshakeOnce(createStack));
-        tell({ type: 'latency', samples, setupMs: setupMs / samples.length });
+        for (let i = 0; i < Number(m.count); i++) samples.push(await timedHandshake(stack));
+        tell({ type: 'latency', samples });
+      } else if (m.type === 'fresh-latency') {
+        const samples: number[] = [];
+        let setupMs = 0;
+        for (let i = 0; i < Number(m.count); i++) {
+          const r = await freshStackHandshake(createStack);
+          samples.push(r.ms);
+          setupMs += r.setupMs;
+        }
+        tell({ type: 'fresh-latency', samples, setupMs: setupMs / samples.length });
       } else if (m.type === 'rate') {
-        const end = performance.now() + Number(m.durationMs);
+        const cpu0 = process.cpuUsage();
         const t0 = performance.now();
+        const end = t0 + Number(m.durationMs);
         let completed = 0;
+        let failed = 0;
         const loop = async (): Promise<void> => {
           while (performance.now() < end) {
-            await handshakeOnce(createStack);
-            completed++;
+            try {
+              await connectOnce(stack);
+              completed++;
+            } catch {
+              failed++;
+            }
           }
         };
         await Promise.all(Array.from({ length: Number(m.concurrency) }, loop));
-        tell({ type: 'rate', completed, elapsedMs: performance.now() - t0, cpu: process.cpuUsage() });
+        tell({ type: 'rate', completed, failed, elapsedMs: performance.now() - t0, cpu: process.cpuUsage(cpu0) });
       }
     },
-    () => undefined,
+    () => stack.close(),
   );
 }
 
