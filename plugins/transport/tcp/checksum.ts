@@ -67,7 +67,7 @@ const WORD_MIN = 64;
 // A 32-bit view of the whole buffer last summed, reused while segments come from the same buffer
 // (the send buffer's 64 KiB chunks): no view allocation per segment.
 let wordsOf: ArrayBufferLike | undefined;
-let words = new Uint32Array(0);
+let words: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
 
 /**
  * One's-complement sum of the 32-bit words `w[from, to)` in the host's byte
@@ -77,7 +77,7 @@ let words = new Uint32Array(0);
  * byte-swapped sum (RFC 1071 §2(A)–(C)); eight accumulators keep the loads
  * independent (no carry chain through one register).
  */
-function sumWords(w: Uint32Array, from: number, to: number): number {
+function sumWords(w: Uint32Array<ArrayBufferLike>, from: number, to: number): number {
   let s0 = 0;
   let s1 = 0;
   let s2 = 0;
