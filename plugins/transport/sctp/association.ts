@@ -174,6 +174,7 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
         now: () => this.now(),
       },
       (cb) => ctx.timers.createTimer(cb),
+      ctx.secured,
     );
     const c = setup.cookie;
     if (c !== undefined) {
@@ -185,6 +186,7 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
         inStreams: c.inboundStreams,
         forwardTsn: c.forwardTsn,
         iData: c.iData,
+        zeroChecksum: c.zeroChecksum,
       });
     }
   }
@@ -192,6 +194,11 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
   /** The demux key: own verification tag. */
   get demuxKey(): number {
     return this.localTag;
+  }
+
+  /** Whether packets go out with a zero checksum (RFC 9653: the peer takes them under DTLS). */
+  get zeroChecksum(): boolean {
+    return this.pk.zeroChecksum;
   }
 
   /** Bytes accepted and not yet acknowledged. */
@@ -217,6 +224,9 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
     this.forwardTsnOk = fwd;
     this.iDataOk = iData;
     this.pk.tag = this.peerTag;
+    // RFC 9653 §5.1: zero checksums once the peer announced it takes them under DTLS
+    // (INIT and COOKIE ECHO go out through sendControl, always with a CRC32c).
+    this.pk.zeroChecksum = n.zeroChecksum;
     const timer = (cb: () => void): Timer => this.ctx.timers.createTimer(cb);
     this.rx = new Receiver(peerTsn, inStreams, this.opts, this, timer);
     const mss = this.mtu - COMMON_HEADER_SIZE;
@@ -262,7 +272,8 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
   }
 
   private receivePacket(p: Uint8Array): void {
-    checkPacket(p);
+    // RFC 9653 §5.2: having announced Zero Checksum Acceptable (only under DTLS), take zero checksums too.
+    checkPacket(p, this.ctx.secured);
     const vtag = packetVtag(p);
     const r = this.reader;
     r.reset(p);

@@ -35,6 +35,8 @@ export interface CookieState {
   readonly forwardTsn: boolean;
   /** Both sides support I-DATA (RFC 8260). */
   readonly iData: boolean;
+  /** The client accepts zero checksums under DTLS (RFC 9653): the server may send them. */
+  readonly zeroChecksum: boolean;
   /** The client's SCTP port. */
   readonly peerPort: number;
   /** The server's SCTP port. */
@@ -77,6 +79,7 @@ export function sealCookie(s: CookieState, secret: Uint8Array, binding: string):
   w16(out, 44, s.localPort);
   w32(out, 46, s.localTieTag);
   w32(out, 50, s.peerTieTag);
+  out[54] = s.zeroChecksum ? 1 : 0;
   out.set(mac(secret, out.subarray(0, BODY), binding), BODY);
   return out;
 }
@@ -137,6 +140,7 @@ export function openCookie(cookie: Uint8Array, secret: Uint8Array, binding: stri
       localPort: u16(cookie, 44),
       localTieTag: u32(cookie, 46),
       peerTieTag: u32(cookie, 50),
+      zeroChecksum: cookie[54] === 1,
     },
   };
 }

@@ -10,9 +10,23 @@ import type { PeerAddress } from '../../../core/contracts/address.js';
 import { encodeInit, type InitChunk } from './chunks/init.js';
 import type { CookieState } from './cookie.js';
 import type { SctpOptions } from './options.js';
+import { EDMID_DTLS } from './params.js';
 
-/** Encode this endpoint's INIT (RFC 9260 §3.3.2). */
-export function buildInit(opts: SctpOptions, localTag: number, initialTsn: number): Uint8Array {
+/**
+ * Whether a peer that sent `edmid` in its INIT or INIT ACK takes zero
+ * checksums from us (RFC 9653 §5.1): only under DTLS, the one alternate
+ * error detection method this endpoint uses, and only when we are secured by it.
+ */
+export function peerAcceptsZeroChecksum(secured: boolean, edmid: number): boolean {
+  return secured && edmid === EDMID_DTLS;
+}
+
+/**
+ * Encode this endpoint's INIT (RFC 9260 §3.3.2); `secured` (a confidential,
+ * authenticated security layer below) announces Zero Checksum Acceptable
+ * with the DTLS method (RFC 9653 §4).
+ */
+export function buildInit(opts: SctpOptions, localTag: number, initialTsn: number, secured = false): Uint8Array {
   return encodeInit(
     {
       initiateTag: localTag,
@@ -22,6 +36,7 @@ export function buildInit(opts: SctpOptions, localTag: number, initialTsn: numbe
       initialTsn,
       forwardTsn: opts.partialReliability,
       iData: opts.interleaving,
+      zeroChecksumEdmid: secured ? EDMID_DTLS : undefined,
     },
     false,
   );
@@ -43,6 +58,8 @@ export interface InitAckParams {
   readonly localTieTag: number;
   /** Peer tie-tag, or 0. */
   readonly peerTieTag: number;
+  /** A confidential, authenticated security layer protects the association (RFC 9653 zero checksum). */
+  readonly secured: boolean;
 }
 
 /** Cookie sealing bound to the peer's address. */
@@ -66,6 +83,7 @@ export function buildInitAck(opts: SctpOptions, init: InitChunk, p: InitAckParam
       inboundStreams: Math.min(opts.maxInboundStreams, init.outboundStreams),
       forwardTsn: opts.partialReliability && init.forwardTsn,
       iData: opts.interleaving && init.iData,
+      zeroChecksum: peerAcceptsZeroChecksum(p.secured, init.zeroChecksumEdmid),
       peerPort: p.peerPort,
       localPort: p.localPort,
       localTieTag: p.localTieTag,
@@ -82,6 +100,7 @@ export function buildInitAck(opts: SctpOptions, init: InitChunk, p: InitAckParam
       initialTsn: p.localInitialTsn,
       forwardTsn: opts.partialReliability,
       iData: opts.interleaving,
+      zeroChecksumEdmid: p.secured ? EDMID_DTLS : undefined,
       cookie,
       unrecognized: init.unrecognized,
     },

@@ -35,7 +35,8 @@ export const sctpTransportPlugin = definePlugin({
   description: 'SCTP (RFC 9260) with PR-SCTP (RFC 3758), over GUE Proto 132 or RFC 6951 UDP encapsulation',
   capabilities: ['reliable', 'ordered', 'messages', 'multistream', 'partial-reliability', 'congestion-controlled'],
   options: sctpOptionsSchema,
-  create: (options: SctpOptions, env): TransportProtocol => new SctpProtocol(options, env.random, () => env.clock.now()),
+  create: (options: SctpOptions, env): TransportProtocol =>
+    new SctpProtocol(options, env.random, () => env.clock.now(), env.layers.security.capabilities.includes('confidential')),
 });
 
 export default sctpTransportPlugin;

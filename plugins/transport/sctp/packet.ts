@@ -41,12 +41,16 @@ export function packetVtag(p: Uint8Array): number {
 }
 
 /**
- * Validate length and CRC32c of a received packet (RFC 9260 §6.8).
+ * Validate length and CRC32c of a received packet (RFC 9260 §6.8). With
+ * `acceptZero` (this endpoint announced Zero Checksum Acceptable, RFC 9653
+ * §5.2), a checksum field of zero is accepted as well as a correct CRC32c.
  * @throws SctpDecodeError `ERR_SCTP_TRUNCATED` or `ERR_SCTP_BAD_CRC`
  */
-export function checkPacket(p: Uint8Array): void {
+export function checkPacket(p: Uint8Array, acceptZero = false): void {
   if (p.length < COMMON_HEADER_SIZE + 4) throw new SctpDecodeError('TRUNCATED', `SCTP packet of ${p.length} bytes is too short`);
-  if (packetChecksum(p) !== storedChecksum(p)) throw new SctpDecodeError('BAD_CRC', 'CRC32c mismatch');
+  const stored = storedChecksum(p);
+  if (acceptZero && stored === 0) return;
+  if (packetChecksum(p) !== stored) throw new SctpDecodeError('BAD_CRC', 'CRC32c mismatch');
 }
 
 /**
@@ -199,12 +203,15 @@ export class PacketWriter {
     this.pos += pad4(chunk.length);
   }
 
-  /** Seal the packet (CRC32c) and return it. */
-  finish(): Uint8Array {
+  /**
+   * Seal the packet and return it: CRC32c, or with `zeroChecksum` the
+   * checksum field left zero (RFC 9653 §5.1, when the peer takes it).
+   */
+  finish(zeroChecksum = false): Uint8Array {
     const b = this.buf;
     const p = b.subarray(0, this.pos);
     shrink(b, this.pos);
-    sealPacket(p);
+    if (!zeroChecksum) sealPacket(p);
     this.buf = ZERO4;
     return p;
   }

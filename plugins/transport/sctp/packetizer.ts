@@ -29,6 +29,8 @@ export class Packetizer {
   flightBefore = 0;
   /** The open packet carries a retransmission. */
   retransmission = false;
+  /** Send packets with a zero checksum (RFC 9653: the peer takes them, DTLS protects them). */
+  zeroChecksum = false;
   private readonly w: PacketWriter;
   private open = false;
 
@@ -89,7 +91,7 @@ export class Packetizer {
   send(): void {
     if (!this.open) return;
     this.open = false;
-    this.sendDown([this.w.finish()]);
+    this.sendDown([this.w.finish(this.zeroChecksum)]);
     this.packetsSent++;
     if (this.dataBytes > 0) {
       this.listener.onDataPacketSent(this.dataBytes, this.flightBefore, this.retransmission);

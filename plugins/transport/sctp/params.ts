@@ -28,6 +28,8 @@ export const ParamType = {
   SUPPORTED_ADDRESS_TYPES: 12,
   /** ECN capable (RFC 9260 Appendix A). */
   ECN_CAPABLE: 0x8000,
+  /** Zero Checksum Acceptable (RFC 9653 §4): value is a 32-bit Error Detection Method Identifier. */
+  ZERO_CHECKSUM_ACCEPTABLE: 0x8001,
   /** AUTH Random (RFC 4895). */
   RANDOM: 0x8002,
   /** AUTH Chunk List (RFC 4895). */
@@ -43,6 +45,9 @@ export const ParamType = {
   /** Adaptation Layer Indication (RFC 5061 §4.2.6). */
   ADAPTATION_LAYER_INDICATION: 0xc006,
 } as const;
+
+/** Error Detection Method Identifier of "SCTP over DTLS" (RFC 9653 §6, RFC 8261): DTLS protects every packet. */
+export const EDMID_DTLS = 1;
 
 /** Error cause codes (RFC 9260 §3.3.10). */
 export const CauseCode = {

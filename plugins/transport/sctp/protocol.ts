@@ -53,11 +53,14 @@ export class SctpProtocol implements TransportProtocol, SctpEndpoint {
    * @param opts - resolved plugin options
    * @param random - random source for the cookie secret and tags
    * @param now - the stack clock (cookie ages)
+   * @param secured - the stack's security layer is confidential and authenticated (DTLS): INIT ACKs
+   *   announce Zero Checksum Acceptable (RFC 9653 §4)
    */
   constructor(
     readonly opts: SctpOptions,
     private readonly random: RandomSource,
     private readonly now: () => number,
+    readonly secured = false,
   ) {
     random.fill(this.secret);
     this.defaultPort = opts.udpPort === 0 ? undefined : opts.udpPort;
@@ -153,6 +156,7 @@ export class SctpProtocol implements TransportProtocol, SctpEndpoint {
             now: actx.clock.now(),
             localTieTag: 0,
             peerTieTag: 0,
+            secured: this.secured,
           },
           (st, peer) => this.sealCookie(st, peer),
           actx.peer,

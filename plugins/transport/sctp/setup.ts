@@ -15,7 +15,7 @@ import { ChunkType } from './chunk-types.js';
 import { encodeAbort, encodeChunk, encodeEmpty } from './chunks/control.js';
 import type { InitChunk } from './chunks/init.js';
 import { SctpPeerUnreachableError, SctpProtocolViolationError } from './errors.js';
-import { buildInit, buildInitAck } from './handshake.js';
+import { buildInit, buildInitAck, peerAcceptsZeroChecksum } from './handshake.js';
 import type { SctpOptions } from './options.js';
 import { CauseCode } from './params.js';
 import type { RtoEstimator } from './rto.js';
@@ -37,6 +37,8 @@ export interface Negotiated {
   readonly forwardTsn: boolean;
   /** I-DATA on both sides. */
   readonly iData: boolean;
+  /** The peer takes packets with a zero checksum (RFC 9653 §5.1). */
+  readonly zeroChecksum: boolean;
 }
 
 /** What setup needs from the association. */
@@ -84,6 +86,7 @@ export class Setup {
    * @param rto - the path's RTO (T1 uses and backs it off)
    * @param host - the association
    * @param createTimer - the session's timer factory
+   * @param secured - a confidential, authenticated security layer protects the association (RFC 9653)
    */
   constructor(
     private readonly opts: SctpOptions,
@@ -96,13 +99,14 @@ export class Setup {
     private readonly rto: RtoEstimator,
     private readonly host: SetupHost,
     createTimer: (cb: () => void) => Timer,
+    private readonly secured = false,
   ) {
     this.t1 = createTimer(() => this.onT1());
   }
 
   /** Client: send INIT (RFC 9260 §5.1 A) and enter COOKIE-WAIT. */
   start(): void {
-    this.initChunk = buildInit(this.opts, this.localTag, this.initialTsn);
+    this.initChunk = buildInit(this.opts, this.localTag, this.initialTsn, this.secured);
     this.host.setState('COOKIE-WAIT');
     this.host.send(0, this.initChunk);
     this.t1.arm(this.host.now() + this.rto.rto);
@@ -124,6 +128,7 @@ export class Setup {
         now: this.host.now(),
         localTieTag: restart ? this.localTag : 0,
         peerTieTag: restart ? this.host.peerTag() : 0,
+        secured: this.secured,
       },
       (s, peer) => this.endpoint.sealCookie(s, peer),
       this.peer,
@@ -147,6 +152,7 @@ export class Setup {
       inStreams: Math.min(this.opts.maxInboundStreams, a.outboundStreams),
       forwardTsn: this.opts.partialReliability && a.forwardTsn,
       iData: this.opts.interleaving && a.iData,
+      zeroChecksum: peerAcceptsZeroChecksum(this.secured, a.zeroChecksumEdmid),
     };
     this.host.setPeerTag(a.initiateTag);
     this.cookieEcho = encodeChunk(ChunkType.COOKIE_ECHO, 0, a.cookie as Uint8Array);
@@ -173,6 +179,7 @@ export class Setup {
         inStreams: s.inboundStreams,
         forwardTsn: s.forwardTsn,
         iData: s.iData,
+        zeroChecksum: s.zeroChecksum,
       });
     } else if (s.peerTag !== this.host.peerTag()) {
       return this.host.drop('sctp_cookie_mismatch');

@@ -27,6 +27,7 @@ export function associationStats(a: SctpAssociation, receiveWindow: number): Rec
     inboundStreams: a.inStreams,
     partialReliability: a.forwardTsnOk,
     interleaving: a.iDataOk,
+    zeroChecksum: a.zeroChecksum,
     cwnd: cc?.cwnd ?? 0,
     ssthresh: cc !== undefined && Number.isFinite(cc.ssthresh) ? cc.ssthresh : null,
     srtt: a.rto.smoothed,

@@ -12,6 +12,8 @@ import { u16, u32, w16, w32 } from '../bytes.js';
 import { SctpDecodeError } from '../errors.js';
 import { ParamType, concatTlvs, encodeTlv, parseTlvs, unknownParamAction } from '../params.js';
 
+const NO_EDMID = -1;
+
 /** Decoded INIT or INIT ACK (RFC 9260 §3.3.2). */
 export interface InitChunk {
   /** Initiate Tag: the tag the sender wants to see in packets it receives. */
@@ -30,6 +32,12 @@ export interface InitChunk {
   readonly iData: boolean;
   /** The State Cookie (INIT ACK only). */
   readonly cookie?: Uint8Array;
+  /**
+   * Error Detection Method Identifier of a Zero Checksum Acceptable
+   * parameter (RFC 9653 §4): the sender accepts packets with a zero
+   * checksum when that method protects them; -1 when absent.
+   */
+  readonly zeroChecksumEdmid: number;
   /** Whether a Host Name Address parameter was present (must be refused, RFC 9260 §5.1.2). */
   readonly hostName: boolean;
   /** Unrecognized parameters to report back (whole TLVs), per the two-bit rule. */
@@ -54,6 +62,8 @@ export interface InitFields {
   readonly iData?: boolean;
   /** State Cookie (INIT ACK only). */
   readonly cookie?: Uint8Array;
+  /** Announce Zero Checksum Acceptable with this EDMID (RFC 9653 §4); none when absent. */
+  readonly zeroChecksumEdmid?: number | undefined;
   /** Unrecognized Parameter TLVs to report (INIT ACK only). */
   readonly unrecognized?: readonly Uint8Array[];
 }
@@ -77,6 +87,7 @@ export function decodeInit(b: Uint8Array, start: number, end: number, isAck: boo
   let iData = false;
   let cookie: Uint8Array | undefined;
   let hostName = false;
+  let zeroChecksumEdmid = NO_EDMID;
   const unrecognized: Uint8Array[] = [];
   for (const p of parseTlvs(b, start + 16, end)) {
     switch (p.type) {
@@ -94,6 +105,10 @@ export function decodeInit(b: Uint8Array, start: number, end: number, isAck: boo
         continue;
       case ParamType.HOST_NAME_ADDRESS:
         hostName = true;
+        continue;
+      case ParamType.ZERO_CHECKSUM_ACCEPTABLE:
+        // RFC 9653 §4: the length is 8; a parameter of another length is ignored (nothing is agreed).
+        if (p.value.length === 4) zeroChecksumEdmid = u32(p.value, 0);
         continue;
       case ParamType.IPV4_ADDRESS:
       case ParamType.IPV6_ADDRESS:
@@ -118,7 +133,7 @@ export function decodeInit(b: Uint8Array, start: number, end: number, isAck: boo
     break;
   }
   if (isAck && cookie === undefined) throw new SctpDecodeError('NO_COOKIE', 'INIT ACK without State Cookie');
-  return { initiateTag, arwnd, outboundStreams, maxInboundStreams, initialTsn, forwardTsn, iData, cookie, hostName, unrecognized };
+  return { initiateTag, arwnd, outboundStreams, maxInboundStreams, initialTsn, forwardTsn, iData, cookie, zeroChecksumEdmid, hostName, unrecognized };
 }
 
 /** Encode an INIT (`isAck` false) or INIT ACK chunk. */
@@ -130,6 +145,11 @@ export function encodeInit(f: InitFields, isAck: boolean): Uint8Array {
   if (f.iData === true) extensions.push(ChunkType.I_DATA, ...(f.forwardTsn ? [ChunkType.I_FORWARD_TSN] : []));
   if (extensions.length > 0) params.push(encodeTlv(ParamType.SUPPORTED_EXTENSIONS, Uint8Array.from(extensions)));
   if (f.forwardTsn) params.push(encodeTlv(ParamType.FORWARD_TSN_SUPPORTED, new Uint8Array(0)));
+  if (f.zeroChecksumEdmid !== undefined) {
+    const edmid = new Uint8Array(4);
+    w32(edmid, 0, f.zeroChecksumEdmid);
+    params.push(encodeTlv(ParamType.ZERO_CHECKSUM_ACCEPTABLE, edmid));
+  }
   for (const u of f.unrecognized ?? []) params.push(encodeTlv(ParamType.UNRECOGNIZED_PARAMETER, u));
   const tail = concatTlvs(params);
   const out = new Uint8Array(20 + tail.length);

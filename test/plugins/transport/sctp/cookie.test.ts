@@ -13,6 +13,7 @@ const state: CookieState = {
   inboundStreams: 65535,
   forwardTsn: true,
   iData: true,
+  zeroChecksum: true,
   peerPort: 5000,
   localPort: 7,
   localTieTag: 0,

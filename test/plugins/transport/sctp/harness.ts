@@ -138,6 +138,10 @@ export interface PairOptions {
   readonly listening?: boolean;
   /** Tracer given to both sessions (default: none). */
   readonly tracer?: Tracer;
+  /** Both sides run under a confidential security layer (`ctx.secured`, RFC 9653 zero checksum); default false. */
+  readonly secured?: boolean;
+  /** Override `secured` for the server side only (a mixed pair). */
+  readonly serverSecured?: boolean;
 }
 
 const CLIENT: PeerAddress = { address: '10.0.0.1', family: 'IPv4', port: 40000 };
@@ -166,8 +170,8 @@ export class SctpPair {
     this.random = new SeededRandom(o.seed ?? 1);
     const co = sctpDefaults(o.client);
     this.serverOptions = sctpDefaults(o.server);
-    this.clientProto = new SctpProtocol(co, new SeededRandom((o.seed ?? 1) + 100), () => this.time.now());
-    this.serverProto = new SctpProtocol(this.serverOptions, new SeededRandom((o.seed ?? 1) + 200), () => this.time.now());
+    this.clientProto = new SctpProtocol(co, new SeededRandom((o.seed ?? 1) + 100), () => this.time.now(), o.secured === true);
+    this.serverProto = new SctpProtocol(this.serverOptions, new SeededRandom((o.seed ?? 1) + 200), () => this.time.now(), (o.serverSecured ?? o.secured) === true);
     const cctx = this.context('client', this.clientLog, CLIENT, SERVER, 'c2s');
     this.client = this.clientProto.createSession(cctx, { role: 'client', localPort: 5000, remotePort: 7 }) as SctpAssociation;
     this.clientSessions.set(this.client.demuxKey, this.client);
@@ -193,7 +197,7 @@ export class SctpPair {
       peer,
       local,
       maxDatagramSize: this.o.mtu ?? 1200,
-      secured: false,
+      secured: (role === 'server' ? (this.o.serverSecured ?? this.o.secured) : this.o.secured) === true,
       sendDown: (parts) => this.transmit(dir, parts[0]),
       deliver: (data, info) => {
         log.messages.push({ data, info: info as MessageInfo, at: time.now() });
