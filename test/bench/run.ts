@@ -182,7 +182,8 @@ function compareWithUdp(rows: readonly BenchRow[]): BenchRow[] {
 async function main(): Promise<void> {
   const cli = parseCli(process.argv.slice(2));
   if (cli.list) {
-    for (const c of CASES) console.log(`${c.name.padEnd(16)} [${c.tags.join(', ')}] ${c.description}`);
+    const width = Math.max(...CASES.map((c) => c.name.length));
+    for (const c of CASES) console.log(`${c.name.padEnd(width)} [${c.tags.join(', ')}] ${c.description}`);
     return;
   }
   const started = new Date();
