@@ -294,7 +294,7 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
     let hadData = false;
     let immediate = false;
     const unrecognized = this.unrecognized;
-    unrecognized.length = 0;
+    if (unrecognized.length !== 0) unrecognized.length = 0;
     do {
       switch (r.type) {
         case ChunkType.DATA:
@@ -456,7 +456,7 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
     if (this.closedOnce) return;
     const pk = this.pk;
     for (const c of this.pendingControl) pk.put(c);
-    this.pendingControl.length = 0;
+    if (this.pendingControl.length !== 0) this.pendingControl.length = 0;
     const rx = this.rx;
     if (rx !== null && rx.sackNeeded) pk.put(rx.buildSack());
     const tx = this.tx;
@@ -474,6 +474,10 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
 
   /** Queue one message on stream 0, PPID 0 (the Duplex interface); larger writes are split at `maxMessageSize`. */
   write(data: Uint8Array): boolean {
+    if (data.length !== 0 && data.length <= this.opts.maxMessageSize) {
+      this.sendMessage(data, {});
+      return this.bufferedAmount < this.opts.sendBufferSize;
+    }
     for (let off = 0; off < data.length; off += this.opts.maxMessageSize) {
       this.sendMessage(data.subarray(off, Math.min(data.length, off + this.opts.maxMessageSize)), {});
     }

@@ -99,8 +99,9 @@ export class Inbound {
   }
 
   /**
-   * Accept one new (non-duplicate) DATA chunk with a valid stream id.
-   * Returns false when a reassembled message exceeds `maxMessageSize`.
+   * Accept one new (non-duplicate) DATA chunk with a valid stream id (`c`
+   * itself is not kept: the caller may reuse it). Returns false when a
+   * reassembled message exceeds `maxMessageSize`.
    */
   receive(c: DataChunk): boolean {
     // A view, not a copy: the received packet is owned by the transport once handed up
@@ -330,7 +331,7 @@ export class Inbound {
       if (!this.sink.deliver(m.data, m.info)) this.blocked = true;
     }
     if (this.readyHead === this.ready.length) {
-      this.ready.length = 0;
+      if (this.readyHead !== 0) this.ready.length = 0;
       this.readyHead = 0;
     } else if (this.readyHead > 1024) {
       this.ready.splice(0, this.readyHead);

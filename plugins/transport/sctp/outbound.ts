@@ -186,7 +186,7 @@ export class Outbound {
     }
     const fsn = m.fsn ?? 0;
     m.fsn = fsn + 1;
-    const data = m.data.subarray(m.offset, m.offset + len);
+    const data = m.offset === 0 && len === m.data.length ? m.data : m.data.subarray(m.offset, m.offset + len);
     m.offset += len;
     if (m.offset === m.data.length) flags |= FLAG_E;
     this.queue.advance(m, m.offset === m.data.length);
@@ -222,7 +222,7 @@ export class Outbound {
     o.stale = o.invalid = o.cumAdvanced = false;
     o.ackedBytes = o.fastRetransmits = o.lostBytes = o.largestLostSentAt = 0;
     o.rttSample = -1;
-    o.acked.length = 0;
+    if (o.acked.length !== 0) o.acked.length = 0;
     o.priorInFlight = this.bytesInFlight;
     const cum = s.cumTsnAck;
     if (tsnLt(cum, this.cumAck)) {

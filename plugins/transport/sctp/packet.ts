@@ -126,66 +126,60 @@ let slab = new Uint8Array(SLAB_SIZE);
 let slabOff = 0;
 
 /**
- * Reserve `size` fresh, zero-filled bytes for one packet. Packets are
- * carved one after another from a shared slab that is never written twice
- * (a new slab replaces a full one; the old one is freed with its last
- * packet), so a packet costs no allocation of its own and its padding
- * bytes are already zero (RFC 9260 §3.2).
- */
-function reserve(size: number): Uint8Array {
-  if (slabOff + size > SLAB_SIZE) {
-    slab = new Uint8Array(Math.max(SLAB_SIZE, size));
-    slabOff = 0;
-  }
-  const b = slab.subarray(slabOff, slabOff + size);
-  slabOff += size;
-  return b;
-}
-
-/** Give back the unused tail of the most recent reservation `b`, cut to `used` bytes (8-byte aligned). */
-function shrink(b: Uint8Array, used: number): void {
-  if (b.buffer !== slab.buffer || b.byteOffset + b.length !== slabOff) return; // something was reserved since
-  slabOff = b.byteOffset + ((used + 7) & ~7);
-}
-
-/**
- * Builds one packet: common header, then chunks written in place into a
- * fresh region of a shared slab (the packet is handed to `sendDown` and
- * never touched again); {@link PacketWriter.finish} computes the CRC32c.
+ * Builds one packet: common header, then chunks written in place. Packets
+ * are carved one after another from a shared slab that is never written
+ * twice (a new slab replaces a full one; the old one is freed with its last
+ * packet): a packet costs no allocation of its own, its padding bytes are
+ * already zero (RFC 9260 §3.2), and it is never touched again once handed
+ * to `sendDown`. {@link PacketWriter.buf} is the slab: offsets returned by
+ * {@link PacketWriter.chunk} index it directly.
  */
 export class PacketWriter {
-  /** The buffer of the packet under construction. */
+  /** The buffer the packet under construction is written into (from {@link PacketWriter.start}). */
   buf: Uint8Array = ZERO4;
+  /** Offset of the packet in {@link PacketWriter.buf}. */
+  start = 0;
   /** Write position (end of the last chunk, padded). */
   pos = 0;
+  private end = 0;
 
   /** @param capacity - largest packet in bytes */
   constructor(readonly capacity: number) {}
 
   /** Start a packet. */
   begin(srcPort: number, dstPort: number, vtag: number): void {
-    const b = reserve(this.capacity);
+    const size = this.capacity;
+    if (slabOff + size > slab.length) {
+      slab = new Uint8Array(Math.max(SLAB_SIZE, size));
+      slabOff = 0;
+    }
+    const b = slab;
+    const i = slabOff;
+    // Reserved until finish(): a packet begun meanwhile (by another writer) goes after it.
+    slabOff += size;
     this.buf = b;
-    w16(b, 0, srcPort);
-    w16(b, 2, dstPort);
-    w32(b, 4, vtag);
-    this.pos = COMMON_HEADER_SIZE;
+    this.start = i;
+    this.end = i + size;
+    w16(b, i, srcPort);
+    w16(b, i + 2, dstPort);
+    w32(b, i + 4, vtag);
+    this.pos = i + COMMON_HEADER_SIZE;
   }
 
   /** Whether no chunk was written since {@link PacketWriter.begin}. */
   get empty(): boolean {
-    return this.pos === COMMON_HEADER_SIZE;
+    return this.pos === this.start + COMMON_HEADER_SIZE;
   }
 
   /** Bytes still free in the packet. */
   get free(): number {
-    return this.capacity - this.pos;
+    return this.end - this.pos;
   }
 
   /**
    * Reserve a chunk of `length` bytes (header included, unpadded) and
-   * write its header; returns the offset of the chunk's value. The
-   * padding bytes are left as they are: zero.
+   * write its header; returns the offset of the chunk's value in
+   * {@link PacketWriter.buf}. The padding bytes are left as they are: zero.
    */
   chunk(type: number, flags: number, length: number): number {
     const b = this.buf;
@@ -209,8 +203,9 @@ export class PacketWriter {
    */
   finish(zeroChecksum = false): Uint8Array {
     const b = this.buf;
-    const p = b.subarray(0, this.pos);
-    shrink(b, this.pos);
+    const p = new Uint8Array(b.buffer, b.byteOffset + this.start, this.pos - this.start);
+    // Give back the unused tail unless another packet was begun since (8-byte aligned).
+    if (b === slab && slabOff === this.end) slabOff = (this.pos + 7) & ~7;
     if (!zeroChecksum) sealPacket(p);
     this.buf = ZERO4;
     return p;

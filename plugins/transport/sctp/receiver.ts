@@ -12,7 +12,7 @@ import type { Timer } from '../../../core/time/clock.js';
 import { tsnDiff, tsnLe, tsnLt, w16 } from './bytes.js';
 import { FLAG_I } from './chunk-types.js';
 import { encodeError } from './chunks/control.js';
-import { decodeData } from './chunks/data.js';
+import { dataChunkScratch, readData } from './chunks/data.js';
 import { decodeForwardTsn } from './chunks/forward-tsn.js';
 import { decodeIData, decodeIForwardTsn } from './chunks/idata.js';
 import { encodeSack } from './chunks/sack.js';
@@ -61,6 +61,8 @@ export class Receiver implements MessageSink {
   /** Counters for stats. */
   readonly counters = { dataBytesReceived: 0, messagesReceived: 0, sacksSent: 0, forwardTsnReceived: 0 };
   private dataPacketsUnacked = 0;
+  /** The DATA chunk being processed (overwritten per chunk; {@link Inbound.receive} keeps no reference). */
+  private readonly scratch = dataChunkScratch();
   private lastAdvertisedRwnd: number;
   private readonly sackTimer: Timer;
 
@@ -98,7 +100,7 @@ export class Receiver implements MessageSink {
    * note a duplicate. Decode errors (e.g. no user data) are thrown.
    */
   onData(p: Uint8Array, start: number, end: number, flags: number): DataVerdictValue {
-    const c = decodeData(p, start, end);
+    const c = readData(p, start, end, this.scratch);
     const pre = this.admit(c.tsn, c.stream, c.data.length);
     if (pre !== ADMITTED) return pre;
     if (!this.inbound.receive(c)) return DataVerdict.TooLarge;
@@ -191,7 +193,7 @@ export class Receiver implements MessageSink {
     const rwnd = this.rwnd;
     this.lastAdvertisedRwnd = rwnd;
     const sack = encodeSack(map.cumTsn, rwnd, map.hasGaps ? map.gaps(MAX_GAP_BLOCKS) : [], map.duplicates);
-    map.duplicates.length = 0;
+    if (map.duplicates.length !== 0) map.duplicates.length = 0;
     this.sackNeeded = false;
     this.dataPacketsUnacked = 0;
     this.sackTimer.cancel();

@@ -26,21 +26,37 @@ export interface DataChunk {
   readonly data: Uint8Array;
 }
 
+/** A {@link DataChunk} whose fields {@link readData} overwrites (one per receiver: no allocation per chunk). */
+export type DataChunkScratch = { -readonly [K in keyof DataChunk]: DataChunk[K] };
+
+/** A fresh scratch object for {@link readData}. */
+export function dataChunkScratch(): DataChunkScratch {
+  return { tsn: 0, stream: 0, ssn: 0, ppid: 0, flags: 0, data: new Uint8Array(0) };
+}
+
+/**
+ * Decode a DATA chunk whose header is at `start` and whose value ends at
+ * `end` into `out` (the user data is a view into `b`); returns `out`.
+ * @throws SctpDecodeError `ERR_SCTP_BAD_DATA` when shorter than its header; `ERR_SCTP_NO_USER_DATA` when empty (cause 9)
+ */
+export function readData(b: Uint8Array, start: number, end: number, out: DataChunkScratch): DataChunk {
+  if (end - start < DATA_HEADER_SIZE) throw new SctpDecodeError('BAD_DATA', 'DATA chunk shorter than 16 bytes');
+  if (end - start === DATA_HEADER_SIZE) throw new SctpDecodeError('NO_USER_DATA', 'DATA chunk without user data');
+  out.tsn = u32(b, start + 4);
+  out.stream = u16(b, start + 8);
+  out.ssn = u16(b, start + 10);
+  out.ppid = u32(b, start + 12);
+  out.flags = b[start + 1];
+  out.data = b.subarray(start + DATA_HEADER_SIZE, end);
+  return out;
+}
+
 /**
  * Decode a DATA chunk whose header is at `start` and whose value ends at `end`.
  * @throws SctpDecodeError `ERR_SCTP_BAD_DATA` when shorter than its header; `ERR_SCTP_NO_USER_DATA` when empty (cause 9)
  */
 export function decodeData(b: Uint8Array, start: number, end: number): DataChunk {
-  if (end - start < DATA_HEADER_SIZE) throw new SctpDecodeError('BAD_DATA', 'DATA chunk shorter than 16 bytes');
-  if (end - start === DATA_HEADER_SIZE) throw new SctpDecodeError('NO_USER_DATA', 'DATA chunk without user data');
-  return {
-    tsn: u32(b, start + 4),
-    stream: u16(b, start + 8),
-    ssn: u16(b, start + 10),
-    ppid: u32(b, start + 12),
-    flags: b[start + 1],
-    data: b.subarray(start + DATA_HEADER_SIZE, end),
-  };
+  return readData(b, start, end, dataChunkScratch());
 }
 
 /** Write a DATA chunk into `w` (caller checked there is room for `16 + data.length` bytes). */
