@@ -69,6 +69,8 @@ export abstract class DtlsSession implements SecuritySession {
   private earlyData: Uint8Array[] = [];
   private readonly handshakeTimer: Timer;
   private suspended = false;
+  private readonly cursor = new RecordCursor(new Uint8Array(0));
+  private cursorInUse = false;
   private suspendedInput: Uint8Array[] = [];
   /** Sequence number of the record being processed. */
   protected currentRecordSeq = 0;
@@ -154,7 +156,18 @@ export abstract class DtlsSession implements SecuritySession {
   }
 
   private processDatagram(data: Uint8Array): void {
-    const cur = new RecordCursor(data);
+    // One cursor per session; a nested call (records buffered for epoch 1, replayed at the CCS) gets its own.
+    const cur = this.cursorInUse ? new RecordCursor(data) : this.cursor.reset(data);
+    const outer = !this.cursorInUse;
+    this.cursorInUse = true;
+    try {
+      this.processRecords(cur, data);
+    } finally {
+      if (outer) this.cursorInUse = false;
+    }
+  }
+
+  private processRecords(cur: RecordCursor, data: Uint8Array): void {
     for (;;) {
       let more: boolean;
       try {

@@ -28,9 +28,10 @@ class NobleAead implements AeadKey {
     return this.algorithm === 'aes-128-gcm' ? gcm(this.key, nonce, aad) : chacha20poly1305(this.key, nonce, aad);
   }
 
-  seal(nonce: Uint8Array, aad: Uint8Array, parts: readonly Uint8Array[]): Uint8Array[] {
+  seal(nonce: Uint8Array, aad: Uint8Array, parts: readonly Uint8Array[], out: Uint8Array[] = []): Uint8Array[] {
     const sealed = this.cipher(nonce, aad).encrypt(join(parts));
-    return [sealed.subarray(0, sealed.length - 16), sealed.subarray(sealed.length - 16)];
+    out.push(sealed.subarray(0, sealed.length - 16), sealed.subarray(sealed.length - 16));
+    return out;
   }
 
   open(nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array, tag: Uint8Array): Uint8Array | null {

@@ -32,6 +32,9 @@ function u8(b: Buffer): Uint8Array {
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
 
+/** Cipher options shared by every record (one object, not one per call). */
+const AUTH_TAG_16 = { authTagLength: 16 } as const;
+
 class NodeAead implements AeadKey {
   private readonly key: KeyObject;
   private readonly alg: string;
@@ -41,10 +44,9 @@ class NodeAead implements AeadKey {
     this.alg = algorithm;
   }
 
-  seal(nonce: Uint8Array, aad: Uint8Array, parts: readonly Uint8Array[]): Uint8Array[] {
-    const c = createCipheriv(this.alg as 'aes-128-gcm', this.key, nonce, { authTagLength: 16 });
+  seal(nonce: Uint8Array, aad: Uint8Array, parts: readonly Uint8Array[], out: Uint8Array[] = []): Uint8Array[] {
+    const c = createCipheriv(this.alg as 'aes-128-gcm', this.key, nonce, AUTH_TAG_16);
     c.setAAD(aad);
-    const out: Uint8Array[] = [];
     for (let i = 0; i < parts.length; i++) {
       const chunk = c.update(parts[i]);
       if (chunk.length > 0) out.push(chunk);
@@ -57,7 +59,7 @@ class NodeAead implements AeadKey {
 
   open(nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array, tag: Uint8Array): Uint8Array | null {
     try {
-      const d = createDecipheriv(this.alg as 'aes-128-gcm', this.key, nonce, { authTagLength: 16 });
+      const d = createDecipheriv(this.alg as 'aes-128-gcm', this.key, nonce, AUTH_TAG_16);
       d.setAAD(aad);
       d.setAuthTag(tag);
       const a = d.update(ciphertext);

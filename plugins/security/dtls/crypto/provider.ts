@@ -14,10 +14,12 @@ export type EcdhGroup = 'x25519' | 'secp256r1';
 /** An AEAD key with per-key state prepared once per epoch. */
 export interface AeadKey {
   /**
-   * Encrypt the concatenation of `parts`; returns the ciphertext as one or
-   * more chunks followed by the 16-byte tag (no concatenation required).
+   * Encrypt the concatenation of `parts`; appends the ciphertext as one or
+   * more chunks followed by the 16-byte tag to `out` (a new array when
+   * omitted) and returns it, so a caller can put its record header first
+   * and send the whole array without concatenating.
    */
-  seal(nonce: Uint8Array, aad: Uint8Array, parts: readonly Uint8Array[]): Uint8Array[];
+  seal(nonce: Uint8Array, aad: Uint8Array, parts: readonly Uint8Array[], out?: Uint8Array[]): Uint8Array[];
   /** Decrypt and authenticate; `null` when the tag does not verify. */
   open(nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array, tag: Uint8Array): Uint8Array | null;
 }

@@ -39,7 +39,14 @@ export class RecordCursor {
   private pos = 0;
 
   /** @param data - the datagram */
-  constructor(readonly data: Uint8Array) {}
+  constructor(public data: Uint8Array) {}
+
+  /** Start over on another datagram (lets a session reuse one cursor). */
+  reset(data: Uint8Array): this {
+    this.data = data;
+    this.pos = 0;
+    return this;
+  }
 
   /** Advance to the next record; false at the end of the datagram. */
   next(): boolean {

@@ -79,9 +79,7 @@ export class RecordProtection {
     const header = new Uint8Array(RECORD_HEADER_LENGTH + this.explicit);
     writeRecordHeader(header, 0, type, version, epoch, seq, this.explicit + plainLength + TAG);
     if (this.explicit > 0) header.set(this.nonce.subarray(4), RECORD_HEADER_LENGTH);
-    const out = this.key.seal(this.nonce, this.aad, parts);
-    out.unshift(header);
-    return out;
+    return this.key.seal(this.nonce, this.aad, parts, [header]);
   }
 
   /** Authenticate and decrypt a fragment; `null` when it is too short or fails authentication. */

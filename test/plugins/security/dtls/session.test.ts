@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { SecurityPair } from '../../../../core/testing/security.js';
 import { MemorySink, SinkTracer } from '../../../../core/trace/tracer.js';
 import { RecordCursor } from '../../../../plugins/security/dtls/record/codec.js';
+import { joinBytes } from '../../../../core/bytes.js';
 import { DtlsAlertError, DtlsHandshakeError, DtlsHandshakeTimeoutError } from '../../../../plugins/security/dtls/errors.js';
 import { StateError } from '../../../../core/errors.js';
 import { PSK, dtls, suitePair } from './fixtures.js';
@@ -196,6 +197,33 @@ describe('handshake robustness', () => {
     expect(await pair.handshake(2000)).toBe(true);
     expect(reordered).toBe(1);
     expect(pair.client.stats().retransmissions).toBe(0);
+  });
+
+  it('keeps reading a datagram after the records buffered for epoch 1 were replayed in the middle of it', async () => {
+    let split = 0;
+    const pair = suitePair('TLS_PSK_WITH_AES_128_GCM_SHA256', {
+      filter: (dir, d) => {
+        if (dir !== 'toServer') return d;
+        const c = new RecordCursor(d);
+        const rest: Uint8Array[] = [];
+        let cke: Uint8Array | undefined;
+        let ccs: Uint8Array | undefined;
+        while (c.next()) {
+          const r = c.record().slice();
+          if (c.type === 22 && c.epoch === 0 && d[c.fragmentStart] === 16) cke = r;
+          else rest.push(r);
+          if (c.type === 20) ccs = r;
+        }
+        if (cke === undefined || ccs === undefined || split > 0) return d;
+        split++;
+        // First CCS and Finished (buffered: no keys yet), then one datagram holding the ClientKeyExchange,
+        // whose keys replay the buffered Finished, followed by a stray epoch-0 CCS that must still be read.
+        return [joinBytes(rest), joinBytes([cke, ccs])];
+      },
+    });
+    expect(await pair.handshake(2000)).toBe(true);
+    expect(split).toBe(1);
+    expect(pair.serverLog.drops.dtls_bad_epoch).toBe(1);
   });
 });
 
