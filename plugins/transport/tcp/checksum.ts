@@ -9,6 +9,8 @@
  * @module
  */
 import { isIPv4, isIPv6 } from 'node:net';
+import { wordSumKernel } from './checksum-wasm.js';
+import type { WordSumKernel } from './checksum-wasm.js';
 
 /** IP protocol number of TCP. */
 const PROTO_TCP = 6;
@@ -147,15 +149,62 @@ function fold(sum: number): number {
   return sum;
 }
 
+/** Segments at least this long are summed by the WebAssembly kernel (below it the copy does not pay). */
+const KERNEL_MIN = 128;
+
+/** The kernel in use (undefined: JavaScript only). */
+let kernel: WordSumKernel | undefined = wordSumKernel;
+
+/**
+ * Use the WebAssembly word-sum kernel when available (`true`, the default)
+ * or the JavaScript path only (`false`). Both give identical results; tests
+ * switch the kernel off to cover the JavaScript path.
+ * @returns whether the kernel is now in use
+ * @internal
+ */
+export function useChecksumKernel(on: boolean): boolean {
+  kernel = on ? wordSumKernel : undefined;
+  return kernel !== undefined;
+}
+
+/** Sum of the big-endian 16-bit words of an address (4 or 16 bytes). */
+function addressSum(a: Uint8Array): number {
+  let sum = 0;
+  for (let i = 0; i + 1 < a.length; i += 2) sum += (a[i] << 8) | a[i + 1];
+  return sum;
+}
+
+/**
+ * The segment's own sum through the kernel: `parts` copied back to back into
+ * its memory (with the checksum field zeroed when `skipField`), zero-padded
+ * to a 32-byte block, summed as little-endian 32-bit words and byte-swapped.
+ */
+function kernelSum(k: WordSumKernel, parts: readonly Uint8Array[], length: number, skipField: boolean): number {
+  const m = k.memory;
+  let off = 0;
+  for (let i = 0; i < parts.length; i++) {
+    m.set(parts[i], off);
+    off += parts[i].length;
+  }
+  if (skipField && parts[0].length >= 18) {
+    m[16] = 0;
+    m[17] = 0;
+  }
+  const end = (length + 31) & ~31;
+  for (let i = length; i < end; i++) m[i] = 0;
+  const folded = fold(k.sum(0, end));
+  return ((folded & 0xff) << 8) | (folded >>> 8); // WebAssembly memory is little-endian on every host
+}
+
 /** One's-complement sum (unfolded) of the pseudo-header and `parts`; `skipField` leaves out header bytes 16–17. */
 function sumSegment(src: Uint8Array, dst: Uint8Array, parts: readonly Uint8Array[], skipField: boolean): number {
   let length = 0;
   for (let k = 0; k < parts.length; k++) length += parts[k].length;
-  acc = 0;
+  const pseudo = addressSum(src) + addressSum(dst) + (length >>> 16) + (length & 0xffff) + PROTO_TCP;
+  const kern = kernel;
+  if (kern !== undefined && length >= KERNEL_MIN && length <= kern.capacity) return pseudo + kernelSum(kern, parts, length, skipField);
+  acc = pseudo;
   accOdd = false;
-  addRange(src, 0, src.length);
-  addRange(dst, 0, dst.length);
-  acc += (length >>> 16) + (length & 0xffff) + PROTO_TCP;
   for (let k = 0; k < parts.length; k++) {
     const p = parts[k];
     if (k === 0 && skipField && p.length >= 18) {

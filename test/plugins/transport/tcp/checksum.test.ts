@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { ipAddressBytes, tcpChecksum, verifyTcpChecksum, writeTcpChecksum } from '../../../../plugins/transport/tcp/checksum.js';
+import { ipAddressBytes, tcpChecksum, useChecksumKernel, verifyTcpChecksum, writeTcpChecksum } from '../../../../plugins/transport/tcp/checksum.js';
 import { isUnspecifiedAddress, pseudoAddressBytes, PseudoHeader } from '../../../../plugins/transport/tcp/addresses.js';
 import { serializeTcpHeader, TcpFlags } from '../../../../plugins/transport/tcp/header.js';
 
@@ -64,38 +64,65 @@ describe('TCP checksum over the outer-address pseudo-header (RFC 9293 §3.1, RFC
     );
   });
 
-  it('matches the reference for long payloads at every buffer alignment, split at any byte (property)', () => {
-    // The long-range path sums aligned 32-bit words through a view of the whole buffer: payloads
-    // at odd, 2-mod-4 and aligned offsets, in shared or separate buffers, split at odd points.
-    const shared = new Uint8Array(8192);
-    fc.assert(
-      fc.property(
-        fc.boolean(),
-        fc.uint8Array({ minLength: 0, maxLength: 3000, size: 'max' }),
-        fc.integer({ min: 0, max: 7 }),
-        fc.integer({ min: 0, max: 3000 }),
-        fc.boolean(),
-        (v6, payload, offset, splitSeed, inShared) => {
-          const src = v6 ? new Uint8Array(16).fill(0xfe) : new Uint8Array([127, 0, 0, 1]);
-          const dst = v6 ? new Uint8Array(16).fill(0x01) : new Uint8Array([10, 9, 8, 7]);
-          const backing = inShared ? shared : new Uint8Array(payload.length + 8);
-          const view = backing.subarray(offset, offset + payload.length);
-          view.set(payload);
-          const h = serializeTcpHeader({ srcPort: 40000, dstPort: 6080, seq: 9, ack: 8, flags: TcpFlags.ACK, window: 7 });
-          const split = payload.length === 0 ? 0 : splitSeed % payload.length;
-          writeTcpChecksum(src, dst, [h, view.subarray(0, split), view.subarray(split)]);
-          const seg = new Uint8Array(h.length + payload.length);
-          seg.set(h);
-          seg.set(payload, h.length);
-          expect((h[16] << 8) | h[17]).toBe(reference(src, dst, seg));
-          const inner = new Uint8Array(seg.length + offset);
-          inner.set(seg, offset);
-          expect(verifyTcpChecksum(src, dst, inner.subarray(offset))).toBe(true);
-        },
-      ),
-      { numRuns: 300 },
-    );
+  it('uses the WebAssembly word-sum kernel on Node', () => {
+    expect(useChecksumKernel(true)).toBe(true);
   });
+
+  for (const kernel of [true, false]) {
+    it(`matches the reference for long payloads at every buffer alignment, split at any byte, ${kernel ? 'WebAssembly kernel' : 'JavaScript only'} (property)`, () => {
+      // The kernel copies the parts into its memory; the JavaScript path sums aligned 32-bit words
+      // through a view of the whole buffer: payloads at odd, 2-mod-4 and aligned offsets, in shared
+      // or separate buffers, split at odd points.
+      useChecksumKernel(kernel);
+      try {
+        const shared = new Uint8Array(8192);
+        fc.assert(
+          fc.property(
+            fc.boolean(),
+            fc.uint8Array({ minLength: 0, maxLength: 3000, size: 'max' }),
+            fc.integer({ min: 0, max: 7 }),
+            fc.integer({ min: 0, max: 3000 }),
+            fc.boolean(),
+            (v6, payload, offset, splitSeed, inShared) => {
+              const src = v6 ? new Uint8Array(16).fill(0xfe) : new Uint8Array([127, 0, 0, 1]);
+              const dst = v6 ? new Uint8Array(16).fill(0x01) : new Uint8Array([10, 9, 8, 7]);
+              const backing = inShared ? shared : new Uint8Array(payload.length + 8);
+              const view = backing.subarray(offset, offset + payload.length);
+              view.set(payload);
+              const h = serializeTcpHeader({ srcPort: 40000, dstPort: 6080, seq: 9, ack: 8, flags: TcpFlags.ACK, window: 7 });
+              const split = payload.length === 0 ? 0 : splitSeed % payload.length;
+              writeTcpChecksum(src, dst, [h, view.subarray(0, split), view.subarray(split)]);
+              const seg = new Uint8Array(h.length + payload.length);
+              seg.set(h);
+              seg.set(payload, h.length);
+              expect((h[16] << 8) | h[17]).toBe(reference(src, dst, seg));
+              const inner = new Uint8Array(seg.length + offset);
+              inner.set(seg, offset);
+              expect(verifyTcpChecksum(src, dst, inner.subarray(offset))).toBe(true);
+              inner[offset + 20 + (splitSeed % Math.max(1, payload.length))] ^= payload.length > 0 ? 0x10 : 0;
+              expect(verifyTcpChecksum(src, dst, inner.subarray(offset))).toBe(payload.length === 0);
+            },
+          ),
+          { numRuns: 300 },
+        );
+        // Largest segments (beyond the kernel's memory the JavaScript path takes over).
+        for (const n of [65_400, 65_515]) {
+          const big = new Uint8Array(n);
+          for (let i = 0; i < n; i++) big[i] = (i * 131 + 17) & 0xff;
+          const h = serializeTcpHeader({ srcPort: 1, dstPort: 2, seq: 3, ack: 4, flags: TcpFlags.ACK, window: 5 });
+          const src = new Uint8Array([192, 0, 2, 1]);
+          const dst = new Uint8Array([192, 0, 2, 2]);
+          writeTcpChecksum(src, dst, [h, big]);
+          const seg = new Uint8Array(h.length + n);
+          seg.set(h);
+          seg.set(big, h.length);
+          expect((h[16] << 8) | h[17]).toBe(reference(src, dst, seg));
+        }
+      } finally {
+        useChecksumKernel(true);
+      }
+    });
+  }
 
   it('detects every single-bit error (property)', () => {
     const src = new Uint8Array([10, 0, 0, 1]);
