@@ -115,7 +115,7 @@ export class DtlsClient extends DtlsSession {
   }
 
   private sendHello(): void {
-    this.transcript = [];
+    this.transcript.reset();
     const msg = this.handshakeMessage(HandshakeType.client_hello, encodeClientHello(this.hello));
     this.trace('ClientHello sent', { cookie: this.hello.cookie.length > 0 });
     this.sendFlight([{ type: ContentType.handshake, epoch: 0, payload: msg, whole: true }], true);
@@ -286,7 +286,7 @@ export class DtlsClient extends DtlsSession {
       : masterSecret(this.crypto, pms, this.clientRandom, this.serverRandom);
     this.ctx.emitEvent('keylog', keylogLine(this.clientRandom, this.master));
     if (sendCertVerify) {
-      const signature = this.config.signer!.sign(concatBytes(...this.transcript));
+      const signature = this.config.signer!.sign(this.transcript.bytes());
       const cv = encodeCertificateVerify({ scheme: ECDSA_SECP256R1_SHA256, signature });
       entries.push({ type: ContentType.handshake, epoch: 0, payload: this.handshakeMessage(HandshakeType.certificate_verify, cv) });
     }

@@ -330,7 +330,7 @@ export class DtlsServer extends DtlsSession {
 
   private onCertificateVerify(msg: HandshakeMessage): void {
     const cv = parseCertificateVerify(msg.body);
-    if (cv.scheme !== ECDSA_SECP256R1_SHA256 || !this.crypto.ecdsaVerify(this.clientKey!, concatBytes(...this.transcript), cv.signature)) {
+    if (cv.scheme !== ECDSA_SECP256R1_SHA256 || !this.crypto.ecdsaVerify(this.clientKey!, this.transcript.bytes(), cv.signature)) {
       throw new DtlsHandshakeError('ERR_DTLS_BAD_SIGNATURE', 'CertificateVerify does not verify', AlertDescription.decrypt_error);
     }
     this.addToTranscript(msg);

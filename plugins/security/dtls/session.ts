@@ -25,7 +25,7 @@ import type { FlightEntry } from './handshake/flight.js';
 import { FlightSender } from './handshake/retransmit.js';
 import type { DtlsCredentials, DtlsOptions } from './options.js';
 import type { CipherSuite } from './suites.js';
-import { concatBytes } from './bytes.js';
+import { Transcript } from './handshake/transcript.js';
 
 /** Shared, per-stack configuration handed to each session. */
 export interface SessionConfig {
@@ -53,7 +53,7 @@ export abstract class DtlsSession implements SecuritySession {
   /** Negotiated suite (after the hello exchange). */
   protected suite: CipherSuite | undefined;
   /** Handshake transcript: whole messages with unfragmented headers (RFC 6347 §4.2.6). */
-  protected transcript: Uint8Array[] = [];
+  protected readonly transcript: Transcript;
   /** Next outgoing message_seq. */
   protected sendMessageSeq = 0;
   /** Incoming handshake reassembly. */
@@ -97,6 +97,7 @@ export abstract class DtlsSession implements SecuritySession {
     protected readonly config: SessionConfig,
   ) {
     this.crypto = config.crypto;
+    this.transcript = new Transcript(config.crypto);
     this.mtu = Math.min(config.options.mtu ?? ctx.maxDatagramSize, ctx.maxDatagramSize);
     this.flight = new FlightSender(
       config.options.retransmitTimeout,
@@ -400,18 +401,18 @@ export abstract class DtlsSession implements SecuritySession {
   /** A whole handshake message with the next message_seq, added to the transcript unless `transcript` is false. */
   protected handshakeMessage(msgType: number, body: Uint8Array, transcript = true): Uint8Array {
     const msg = encodeHandshake(msgType, this.sendMessageSeq++, body);
-    if (transcript) this.transcript.push(msg);
+    if (transcript) this.transcript.add(msg);
     return msg;
   }
 
   /** Add a received message to the transcript (with an unfragmented header). */
   protected addToTranscript(msg: HandshakeMessage): void {
-    this.transcript.push(encodeHandshake(msg.msgType, msg.messageSeq, msg.body));
+    this.transcript.addMessage(msg.msgType, msg.messageSeq, msg.body);
   }
 
   /** SHA-256 of the transcript so far. */
   protected transcriptHash(): Uint8Array {
-    return this.crypto.sha256(concatBytes(...this.transcript));
+    return this.transcript.digest();
   }
 
   /** Send a new flight; when `expectsReply`, retransmit it on timer expiry until the peer answers. */

@@ -11,7 +11,7 @@ import { p256 } from '@noble/curves/nist.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { hmac } from '@noble/hashes/hmac.js';
 import { randomBytes } from '@noble/hashes/utils.js';
-import type { AeadAlgorithm, AeadKey, CryptoProvider, EcdhGroup, EcdhKeyPair, SigningKey } from './provider.js';
+import type { AeadAlgorithm, AeadKey, CryptoProvider, EcdhGroup, EcdhKeyPair, Sha256Stream, SigningKey } from './provider.js';
 import { joinBytes } from '../../../../core/bytes.js';
 
 function join(parts: readonly Uint8Array[]): Uint8Array {
@@ -47,6 +47,15 @@ class NobleAead implements AeadKey {
 export const nobleCrypto: CryptoProvider = {
   name: 'noble',
   sha256: (data) => sha256(data),
+  sha256Stream(): Sha256Stream {
+    const h = sha256.create();
+    return {
+      update: (data) => {
+        h.update(data);
+      },
+      digest: () => h.clone().digest(),
+    };
+  },
   hmacSha256: (key, data) => hmac(sha256, key, data),
   aead: (algorithm, key) => new NobleAead(algorithm, key.slice()),
   ecdh(group: EcdhGroup, privateKey: Uint8Array): EcdhKeyPair {

@@ -20,7 +20,7 @@ import {
   verify,
 } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import type { AeadAlgorithm, AeadKey, CryptoProvider, EcdhGroup, EcdhKeyPair, SigningKey } from './provider.js';
+import type { AeadAlgorithm, AeadKey, CryptoProvider, EcdhGroup, EcdhKeyPair, Sha256Stream, SigningKey } from './provider.js';
 
 const X25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
 
@@ -125,6 +125,15 @@ function x25519PublicKey(raw: Uint8Array): KeyObject {
 export const nodeCrypto: CryptoProvider = {
   name: 'node',
   sha256: (data) => u8(createHash('sha256').update(data).digest()),
+  sha256Stream(): Sha256Stream {
+    const h = createHash('sha256');
+    return {
+      update: (data) => {
+        h.update(data);
+      },
+      digest: () => u8(h.copy().digest()),
+    };
+  },
   hmacSha256: (key, data) => u8(createHmac('sha256', key).update(data).digest()),
   aead: (algorithm, key) => new NodeAead(algorithm, key),
   ecdh(group: EcdhGroup, privateKey: Uint8Array): EcdhKeyPair {

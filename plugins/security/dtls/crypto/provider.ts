@@ -24,6 +24,14 @@ export interface AeadKey {
   open(nonce: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array, tag: Uint8Array): Uint8Array | null;
 }
 
+/** An incremental SHA-256 whose digest can be read without ending it. */
+export interface Sha256Stream {
+  /** Hash `data` next. */
+  update(data: Uint8Array): void;
+  /** SHA-256 of everything hashed so far; `update` may still be called afterwards. */
+  digest(): Uint8Array;
+}
+
 /** An ephemeral ECDH key pair. */
 export interface EcdhKeyPair {
   /** Public key as sent on the wire (x25519: 32 B; P-256: 65 B uncompressed point). */
@@ -46,6 +54,8 @@ export interface CryptoProvider {
   readonly name: 'node' | 'noble';
   /** SHA-256 of `data`. */
   sha256(data: Uint8Array): Uint8Array;
+  /** An incremental SHA-256 (the handshake transcript hash). */
+  sha256Stream(): Sha256Stream;
   /** HMAC-SHA256 (RFC 2104). */
   hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array;
   /** Prepare an AEAD key. */
