@@ -84,9 +84,9 @@ export class TcpOptionsBuilder {
     this.ourShift = cfg.windowScaling ? shiftFor(cfg.receiveBuffer) : -1;
   }
 
-  /** Our TSval now (1 ms ticks, RFC 7323 §5.4). */
-  tsNow(): number {
-    return (Math.floor(this.clock.now()) + this.tsOffset) >>> 0;
+  /** Our TSval at `now` (1 ms ticks, RFC 7323 §5.4); `now` defaults to the clock's current time. */
+  tsNow(now: number = this.clock.now()): number {
+    return (Math.floor(now) + this.tsOffset) >>> 0;
   }
 
   /** Options of our SYN or SYN-ACK (RFC 9293 §3.7.1, RFC 7323, RFC 2018). */
@@ -137,27 +137,28 @@ export class TcpOptionsBuilder {
     return this.clock.now() - this.tsRecentAt <= PAWS_IDLE;
   }
 
-  /** RFC 7323 §4.3: TS.Recent = TSval when SEG.SEQ ≤ Last.ACK.sent. */
-  updateRecent(tsVal: number, seq: number): void {
+  /** RFC 7323 §4.3: TS.Recent = TSval when SEG.SEQ ≤ Last.ACK.sent (`now`: the segment's arrival time). */
+  updateRecent(tsVal: number, seq: number, now: number = this.clock.now()): void {
     if (seq <= this.lastAckSent && ((tsVal - this.tsRecent) | 0) >= 0) {
       this.tsRecent = tsVal;
-      this.tsRecentAt = this.clock.now();
+      this.tsRecentAt = now;
     }
   }
 
   /**
    * Options for a non-SYN segment: timestamps when negotiated and up to
-   * `sackRoom` SACK blocks (when `withSack`) from `rcv`. Returns a shared
-   * object, valid until the next call.
+   * `sackRoom` SACK blocks (when `withSack`) from `rcv`, TSval from `now`
+   * (default: the clock's current time). Returns a shared object, valid
+   * until the next call.
    */
-  forSegment(rcv: TcpReceiver, sackRoom: number, withSack: boolean): TcpOptionsInit | undefined {
+  forSegment(rcv: TcpReceiver, sackRoom: number, withSack: boolean, now: number = this.clock.now()): TcpOptionsInit | undefined {
     const o = this.seg;
     o.mss = -1;
     o.wscale = -1;
     o.sackPermitted = false;
     o.hasTimestamps = this.tsOk;
     if (this.tsOk) {
-      o.tsVal = this.tsNow();
+      o.tsVal = this.tsNow(now);
       o.tsEcr = this.tsRecent;
     }
     o.sackCount = 0;

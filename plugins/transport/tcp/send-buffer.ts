@@ -21,6 +21,9 @@ export class SendBuffer {
   start = 0;
   /** Stream offset one past the last written byte. */
   end = 0;
+  /** Index of the chunk the last read started in, and that chunk's stream offset. */
+  private cursor = 0;
+  private cursorBase = 0;
 
   /** Bytes held (unacknowledged or unsent). */
   get length(): number {
@@ -38,7 +41,7 @@ export class SendBuffer {
         this.tailFill = 0;
       }
       const n = Math.min(last.length - this.tailFill, data.length - off);
-      last.set(data.subarray(off, off + n), this.tailFill);
+      last.set(n === data.length ? data : data.subarray(off, off + n), this.tailFill);
       this.tailFill += n;
       off += n;
     }
@@ -47,12 +50,20 @@ export class SendBuffer {
 
   /** The bytes at stream offsets `[offset, offset + len)` (a view when possible). */
   read(offset: number, len: number): Uint8Array {
+    // Reads mostly move forward (new data, then the next segment): start at the chunk of the
+    // previous read when the offset is not below it, instead of walking from the first chunk.
     let base = this.chunkBase;
     let i = 0;
+    if (this.cursor < this.chunks.length && offset >= this.cursorBase) {
+      base = this.cursorBase;
+      i = this.cursor;
+    }
     while (i < this.chunks.length && base + this.chunks[i].length <= offset) {
       base += this.chunks[i].length;
       i++;
     }
+    this.cursor = i;
+    this.cursorBase = base;
     const c = this.chunks[i];
     const rel = offset - base;
     if (rel + len <= c.length) return c.subarray(rel, rel + len);
@@ -77,6 +88,8 @@ export class SendBuffer {
     while (this.chunks.length > 1 && this.chunkBase + this.chunks[0].length <= this.start) {
       this.chunkBase += this.chunks[0].length;
       this.chunks.shift();
+      if (this.cursor > 0) this.cursor--;
+      else this.cursorBase = this.chunkBase;
     }
   }
 }

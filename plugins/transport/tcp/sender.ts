@@ -264,9 +264,8 @@ export class TcpSender implements RecoveryHost {
    * Process the ACK field, window and SACK blocks of an acceptable segment
    * (RFC 9293 §3.10.7.4 fifth check; `ack` already range-checked per RFC 5961 §5.2).
    */
-  onAck(seg: TcpHeader, ack: number, seq: number, dataLen: number): void {
+  onAck(seg: TcpHeader, ack: number, seq: number, dataLen: number, now: number): void {
     const h = this.host;
-    const now = h.ctx.clock.now();
     // Window update (SND.WL1 / SND.WL2 rule).
     const wnd = seg.window * 2 ** this.sndShift;
     const oldWnd = this.sndWnd;
@@ -294,7 +293,7 @@ export class TcpSender implements RecoveryHost {
       // SACKs lost), so only the timestamp echo, which names the transmission, is a sample.
       if (this.ackedSentAt >= 0 && !this.ackedRetransmitted) rttSample = now - this.ackedSentAt;
       else if (this.tsOk && o.hasTimestamps && o.tsEcr !== 0) {
-        const d = (h.opts.tsNow() - o.tsEcr) | 0; // Karn-safe: the echo names the transmission (RFC 7323 §4.1)
+        const d = (h.opts.tsNow(now) - o.tsEcr) | 0; // Karn-safe: the echo names the transmission (RFC 7323 §4.1)
         if (d >= 0) rttSample = d;
       }
       if (rttSample !== undefined) this.rtt.sample(rttSample);
@@ -395,7 +394,7 @@ export class TcpSender implements RecoveryHost {
     const data = len > 0 ? this.buf.read(off, len) : EMPTY;
     const seq = this.sndNxt;
     const flags = TcpFlags.ACK | (fin ? TcpFlags.FIN : 0) | (off + len === this.buf.end ? TcpFlags.PSH : 0);
-    const o = h.opts.forSegment(h.rcv, this.sackBlocksRoom(len), true);
+    const o = h.opts.forSegment(h.rcv, this.sackBlocksRoom(len), true, now);
     const tsVal = o !== undefined && o.hasTimestamps ? o.tsVal : 0;
     const before = this.inFlight();
     h.out.send(seq, h.rcv.rcvNxt, flags, h.windowField(), o, data);
@@ -421,7 +420,7 @@ export class TcpSender implements RecoveryHost {
     const len = r.end - r.seq - (r.fin ? 1 : 0);
     const data = len > 0 ? this.buf.read(r.seq - this.iss - 1, len) : EMPTY;
     const flags = TcpFlags.ACK | (r.fin ? TcpFlags.FIN : 0);
-    const o = h.opts.forSegment(h.rcv, this.sackBlocksRoom(len), true);
+    const o = h.opts.forSegment(h.rcv, this.sackBlocksRoom(len), true, now);
     const tsVal = o !== undefined && o.hasTimestamps ? o.tsVal : 0;
     const before = this.inFlight();
     h.out.send(r.seq, h.rcv.rcvNxt, flags, h.windowField(), o, data);

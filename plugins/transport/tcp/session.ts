@@ -351,7 +351,7 @@ export class TcpSession implements TransportSession {
         this.onSynSent(seg);
         return;
       default:
-        this.onSegment(seg, data);
+        this.onSegment(seg, data, now);
     }
   }
 
@@ -429,8 +429,8 @@ export class TcpSession implements TransportSession {
     if (this.snd.finQueued) this.setState('FIN-WAIT-1');
   }
 
-  /** RFC 9293 §3.10.7.4: SYN-RECEIVED and every synchronized state. */
-  private onSegment(seg: TcpHeader, data: Uint8Array): void {
+  /** RFC 9293 §3.10.7.4: SYN-RECEIVED and every synchronized state (`now`: arrival time). */
+  private onSegment(seg: TcpHeader, data: Uint8Array, now: number): void {
     const f = seg.flags;
     const rcv = this.rcv;
     const snd = this.snd;
@@ -497,7 +497,7 @@ export class TcpSession implements TransportSession {
       this.drop('tcp_no_ack');
       return;
     }
-    if (this.opts.tsOk && seg.options.hasTimestamps) this.opts.updateRecent(seg.options.tsVal, seq);
+    if (this.opts.tsOk && seg.options.hasTimestamps) this.opts.updateRecent(seg.options.tsVal, seq, now);
     const ack = unwrapSeq(seg.ack, snd.sndUna);
     if (this.state === 'SYN-RECEIVED') {
       if (ack <= snd.sndUna || ack > snd.sndNxt) {
@@ -519,7 +519,7 @@ export class TcpSession implements TransportSession {
       this.challengeAck();
       return;
     }
-    snd.onAck(seg, ack, seq, data.length);
+    snd.onAck(seg, ack, seq, data.length, now);
     if ((this.state as TcpState) === 'CLOSED' || this.disposed) return;
 
     // Seventh and eighth: segment text and FIN.
@@ -551,7 +551,7 @@ export class TcpSession implements TransportSession {
     else {
       this.ackDebt += data.length;
       if (this.ackDebt >= 2 * snd.rcvMss) this.sendAck();
-      else if (!this.delAckTimer.armed) this.delAckTimer.arm(this.ctx.clock.now() + this.cfg.delayedAck);
+      else if (!this.delAckTimer.armed) this.delAckTimer.arm(now + this.cfg.delayedAck);
     }
     snd.trySend();
   }
