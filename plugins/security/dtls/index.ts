@@ -26,7 +26,7 @@ export type { CipherSuiteName } from './suites.js';
 export { generateCertificate } from './x509/selfsigned.js';
 export type { CertificateSpec, CertificateIssuer, GeneratedCertificate } from './x509/selfsigned.js';
 export { cryptoProvider } from './crypto/index.js';
-export type { AeadAlgorithm, AeadKey, CryptoProvider, EcdhGroup, EcdhKeyPair, SigningKey } from './crypto/provider.js';
+export type { AeadAlgorithm, AeadKey, CryptoProvider, EcdhGroup, EcdhKeyPair, Sha256Stream, SigningKey } from './crypto/provider.js';
 
 /** The `dtls` security plugin. */
 export const dtlsSecurityPlugin: Plugin<'security', DtlsOptions> = definePlugin({
