@@ -137,7 +137,8 @@ export class Inbound {
       size += next.data.length;
     }
     if (size > this.maxMessageSize) return false;
-    const out = new Uint8Array(size);
+    // Every byte is overwritten below: no zero-fill.
+    const out: Uint8Array = Buffer.allocUnsafe(size);
     let off = 0;
     for (let t = first.tsn; ; t = tsnAdd(t, 1)) {
       const p = this.fragments.get(t) as Fragment;
@@ -209,7 +210,7 @@ export class Inbound {
     if ((c.flags & FLAG_E) !== 0) p.last = c.fsn;
     if (p.bytes > this.maxMessageSize) return false;
     if (p.last < 0 || p.parts.size !== p.last + 1) return true;
-    const out = new Uint8Array(p.bytes);
+    const out: Uint8Array = Buffer.allocUnsafe(p.bytes);
     let off = 0;
     for (let f = 0; f <= p.last; f++) {
       const part = p.parts.get(f) as Uint8Array;

@@ -125,6 +125,11 @@ export class Outbound {
     return this.queue.empty && this.outstanding === 0;
   }
 
+  /** Size of a DATA (or I-DATA) chunk header in bytes. */
+  get chunkHeaderSize(): number {
+    return this.hdr;
+  }
+
   /** Whether there are chunks marked for retransmission. */
   get hasRetransmissions(): boolean {
     return this.rtxCount > 0;

@@ -8,7 +8,7 @@
 import { pad4 } from './bytes.js';
 import { writeData } from './chunks/data.js';
 import { writeIData } from './chunks/idata.js';
-import { FLAG_B } from './chunk-types.js';
+import { COMMON_HEADER_SIZE, FLAG_B } from './chunk-types.js';
 import { PacketWriter } from './packet.js';
 
 /** Called for each packet handed down that carried DATA (for congestion control). */
@@ -54,6 +54,11 @@ export class Packetizer {
   /** Whether a packet is being assembled. */
   get isOpen(): boolean {
     return this.open;
+  }
+
+  /** Bytes still free in the open packet (the whole packet after the common header when none is open). */
+  get free(): number {
+    return this.open ? this.w.free : this.w.capacity - COMMON_HEADER_SIZE;
   }
 
   /** Whether `chunkLength` more bytes fit into the open packet (true when none is open). */

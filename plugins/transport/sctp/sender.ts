@@ -18,6 +18,9 @@ import { Outbound, type OutMessage } from './outbound.js';
 import type { Packetizer, PacketSentListener } from './packetizer.js';
 import type { RtoEstimator } from './rto.js';
 
+/** Smallest fragment (user data bytes) put into the free tail of a packet that already carries DATA. */
+const MIN_TAIL_FRAGMENT = 64;
+
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** What the sender needs from its association. */
@@ -192,14 +195,22 @@ export class Sender implements PacketSentListener {
         if (!isRtx && out.bytesInFlight > 0 && size > out.peerRwnd) break;
         if (packets >= this.opts.maxBurst) break;
       } else if (!isRtx && size > out.peerRwnd) break;
+      let limit = this.maxData;
       if (!pk.fits(size)) {
-        if (pk.dataBytes > 0) packets++;
-        pk.send();
-        ignoreCwnd = false;
-        continue;
+        // §6.9 allows fragments of any size: a message that is fragmented anyway starts in the
+        // free tail of this packet instead of leaving it empty (fewer packets per byte).
+        const hdr = out.chunkHeaderSize;
+        const room = (pk.free - hdr) & ~3;
+        if (isRtx || pk.dataBytes === 0 || room < MIN_TAIL_FRAGMENT || out.peekSize(Infinity, now) <= hdr + this.maxData) {
+          if (pk.dataBytes > 0) packets++;
+          pk.send();
+          ignoreCwnd = false;
+          continue;
+        }
+        limit = room;
       }
       const flight = out.bytesInFlight;
-      const c = out.take(this.maxData, now);
+      const c = out.take(limit, now);
       const rtx = c.transmissions > 1;
       if (!rtx) out.peerRwnd = Math.max(0, out.peerRwnd - c.size);
       pk.data(c.flags, c.tsn, c.msg.stream, c.msg.ssn, c.msg.ppid, out.iData ? c.fsn : -1, c.data, c.size, flight, rtx);
