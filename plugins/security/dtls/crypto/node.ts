@@ -109,9 +109,9 @@ function x25519PrivateKey(scalar: Uint8Array): KeyObject {
   }
 }
 
-/** The raw 32-byte public key of an X25519 KeyObject (JWK export: no encoder). */
+/** The raw 32-byte public key of an X25519 private KeyObject (its JWK export carries `x`: no encoder, no second KeyObject). */
 function x25519PublicBytes(priv: KeyObject): Uint8Array {
-  const x = createPublicKey(priv).export({ format: 'jwk' }).x;
+  const x = priv.export({ format: 'jwk' }).x;
   if (typeof x !== 'string') throw new RangeError('x25519 key export failed');
   return u8(Buffer.from(x, 'base64url'));
 }
