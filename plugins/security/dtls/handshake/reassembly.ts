@@ -24,6 +24,9 @@ interface Partial {
   filled: number;
 }
 
+/** Mask of a message that arrived whole (never read: a complete message takes no more bytes). */
+const COMPLETE = new Uint8Array(0);
+
 /** Outcome of {@link Reassembler.add}. */
 export type FragmentOutcome = 'buffered' | 'old' | 'future' | 'mismatch';
 
@@ -51,11 +54,17 @@ export class Reassembler {
     if (f.messageSeq >= this.nextSeq + MAX_BUFFERED_MESSAGES) return 'future';
     let p = this.partial.get(f.messageSeq);
     if (p === undefined) {
+      if (f.fragmentOffset === 0 && f.body.length === f.length) {
+        // The usual case, a whole message in one fragment: one copy, no byte mask.
+        this.partial.set(f.messageSeq, { msgType: f.msgType, body: f.body.slice(), mask: COMPLETE, filled: f.length });
+        return 'buffered';
+      }
       p = { msgType: f.msgType, body: new Uint8Array(f.length), mask: new Uint8Array(f.length), filled: 0 };
       this.partial.set(f.messageSeq, p);
     } else if (p.msgType !== f.msgType || p.body.length !== f.length) {
       return 'mismatch';
     }
+    if (p.filled === p.body.length) return 'buffered'; // already complete: a duplicate adds nothing
     const { body, mask } = p;
     const src = f.body;
     const off = f.fragmentOffset;

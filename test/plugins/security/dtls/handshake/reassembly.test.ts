@@ -50,6 +50,21 @@ describe('handshake fragmentation and reassembly (RFC 6347 §4.2.3)', () => {
     );
   });
 
+  it('keeps its own copy of a message that arrived whole, ignores duplicates and still rejects conflicting fragments', () => {
+    const r = new Reassembler(0);
+    const wire = encodeHandshake(11, 0, Uint8Array.of(1, 2, 3, 4));
+    const [whole] = parseHandshakeFragments(wire);
+    expect(r.add(whole)).toBe('buffered');
+    wire.fill(0); // the datagram buffer is reused or modified afterwards
+    expect(r.add(parseHandshakeFragments(encodeHandshake(11, 0, Uint8Array.of(1, 2, 3, 4)))[0])).toBe('buffered');
+    expect(r.add(parseHandshakeFragments(fragmentHandshake(encodeHandshake(11, 0, Uint8Array.of(1, 2, 3, 4)), 2)[1])[0])).toBe('buffered');
+    expect(r.add(parseHandshakeFragments(encodeHandshake(12, 0, Uint8Array.of(1, 2, 3, 4)))[0])).toBe('mismatch');
+    const m = r.pop();
+    expect(m).toMatchObject({ msgType: 11, messageSeq: 0 });
+    expect(Array.from(m!.body)).toEqual([1, 2, 3, 4]);
+    expect(r.pop()).toBeUndefined();
+  });
+
   it('reports retransmitted old messages, drops far-future ones and conflicting fragments', () => {
     const r = new Reassembler(2);
     const [old] = parseHandshakeFragments(encodeHandshake(1, 1, Uint8Array.of(1)));
