@@ -10,63 +10,27 @@
  *
  * @module
  */
-import type { AckedPacket, AckSummary, CongestionController, PacketSentEvent } from '../../../core/contracts/congestion.js';
-import type { TransportContext } from '../../../core/contracts/transport.js';
+import type { CongestionController } from '../../../core/contracts/congestion.js';
+import { CongestionEvents } from './cc-events.js';
 import type { Timer } from '../../../core/time/clock.js';
-import type { TcpConfig } from './config.js';
 import type { TcpHeader } from './header.js';
 import { TcpFlags } from './header.js';
-import type { SegmentWriter } from './output.js';
-import type { TcpReceiver } from './receiver.js';
 import { RttEstimator } from './rtt.js';
 import { Scoreboard } from './scoreboard.js';
 import type { SegmentRecord } from './scoreboard.js';
-import type { TcpOptionsBuilder } from './segment-options.js';
 import { SendBuffer } from './send-buffer.js';
 import { unwrapSeq } from './seq.js';
 import { LossRecovery } from './recovery.js';
 import type { RecoveryHost } from './recovery.js';
 import type { Tracer } from '../../../core/trace/tracer.js';
-import type { TcpState } from './session.js';
+import type { SenderHost } from './sender-host.js';
+import { senderStats, traceSenderMetrics } from './sender-stats.js';
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+export type { SenderHost } from './sender-host.js';
+
 
 
 const EMPTY = new Uint8Array(0);
-
-/** What the send half needs from its session. */
-export interface SenderHost {
-  /** Stack context. */
-  readonly ctx: TransportContext;
-  /** Plugin options. */
-  readonly cfg: TcpConfig;
-  /** Segment writer. */
-  readonly out: SegmentWriter;
-  /** Option state. */
-  readonly opts: TcpOptionsBuilder;
-  /** Receive half (for ACK numbers, windows and SACK blocks). */
-  readonly rcv: TcpReceiver;
-  /** Connection state. */
-  readonly state: TcpState;
-  /** Whether the peer's ISN is known (ACK flag allowed). */
-  readonly haveIrs: boolean;
-  /** The window field to send. */
-  windowField(): number;
-  /** An ACK went out (piggybacked or not). */
-  ackSent(): void;
-  /** Count a drop. */
-  drop(reason: string): void;
-  /** Give up: too many retransmissions. */
-  failTimeout(what: string): void;
-  /** Our FIN was acknowledged. */
-  finAcked(): void;
-  /** The send buffer drained below the high-water mark. */
-  writable(): void;
-  /** Count a SYN retransmission; false when exhausted. */
-  synRetry(): boolean;
-  /** Run a timer callback, counting instead of throwing if it fails. */
-  guarded(fn: () => void): void;
-}
 
 /** Send-side state of one connection. */
 export class TcpSender implements RecoveryHost {
@@ -99,7 +63,9 @@ export class TcpSender implements RecoveryHost {
   /** RTT estimator (RFC 6298). */
   readonly rtt: RttEstimator;
   /** Congestion controller, once the MSS is known. */
-  cc: CongestionController | undefined;
+  get cc(): CongestionController | undefined {
+    return this.ev.cc;
+  }
 
   private readonly buf = new SendBuffer();
   /** Retransmission queue and SACK scoreboard. */
@@ -117,39 +83,8 @@ export class TcpSender implements RecoveryHost {
   private consecutiveRtos = 0;
   private persistBackoff = 0;
   private writeBlocked = false;
-  // Scratch for the per-ACK record callback (no closure per ACK).
-  private ackedSentAt = -1;
-  private ackedRetransmitted = false;
-  private readonly onRecordAcked = (r: SegmentRecord): void => {
-    if (r.retransmits > 0) this.ackedRetransmitted = true;
-    else if (!r.sacked && r.sentAt > this.ackedSentAt) this.ackedSentAt = r.sentAt;
-    const ev = this.ackedEv;
-    ev.bytes = r.end - r.seq;
-    ev.sentAt = r.sentAt;
-    this.cc?.onPacketAcked(ev);
-  };
-  // Reused congestion events: no allocation per packet (controllers read them synchronously).
-  private readonly ackedEv: Mutable<AckedPacket> = { bytes: 0, sentAt: 0 };
-  private readonly sentEv: Mutable<PacketSentEvent> = { now: 0, bytes: 0, bytesInFlight: 0, retransmission: false, appLimited: false };
-  private readonly ackEv: Mutable<AckSummary> = {
-    now: 0,
-    ackedBytes: 0,
-    priorBytesInFlight: 0,
-    bytesInFlight: 0,
-    rttSample: undefined,
-    appLimited: false,
-    inRecovery: false,
-  };
-
-  private packetSent(now: number, bytes: number, before: number, retransmission: boolean): void {
-    const ev = this.sentEv;
-    ev.now = now;
-    ev.bytes = bytes;
-    ev.bytesInFlight = before;
-    ev.retransmission = retransmission;
-    ev.appLimited = false;
-    this.cc?.onPacketSent(ev);
-  }
+  /** Reused congestion-controller events. */
+  private readonly ev = new CongestionEvents();
 
   /** Retransmitted segments. */
   retransmissions = 0;
@@ -255,7 +190,7 @@ export class TcpSender implements RecoveryHost {
     if (!this.synRetransmitted) this.rtt.sample(now - this.synAt);
     else this.rtt.resetAfterSynTimeout();
     this.rtt.backoff = 0;
-    this.cc = h.ctx.createCongestionController(this.sendMss, this.rtt, {});
+    this.ev.cc = h.ctx.createCongestionController(this.sendMss, this.rtt, {});
   }
 
   // ------------------------------------------------------------ ACK processing
@@ -283,15 +218,14 @@ export class TcpSender implements RecoveryHost {
     const o = seg.options;
     const newlySacked = rec.processSack(o, ack);
     if (acked > 0) {
-      cc.onAckBegin(now);
-      this.ackedSentAt = -1;
-      this.ackedRetransmitted = false;
-      this.sb.ackTo(ack, this.onRecordAcked);
+      const ev = this.ev;
+      ev.ackBegin(cc, now);
+      this.sb.ackTo(ack, ev.onRecordAcked);
       let rttSample: number | undefined;
       // Karn (RFC 6298 §3): an ACK that also covers a retransmission is ambiguous: the segments
       // it acknowledges without retransmission may have arrived long before (out of order, their
       // SACKs lost), so only the timestamp echo, which names the transmission, is a sample.
-      if (this.ackedSentAt >= 0 && !this.ackedRetransmitted) rttSample = now - this.ackedSentAt;
+      if (ev.ackedSentAt >= 0 && !ev.ackedRetransmitted) rttSample = now - ev.ackedSentAt;
       else if (this.tsOk && o.hasTimestamps && o.tsEcr !== 0) {
         const d = (h.opts.tsNow(now) - o.tsEcr) | 0; // Karn-safe: the echo names the transmission (RFC 7323 §4.1)
         if (d >= 0) rttSample = d;
@@ -303,15 +237,8 @@ export class TcpSender implements RecoveryHost {
       this.sndUna = ack;
       this.buf.consumeTo(ack - this.iss - 1);
       rec.onCumulativeAck(now, ack, acked, o.hasTimestamps ? o.tsEcr : 0);
-      const ev = this.ackEv;
-      ev.now = now;
-      ev.ackedBytes = acked;
-      ev.priorBytesInFlight = priorInFlight;
-      ev.bytesInFlight = this.inFlight();
-      ev.rttSample = rttSample !== undefined && rttSample > 0 ? rttSample : undefined;
-      ev.appLimited = this.buf.end - (this.sndNxt - this.iss - 1) <= 0 && priorInFlight < cc.cwnd;
-      ev.inRecovery = rec.inRecovery;
-      cc.onAckEnd(ev);
+      const appLimited = this.buf.end - (this.sndNxt - this.iss - 1) <= 0 && priorInFlight < cc.cwnd;
+      ev.ackEnd(cc, now, acked, priorInFlight, this.inFlight(), rttSample !== undefined && rttSample > 0 ? rttSample : undefined, appLimited, rec.inRecovery);
       if (this.sndUna < this.sndNxt) this.rtoTimer.arm(now + this.rtt.rto);
       else this.rtoTimer.cancel();
       if (this.finSent && !this.finAckedFlag && ack > this.finSeq) {
@@ -409,7 +336,7 @@ export class TcpSender implements RecoveryHost {
     this.lastSendAt = now;
     h.ackSent();
     this.persistTimer.cancel();
-    this.packetSent(now, end - seq, before, false);
+    this.ev.packetSent(now, end - seq, before, false);
     if (!this.rtoTimer.armed) this.rtoTimer.arm(now + this.rtt.rto);
   }
 
@@ -430,7 +357,7 @@ export class TcpSender implements RecoveryHost {
     this.bytesRetransmitted += len;
     this.lastSendAt = now;
     h.ackSent();
-    this.packetSent(now, r.end - r.seq, before, true);
+    this.ev.packetSent(now, r.end - r.seq, before, true);
     if (!this.rtoTimer.armed) this.rtoTimer.arm(now + this.rtt.rto);
   }
 
@@ -506,46 +433,11 @@ export class TcpSender implements RecoveryHost {
   }
 
   private traceMetrics(): void {
-    const cc = this.cc;
-    this.host.ctx.tracer.emit('metrics_updated', {
-      cwnd: cc?.cwnd ?? 0,
-      ssthresh: cc?.ssthresh ?? Infinity,
-      bytesInFlight: this.inFlight(),
-      srtt: this.rtt.smoothed,
-      rttvar: this.rtt.variance,
-      rto: this.rtt.rto,
-    });
+    traceSenderMetrics(this);
   }
 
   /** Send-side statistics (bytes, ms). */
   stats(): Record<string, unknown> {
-    const cc = this.cc;
-    return {
-      cwnd: cc?.cwnd ?? 0,
-      ssthresh: cc === undefined || cc.ssthresh === Infinity ? null : cc.ssthresh,
-      srtt: this.rtt.smoothed,
-      rttvar: this.rtt.variance,
-      minRtt: this.rtt.min === Infinity ? null : this.rtt.min,
-      rto: this.rtt.rto,
-      mss: this.sendMss,
-      sndUna: this.sndUna >>> 0,
-      sndNxt: this.sndNxt >>> 0,
-      sndWnd: this.sndWnd,
-      bytesInFlight: this.inFlight(),
-      bufferedAmount: this.buf.length,
-      bytesSent: this.bytesSent,
-      bytesRetransmitted: this.bytesRetransmitted,
-      retransmissions: this.retransmissions,
-      lostRetransmissions: this.sb.lostRetransmissions,
-      spuriousRetransmissions: this.recovery.spuriousRetransmissions,
-      spuriousByDsack: this.recovery.spuriousByDsack,
-      fastRecoveries: this.recovery.fastRecoveries,
-      timeouts: this.timeouts,
-      sackBlocksReceived: this.recovery.sackBlocksReceived,
-      dsacksReceived: this.recovery.dsacksReceived,
-      sack: this.recovery.sackOk,
-      timestamps: this.tsOk,
-      inRecovery: this.recovery.inRecovery,
-    };
+    return senderStats(this);
   }
 }
