@@ -39,9 +39,10 @@ interface Args {
 
 /**
  * The sender waits for `bufferedamountlow` once this many bytes are queued
- * in werift. Deeper queues made werift slower and less steady on this
- * machine (1 MiB: bursts large enough to lose datagrams, and more CPU per
- * delivered MB), so the baseline uses the depth that suited it best.
+ * in werift. A 1 MiB queue made werift slower in back-to-back runs on this
+ * machine (and, with its default socket buffers, lost datagrams: about
+ * 25 % more datagrams sent per delivered MB), so the baseline uses the
+ * shallower queue that suited it better.
  */
 const HIGH_WATER = 256 * 1024;
 /** `bufferedAmountLowThreshold`: sending resumes when the queue has drained to this. */
