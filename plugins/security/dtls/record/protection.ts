@@ -60,7 +60,7 @@ export class RecordProtection {
     a[12] = plainLength;
     const n = this.nonce;
     if (this.explicit > 0) {
-      n.set(a.subarray(0, 8), 4);
+      for (let i = 0; i < 8; i++) n[4 + i] = a[i];
     } else {
       const iv = this.iv;
       for (let i = 0; i < 4; i++) n[i] = iv[i];
@@ -78,7 +78,7 @@ export class RecordProtection {
     this.setNonceAndAad(type, version, epoch, seq, plainLength);
     const header = new Uint8Array(RECORD_HEADER_LENGTH + this.explicit);
     writeRecordHeader(header, 0, type, version, epoch, seq, this.explicit + plainLength + TAG);
-    if (this.explicit > 0) header.set(this.nonce.subarray(4), RECORD_HEADER_LENGTH);
+    if (this.explicit > 0) for (let i = 0; i < 8; i++) header[RECORD_HEADER_LENGTH + i] = this.nonce[4 + i];
     return this.key.seal(this.nonce, this.aad, parts, [header]);
   }
 
@@ -87,7 +87,7 @@ export class RecordProtection {
     const plainLength = fragment.length - this.explicit - TAG;
     if (plainLength < 0) return null;
     this.setNonceAndAad(type, version, epoch, seq, plainLength);
-    if (this.explicit > 0) this.nonce.set(fragment.subarray(0, 8), 4);
+    if (this.explicit > 0) for (let i = 0; i < 8; i++) this.nonce[4 + i] = fragment[i];
     return this.key.open(
       this.nonce,
       this.aad,
