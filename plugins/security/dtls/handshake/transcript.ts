@@ -14,17 +14,16 @@ import { HANDSHAKE_HEADER_LENGTH, writeHandshakeHeader } from './header.js';
 /** Handshake messages so far, with a running hash. */
 export class Transcript {
   private parts: Uint8Array[] = [];
-  private hash: Sha256Stream;
+  /** Created with the first message (a client resets once or twice before that). */
+  private hash: Sha256Stream | undefined;
 
   /** @param crypto - provider of the running hash */
-  constructor(private readonly crypto: CryptoProvider) {
-    this.hash = crypto.sha256Stream();
-  }
+  constructor(private readonly crypto: CryptoProvider) {}
 
   /** Append a whole encoded message (header included). */
   add(message: Uint8Array): void {
     this.parts.push(message);
-    this.hash.update(message);
+    (this.hash ??= this.crypto.sha256Stream()).update(message);
   }
 
   /** Append a received message: an unfragmented header for `body`, then `body` (kept by reference). */
@@ -38,12 +37,12 @@ export class Transcript {
   /** Forget everything (a ClientHello answered by a HelloVerifyRequest is not part of it, RFC 6347 §4.2.1). */
   reset(): void {
     this.parts = [];
-    this.hash = this.crypto.sha256Stream();
+    this.hash = undefined;
   }
 
   /** SHA-256 of the messages so far; more may be added afterwards. */
   digest(): Uint8Array {
-    return this.hash.digest();
+    return (this.hash ??= this.crypto.sha256Stream()).digest();
   }
 
   /** The messages so far as one array (what CertificateVerify signs, RFC 5246 §7.4.8). */
