@@ -63,7 +63,12 @@ export function crc32cUpdate(crc: number, bytes: Uint8Array, start: number, end:
   const head = (4 - ((bytes.byteOffset + i) & 3)) & 3;
   c = bytewise(c, bytes, i, i + head);
   i += head;
-  const w = wordView(bytes.buffer);
+  let w = wordView(bytes.buffer);
+  if (w.length * 4 < bytes.byteOffset + end) {
+    // The cached view no longer covers the buffer (it grew, e.g. a resizable ArrayBuffer): make a new one.
+    viewOf = null;
+    w = wordView(bytes.buffer);
+  }
   let k = (bytes.byteOffset + i) >>> 2;
   const blocks = (end - i) >>> 4;
   const kEnd = k + 4 * blocks;
