@@ -1,21 +1,16 @@
 /**
- * The part of a DTLS 1.2 session shared by client and server: the record
- * layer (RFC 6347 §4.1: epochs, explicit sequence numbers, replay window,
- * silent discard), handshake reassembly, flight transmission and
- * retransmission (§4.2.4), alerts and close_notify. The handshake logic
- * lives in the client and server subclasses.
+ * The handshake plumbing of a DTLS 1.2 session shared by client and server:
+ * fragment reassembly in message_seq order (RFC 6347 §4.2.2–4.2.3), the
+ * transcript, flight transmission and retransmission (§4.2.4) and the
+ * handshake deadline. The records are handled by {@link DtlsRecordSession};
+ * the handshake logic lives in the client and server subclasses.
  *
  * @module
  */
-import type { HandshakeInfo, SecurityContext, SecuritySession } from '../../../core/contracts/security.js';
+import type { HandshakeInfo, SecurityContext } from '../../../core/contracts/security.js';
 import type { Timer } from '../../../core/time/clock.js';
-import { PayloadTooLargeError, StateError } from '../../../core/errors.js';
-import { AlertDescription, AlertLevel, ContentType } from './constants.js';
-import { DtlsAlertError, DtlsDecodeError, DtlsHandshakeError, DtlsHandshakeTimeoutError } from './errors.js';
-import type { CryptoProvider, SigningKey } from './crypto/provider.js';
-import { MAX_PLAINTEXT_LENGTH, RECORD_HEADER_LENGTH, RecordCursor } from './record/codec.js';
-import type { RecordProtection } from './record/protection.js';
-import { RecordLayer } from './record/layer.js';
+import { AlertDescription, AlertLevel } from './constants.js';
+import { DtlsDecodeError, DtlsHandshakeTimeoutError } from './errors.js';
 import { encodeHandshake, parseHandshakeFragments } from './handshake/header.js';
 import type { HandshakeFragment } from './handshake/header.js';
 import { Reassembler } from './handshake/reassembly.js';
@@ -23,35 +18,14 @@ import type { HandshakeMessage } from './handshake/reassembly.js';
 import { packFlight } from './handshake/flight.js';
 import type { FlightEntry } from './handshake/flight.js';
 import { FlightSender } from './handshake/retransmit.js';
-import type { DtlsCredentials, DtlsOptions } from './options.js';
-import type { CipherSuite } from './suites.js';
 import { Transcript } from './handshake/transcript.js';
+import { DtlsRecordSession } from './record-session.js';
+import type { SessionConfig } from './record-session.js';
 
-/** Shared, per-stack configuration handed to each session. */
-export interface SessionConfig {
-  /** Crypto provider. */
-  readonly crypto: CryptoProvider;
-  /** Parsed options. */
-  readonly options: DtlsOptions;
-  /** Resolved credentials. */
-  readonly credentials: DtlsCredentials;
-  /** Enabled suites in preference order. */
-  readonly suites: readonly CipherSuite[];
-  /** Our ECDSA key, imported once per stack (when credentials include a private key). */
-  readonly signer?: SigningKey;
-}
-
-/** Lifecycle of a session. */
-export type SessionState = 'handshaking' | 'established' | 'closed' | 'failed';
-
-const MAX_BUFFERED_RECORDS = 32;
+export type { SessionConfig, SessionState } from './record-session.js';
 
 /** Base class of {@link DtlsClient} and {@link DtlsServer}. */
-export abstract class DtlsSession implements SecuritySession {
-  /** Lifecycle state. */
-  state: SessionState = 'handshaking';
-  /** Negotiated suite (after the hello exchange). */
-  protected suite: CipherSuite | undefined;
+export abstract class DtlsSession extends DtlsRecordSession {
   /** Handshake transcript: whole messages with unfragmented headers (RFC 6347 §4.2.6). */
   protected readonly transcript: Transcript;
   /** Next outgoing message_seq. */
@@ -60,45 +34,18 @@ export abstract class DtlsSession implements SecuritySession {
   protected readonly reassembler = new Reassembler(0);
   /** message_seq of the last peer message processed. */
   protected lastPeerSeq = -1;
-  /** Epoch used for alerts and application data. */
-  protected writeEpoch = 0;
-  /** Epochs, keys, sequence numbers, replay windows. */
-  protected readonly records = new RecordLayer();
-  private readonly flight: FlightSender;
-  private earlyCcs = false;
-  private earlyData: Uint8Array[] = [];
-  private readonly handshakeTimer: Timer;
-  private suspended = false;
-  private readonly cursor = new RecordCursor(new Uint8Array(0));
-  private cursorInUse = false;
-  private suspendedInput: Uint8Array[] = [];
-  /** Sequence number of the record being processed. */
-  protected currentRecordSeq = 0;
   /** When the handshake started (stack clock, ms). */
   protected startedAt = 0;
-  private readonly counters = {
-    recordsSent: 0,
-    recordsReceived: 0,
-    bytesSent: 0,
-    bytesReceived: 0,
-    drops: {} as Record<string, number>,
-  };
-  /** Datagram budget in bytes. */
-  protected readonly mtu: number;
-  /** Crypto provider. */
-  protected readonly crypto: CryptoProvider;
+  private readonly flight: FlightSender;
+  private readonly handshakeTimer: Timer;
 
   /**
    * @param ctx - the session context
    * @param config - shared configuration
    */
-  constructor(
-    protected readonly ctx: SecurityContext,
-    protected readonly config: SessionConfig,
-  ) {
-    this.crypto = config.crypto;
+  constructor(ctx: SecurityContext, config: SessionConfig) {
+    super(ctx, config);
     this.transcript = new Transcript(config.crypto);
-    this.mtu = Math.min(config.options.mtu ?? ctx.maxDatagramSize, ctx.maxDatagramSize);
     this.flight = new FlightSender(
       config.options.retransmitTimeout,
       ctx.clock,
@@ -109,23 +56,11 @@ export abstract class DtlsSession implements SecuritySession {
     this.handshakeTimer = ctx.timers.createTimer(() => this.onHandshakeTimeout());
   }
 
-  /** {@inheritDoc SecuritySession.overhead} */
-  get overhead(): number {
-    return this.suite?.overhead ?? Math.max(...this.config.suites.map((s) => s.overhead));
-  }
-
-  /** {@inheritDoc SecuritySession.established} */
-  get established(): boolean {
-    return this.state === 'established';
-  }
-
   /** Start the handshake clock (subclasses call this from `start()`). */
   protected beginHandshake(): void {
     this.startedAt = this.ctx.clock.now();
     this.handshakeTimer.arm(this.startedAt + this.config.options.handshakeTimeout);
   }
-
-  abstract start(): void;
 
   /** Handle one complete handshake message in order. */
   protected abstract onHandshakeMessage(msg: HandshakeMessage, epoch: number): void;
@@ -133,93 +68,8 @@ export abstract class DtlsSession implements SecuritySession {
   /** Inspect a fragment before reassembly; return true when it was consumed (e.g. HelloVerifyRequest). */
   protected abstract preFragment(f: HandshakeFragment, epoch: number): boolean;
 
-  /** The peer's ChangeCipherSpec was applied (read epoch is now 1). */
-  protected abstract onPeerCcs(): void;
-
-  // ---------------------------------------------------------------- receive
-
-  /** {@inheritDoc SecuritySession.handleDatagram} */
-  handleDatagram(data: Uint8Array): void {
-    if (this.state === 'closed' || this.state === 'failed') {
-      this.drop('dtls_session_ended');
-      return;
-    }
-    if (this.suspended) {
-      if (this.suspendedInput.length < MAX_BUFFERED_RECORDS) this.suspendedInput.push(data.slice());
-      else this.drop('dtls_buffer_full');
-      return;
-    }
-    try {
-      this.processDatagram(data);
-    } catch (err) {
-      this.onError(err);
-    }
-  }
-
-  private processDatagram(data: Uint8Array): void {
-    // One cursor per session; a nested call (records buffered for epoch 1, replayed at the CCS) gets its own.
-    const cur = this.cursorInUse ? new RecordCursor(data) : this.cursor.reset(data);
-    const outer = !this.cursorInUse;
-    this.cursorInUse = true;
-    try {
-      this.processRecords(cur, data);
-    } finally {
-      if (outer) this.cursorInUse = false;
-    }
-  }
-
-  private processRecords(cur: RecordCursor, data: Uint8Array): void {
-    for (;;) {
-      let more: boolean;
-      try {
-        more = cur.next();
-      } catch (err) {
-        if (err instanceof DtlsDecodeError) {
-          this.drop(err.reason);
-          return;
-        }
-        throw err;
-      }
-      if (!more) return;
-      this.processRecord(cur);
-      if (this.state === 'closed' || this.state === 'failed') return;
-      if (this.suspended) {
-        if (cur.offset < data.length) this.suspendedInput.push(data.slice(cur.offset));
-        return;
-      }
-    }
-  }
-
-  private processRecord(cur: RecordCursor): void {
-    const opened = this.records.open(cur, this.state === 'established');
-    if (opened === null) return;
-    if (typeof opened === 'string') return this.drop(opened);
-    this.counters.recordsReceived++;
-    this.counters.bytesReceived += cur.length + RECORD_HEADER_LENGTH;
-    this.currentRecordSeq = cur.seq;
-    this.dispatch(cur.type, cur.epoch, opened);
-  }
-
-  private dispatch(type: number, epoch: number, plaintext: Uint8Array): void {
-    switch (type) {
-      case ContentType.application_data:
-        if (this.state === 'established') this.ctx.deliver(plaintext);
-        else if (this.earlyData.length < MAX_BUFFERED_RECORDS) this.earlyData.push(plaintext.slice());
-        else this.drop('dtls_buffer_full');
-        return;
-      case ContentType.handshake:
-        return this.onHandshakeRecord(plaintext, epoch);
-      case ContentType.change_cipher_spec:
-        if (plaintext.length !== 1 || plaintext[0] !== 1) return this.drop('dtls_bad_ccs');
-        return this.onCcs();
-      case ContentType.alert:
-        return this.onAlert(plaintext);
-      default:
-        return this.drop('dtls_unexpected_content_type');
-    }
-  }
-
-  private onHandshakeRecord(plaintext: Uint8Array, epoch: number): void {
+  /** Parse a handshake record into fragments, reassemble them and handle each complete message in order. */
+  protected onHandshakeRecord(plaintext: Uint8Array, epoch: number): void {
     let frags: HandshakeFragment[];
     try {
       frags = parseHandshakeFragments(plaintext);
@@ -248,155 +98,13 @@ export abstract class DtlsSession implements SecuritySession {
   }
 
   /** Continue delivering reassembled messages (after a suspension ended). */
-  private drainReassembler(): void {
+  protected resumeHandshake(): void {
     for (let msg = this.reassembler.pop(); msg !== undefined; msg = this.reassembler.pop()) {
       this.lastPeerSeq = msg.messageSeq;
       this.onHandshakeMessage(msg, this.records.readEpoch);
       if (this.state === 'failed' || this.state === 'closed' || this.suspended) return;
     }
   }
-
-  private onCcs(): void {
-    if (this.records.readEpoch !== 0) return this.drop('dtls_duplicate_ccs');
-    if (this.records.pendingRead === undefined) {
-      this.earlyCcs = true;
-      return;
-    }
-    this.activateReadEpoch();
-  }
-
-  private activateReadEpoch(): void {
-    const buffered = this.records.activateRead();
-    this.earlyCcs = false;
-    this.trace('ChangeCipherSpec received');
-    this.onPeerCcs();
-    for (const rec of buffered) {
-      if (this.ended()) return;
-      this.processDatagram(rec);
-    }
-  }
-
-  /** The peer's epoch-1 keys are known; apply its CCS now if it already arrived. */
-  protected setReadKeys(p: RecordProtection): void {
-    this.records.pendingRead = p;
-    if (this.earlyCcs) this.activateReadEpoch();
-  }
-
-  /**
-   * Forget epoch-0 replay state: a stateless HelloVerifyRequest echoes our
-   * record sequence number (RFC 6347 §4.2.1).
-   */
-  protected resetEpoch0Replay(): void {
-    this.records.resetEpoch0Replay();
-  }
-
-  /** Our epoch-1 keys (used from the next entry sent in epoch 1). */
-  protected setWriteKeys(p: RecordProtection): void {
-    this.records.setWriteKeys(p);
-  }
-
-  private onAlert(plaintext: Uint8Array): void {
-    if (plaintext.length !== 2) return this.drop('dtls_bad_alert');
-    const level = plaintext[0];
-    const desc = plaintext[1];
-    this.trace('alert received', { level, description: desc });
-    if (desc === AlertDescription.close_notify) {
-      this.end('closed');
-      this.ctx.closed();
-      return;
-    }
-    if (level === AlertLevel.fatal) {
-      const err = new DtlsAlertError(desc, true);
-      this.trace('failed', { code: err.code, alert: desc });
-      this.end('failed');
-      this.ctx.failed(err);
-    }
-  }
-
-  // ---------------------------------------------------------------- errors
-
-  private onError(err: unknown): void {
-    if (err instanceof DtlsHandshakeError) return this.fail(err);
-    if (err instanceof DtlsDecodeError) {
-      this.drop(err.reason);
-      return this.fail(new DtlsHandshakeError('ERR_DTLS_DECODE', err.message, AlertDescription.decode_error));
-    }
-    this.fail(new DtlsHandshakeError('ERR_DTLS_INTERNAL', `internal error: ${(err as Error)?.message ?? String(err)}`, AlertDescription.internal_error));
-  }
-
-  /** End the session with `err`, sending its fatal alert if it has one (and `alert` is true). */
-  protected fail(err: Error, alert = true): void {
-    if (this.state === 'failed' || this.state === 'closed') return;
-    if (alert && err instanceof DtlsHandshakeError) this.sendAlert(AlertLevel.fatal, err.alert);
-    this.trace('failed', { code: (err as { code?: string }).code ?? 'unknown' });
-    this.end('failed');
-    this.ctx.failed(err);
-  }
-
-  private end(state: 'closed' | 'failed'): void {
-    this.state = state;
-    this.flight.forget();
-    this.handshakeTimer.cancel();
-    this.records.clear();
-    this.earlyData = [];
-    this.suspendedInput = [];
-  }
-
-  /** End the session as closed and tell the stack (it then forgets this peer). */
-  protected endClosed(): void {
-    this.end('closed');
-    this.ctx.closed();
-  }
-
-  /** Send an already-built datagram (e.g. a stateless HelloVerifyRequest). */
-  protected sendRaw(parts: Uint8Array[]): void {
-    this.sendDown(parts, 'handshake');
-  }
-
-  /** Whether the session is closed or failed. */
-  protected ended(): boolean {
-    return this.state === 'closed' || this.state === 'failed';
-  }
-
-  /** Count a dropped record. */
-  protected drop(reason: string): void {
-    this.counters.drops[reason] = (this.counters.drops[reason] ?? 0) + 1;
-    this.ctx.drop(reason);
-  }
-
-  /** Emit a `handshake_step` trace event. */
-  protected trace(step: string, data?: Record<string, unknown>): void {
-    if (this.ctx.tracer.enabled) this.ctx.tracer.emit('handshake_step', { role: this.ctx.role, step, ...data });
-  }
-
-  // ---------------------------------------------------------------- async pause
-
-  /** Stop processing input until `work` settles (e.g. an asynchronous PSK lookup). */
-  protected suspend(work: Promise<void>): void {
-    this.suspended = true;
-    work.then(
-      () => this.resume(),
-      (err: unknown) => {
-        this.suspended = false;
-        this.onError(err);
-      },
-    );
-  }
-
-  private resume(): void {
-    this.suspended = false;
-    if (this.state === 'failed' || this.state === 'closed') return;
-    try {
-      this.drainReassembler();
-    } catch (err) {
-      this.onError(err);
-    }
-    while (!this.suspended && this.suspendedInput.length > 0 && !this.ended()) {
-      this.handleDatagram(this.suspendedInput.shift()!);
-    }
-  }
-
-  // ---------------------------------------------------------------- send
 
   /** A whole handshake message with the next message_seq, added to the transcript unless `transcript` is false. */
   protected handshakeMessage(msgType: number, body: Uint8Array, transcript = true): Uint8Array {
@@ -451,20 +159,6 @@ export abstract class DtlsSession implements SecuritySession {
     return false;
   }
 
-  private sendDown(parts: Uint8Array[], kind: 'handshake' | 'application'): void {
-    let n = 0;
-    for (const p of parts) n += p.length;
-    this.counters.recordsSent++;
-    this.counters.bytesSent += n;
-    this.ctx.sendDown(parts, kind);
-  }
-
-  /** Send an alert in the current write epoch. */
-  protected sendAlert(level: number, description: number): void {
-    if (this.writeEpoch === 1 && !this.records.canWriteEpoch1) return;
-    this.sendDown(this.records.seal(ContentType.alert, this.writeEpoch, [Uint8Array.of(level, description)]), 'handshake');
-  }
-
   /** The handshake completed: stop the timers, report, release buffered data. */
   protected completeHandshake(info: Omit<HandshakeInfo, 'durationMs'>): void {
     this.state = 'established';
@@ -473,12 +167,7 @@ export abstract class DtlsSession implements SecuritySession {
     this.trace('established', { cipherSuite: info.cipherSuite });
     this.ctx.established(full);
     this.ctx.emitEvent('handshake', full);
-    const early = this.earlyData;
-    this.earlyData = [];
-    for (const d of early) {
-      if (this.state !== 'established') return;
-      this.ctx.deliver(d);
-    }
+    this.releaseEarlyData();
   }
 
   /** Refuse a renegotiation attempt (RFC 5746 §4.2 / RFC 5246 §7.4.1.1) with a no_renegotiation warning. */
@@ -487,37 +176,14 @@ export abstract class DtlsSession implements SecuritySession {
     this.sendAlert(AlertLevel.warning, AlertDescription.no_renegotiation);
   }
 
-  /** {@inheritDoc SecuritySession.send} */
-  send(parts: readonly Uint8Array[]): void {
-    if (this.state !== 'established') throw new StateError('ERR_DTLS_NOT_ESTABLISHED', `cannot send application data in state ${this.state}`);
-    let n = 0;
-    for (let i = 0; i < parts.length; i++) n += parts[i].length;
-    if (n > MAX_PLAINTEXT_LENGTH) throw new PayloadTooLargeError(n, MAX_PLAINTEXT_LENGTH);
-    const out = this.records.seal(ContentType.application_data, 1, parts);
-    this.counters.recordsSent++;
-    this.counters.bytesSent += n + this.records.expansion(1);
-    this.ctx.sendDown(out, 'application');
+  /** The session ended: forget the flight, stop the handshake deadline. */
+  protected onEnded(): void {
+    this.flight.forget();
+    this.handshakeTimer.cancel();
   }
 
-  /** {@inheritDoc SecuritySession.close} */
-  close(): void {
-    if (this.state === 'closed' || this.state === 'failed') return;
-    if (this.state === 'established') this.sendAlert(AlertLevel.warning, AlertDescription.close_notify);
-    this.trace('closed');
-    this.end('closed');
-  }
-
-  /** {@inheritDoc SecuritySession.stats} */
-  stats(): Record<string, unknown> {
-    return {
-      state: this.state,
-      role: this.ctx.role,
-      cipherSuite: this.suite?.name ?? null,
-      ...this.counters,
-      flightsSent: this.flight.flights,
-      retransmissions: this.flight.retransmissions,
-      drops: { ...this.counters.drops },
-    };
+  /** Flights sent and retransmissions, for `stats()`. */
+  protected handshakeStats(): Record<string, number> {
+    return { flightsSent: this.flight.flights, retransmissions: this.flight.retransmissions };
   }
 }
-
