@@ -85,6 +85,21 @@ describe('fuzzing: malformed input never throws anything but typed decode errors
     );
   });
 
+  it('under DTLS (zero checksums accepted, RFC 9653) random well-tagged packets with a zero checksum reach the decoders and break nothing', () => {
+    const pair = new SctpPair({ secured: true }).connect();
+    const server = pair.server!;
+    fc.assert(
+      fc.property(packetArb(server.localTag), (sealed) => {
+        const p = sealed.slice();
+        p.fill(0, 8, 12);
+        expect(() => server.handleDatagram(p)).not.toThrow();
+        expect(pair.serverLog.drops.internal_error).toBeUndefined();
+        expect(pair.serverLog.drops.sctp_bad_crc).toBeUndefined();
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
   it('the stateless server path survives random packets, tagged 0 or not', () => {
     const pair = new SctpPair();
     fc.assert(
