@@ -144,8 +144,13 @@ function addRange(b: Uint8Array, start: number, end: number): void {
   acc = sum;
 }
 
+/** Fold a non-negative sum below 2^53 to 16 bits without changing it modulo 0xffff (end-around carries). */
 function fold(sum: number): number {
-  while (sum > 0xffff) sum = (sum % 0x10000) + Math.floor(sum / 0x10000);
+  // sum = hi·2^16 + lo ≡ hi + lo (mod 0xffff); a division and a multiplication, no floating-point modulo.
+  while (sum > 0xffff) {
+    const hi = Math.floor(sum / 0x10000);
+    sum = sum - hi * 0x10000 + hi;
+  }
   return sum;
 }
 

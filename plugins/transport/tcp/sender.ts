@@ -75,7 +75,8 @@ export class TcpSender implements RecoveryHost {
   private readonly rtoTimer: Timer;
   private readonly persistTimer: Timer;
   private tsOk = false;
-  private sndShift = 0;
+  /** 2^(peer's window-scale shift): multiplies the window field of non-SYN segments (RFC 7323 §2.3). */
+  private sndScale = 1;
   private finSent = false;
   private finSeq = -1;
   private synAt = 0;
@@ -170,7 +171,7 @@ export class TcpSender implements RecoveryHost {
   negotiate(peerMss: number, sndShift: number, sackOk: boolean, tsOk: boolean, family: 'IPv4' | 'IPv6'): void {
     const mss = peerMss > 0 ? peerMss : family === 'IPv6' ? 1220 : 536;
     this.sendMss = Math.max(1, Math.min(mss, this.rcvMss) - (tsOk ? 12 : 0));
-    this.sndShift = sndShift;
+    this.sndScale = 2 ** sndShift;
     this.recovery.sackOk = sackOk;
     this.recovery.tsOk = tsOk;
     this.tsOk = tsOk;
@@ -182,7 +183,7 @@ export class TcpSender implements RecoveryHost {
     const now = h.ctx.clock.now();
     this.sndUna = ack;
     this.recovery.reset(ack);
-    this.sndWnd = seg.flags & TcpFlags.SYN ? seg.window : seg.window * 2 ** this.sndShift;
+    this.sndWnd = seg.flags & TcpFlags.SYN ? seg.window : seg.window * this.sndScale;
     this.maxSndWnd = this.sndWnd;
     this.sndWl1 = unwrapSeq(seg.seq, h.rcv.rcvNxt);
     this.sndWl2 = ack;
@@ -202,7 +203,7 @@ export class TcpSender implements RecoveryHost {
   onAck(seg: TcpHeader, ack: number, seq: number, dataLen: number, now: number): void {
     const h = this.host;
     // Window update (SND.WL1 / SND.WL2 rule).
-    const wnd = seg.window * 2 ** this.sndShift;
+    const wnd = seg.window * this.sndScale;
     const oldWnd = this.sndWnd;
     if (this.sndWl1 < seq || (this.sndWl1 === seq && this.sndWl2 <= ack)) {
       this.sndWnd = wnd;
