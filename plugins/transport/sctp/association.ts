@@ -10,34 +10,19 @@
 import type { MessageInfo, SendOptions, SessionInit, TransportContext, TransportSession } from '../../../core/contracts/transport.js';
 import { PayloadTooLargeError, StateError, ToukitError, dropReasonOf } from '../../../core/errors.js';
 import type { Timer } from '../../../core/time/clock.js';
-import { pad4, u32, w32 } from './bytes.js';
+import { w32 } from './bytes.js';
 import { Heartbeat } from './heartbeat.js';
-import { COMMON_HEADER_SIZE, ChunkType, DATA_HEADER_SIZE, FLAG_T, I_DATA_HEADER_SIZE } from './chunk-types.js';
-import {
-  decodeCauses,
-  decodeHeartbeat,
-  decodeShutdown,
-  encodeAbort,
-  encodeError,
-  encodeHeartbeatAck,
-  type ErrorCause,
-} from './chunks/control.js';
-import { decodeInit } from './chunks/init.js';
+import { COMMON_HEADER_SIZE, DATA_HEADER_SIZE, I_DATA_HEADER_SIZE } from './chunk-types.js';
+import { encodeAbort, type ErrorCause } from './chunks/control.js';
 import type { CookieState } from './cookie.js';
-import {
-  SctpAbortedError,
-  SctpDecodeError,
-  SctpInvalidStreamError,
-  SctpPeerRestartedError,
-  SctpPeerUnreachableError,
-  SctpProtocolViolationError,
-} from './errors.js';
+import { SctpInvalidStreamError, SctpPeerRestartedError, SctpPeerUnreachableError, SctpProtocolViolationError } from './errors.js';
 import type { SctpOptions } from './options.js';
 import type { OutMessage } from './outbound.js';
-import { ChunkReader, buildPacket, checkPacket, packetVtag } from './packet.js';
+import { ChunkReader, buildPacket } from './packet.js';
 import { Packetizer, type PacketSentListener } from './packetizer.js';
-import { CauseCode, unknownChunkAction } from './params.js';
-import { DataVerdict, Receiver, type ReceiverHost } from './receiver.js';
+import { receivePacket } from './receive.js';
+import { CauseCode } from './params.js';
+import { Receiver, type ReceiverHost } from './receiver.js';
 import { RtoEstimator } from './rto.js';
 import { Setup, type Negotiated } from './setup.js';
 import { Shutdown } from './shutdown.js';
@@ -83,22 +68,27 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
   packetsReceived = 0;
   private readonly initialTsn: number;
   private peerArwnd = 0;
-  private readonly reader = new ChunkReader();
+  /** @internal Cursor over the chunks of the packet being received. */
+  readonly reader = new ChunkReader();
   private readonly pk: Packetizer;
   private readonly mtu: number;
   private readonly preOpen: OutMessage[] = [];
   private preOpenBytes = 0;
-  private readonly setup: Setup;
-  private readonly shutdown: Shutdown;
-  private readonly heartbeat: Heartbeat;
+  /** @internal Association setup (§5.1, §5.2). */
+  readonly setup: Setup;
+  /** @internal Graceful shutdown (§9.2). */
+  readonly shutdown: Shutdown;
+  /** @internal Heartbeats (§8.3). */
+  readonly heartbeat: Heartbeat;
   private errorCount = 0;
   private isOpened = false;
-  private closedOnce = false;
+  /** @internal The association reached CLOSED (it handles nothing more). */
+  closedOnce = false;
   private remoteEndedSent = false;
   private wantWritable = false;
   private readonly pendingControl: Uint8Array[] = [];
-  /** Scratch list of unrecognized-chunk causes of the packet being read (reused, no allocation per packet). */
-  private readonly unrecognized: ErrorCause[] = [];
+  /** @internal Scratch list of unrecognized-chunk causes of the packet being read (reused, no allocation per packet). */
+  readonly unrecognized: ErrorCause[] = [];
 
   /**
    * @param ctx - the session context
@@ -196,6 +186,11 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
     return this.localTag;
   }
 
+  /** @internal A confidential, authenticated security layer protects the association (zero checksums are announced, RFC 9653). */
+  get secured(): boolean {
+    return this.ctx.secured;
+  }
+
   /** Whether packets go out with a zero checksum (RFC 9653: the peer takes them under DTLS). */
   get zeroChecksum(): boolean {
     return this.pk.zeroChecksum;
@@ -264,159 +259,11 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
     if (this.closedOnce) return void this.drop('sctp_closed');
     if (this.ctx.tracer.enabled) this.ctx.tracer.emit('packet_received', { transport: 'sctp', length: payload.length, chunk: payload[12] });
     try {
-      this.receivePacket(payload);
+      receivePacket(this, payload);
     } catch (err) {
       this.drop(dropReasonOf(err));
     }
     this.flush();
-  }
-
-  private receivePacket(p: Uint8Array): void {
-    // RFC 9653 §5.2: having announced Zero Checksum Acceptable (only under DTLS), take zero checksums too.
-    checkPacket(p, this.ctx.secured);
-    const vtag = packetVtag(p);
-    const r = this.reader;
-    r.reset(p);
-    if (!r.next()) throw new SctpDecodeError('NO_CHUNKS', 'packet without chunks');
-    // §8.5.1 special cases; otherwise the tag must be our own.
-    if (r.type === ChunkType.INIT) {
-      if (vtag !== 0) return void this.drop('sctp_bad_vtag');
-      if (pad4(r.valueEnd) < p.length) return void this.drop('sctp_init_bundled');
-      return this.setup.onInit(decodeInit(p, r.valueStart, r.valueEnd, false));
-    }
-    if (r.type === ChunkType.ABORT || r.type === ChunkType.SHUTDOWN_COMPLETE) {
-      const reflected = (r.flags & FLAG_T) !== 0;
-      if (reflected ? vtag !== this.peerTag || this.peerTag === 0 : vtag !== this.localTag) return void this.drop('sctp_bad_vtag');
-    } else if (vtag !== this.localTag) {
-      return void this.drop('sctp_bad_vtag');
-    }
-    this.packetsReceived++;
-    let hadData = false;
-    let immediate = false;
-    const unrecognized = this.unrecognized;
-    if (unrecognized.length !== 0) unrecognized.length = 0;
-    do {
-      switch (r.type) {
-        case ChunkType.DATA:
-        case ChunkType.I_DATA:
-          if (this.rx === null) break;
-          if ((r.type === ChunkType.I_DATA) !== this.iDataOk) {
-            if (r.type === ChunkType.DATA) {
-              // RFC 8260 §2.2: DATA after I-DATA was negotiated is a protocol violation.
-              return this.abortWith(CauseCode.PROTOCOL_VIOLATION, new SctpProtocolViolationError('DATA chunk on an I-DATA association'));
-            }
-            if (this.unknownChunk(p, unrecognized)) return this.afterData(hadData, immediate);
-            break;
-          }
-          hadData = true;
-          if (this.onData(p)) immediate = true;
-          break;
-        case ChunkType.SACK:
-          this.tx?.onSack(p, r.valueStart, r.valueEnd);
-          break;
-        case ChunkType.INIT_ACK:
-          this.setup.onInitAck(decodeInit(p, r.valueStart, r.valueEnd, true));
-          break;
-        case ChunkType.COOKIE_ECHO:
-          this.setup.onCookieEcho(r.value());
-          break;
-        case ChunkType.COOKIE_ACK:
-          this.setup.onCookieAck();
-          break;
-        case ChunkType.HEARTBEAT:
-          if (this.peerTag !== 0) this.pendingControl.push(encodeHeartbeatAck(decodeHeartbeat(p, r.valueStart, r.valueEnd).tlv));
-          break;
-        case ChunkType.HEARTBEAT_ACK:
-          this.heartbeat.onAck(decodeHeartbeat(p, r.valueStart, r.valueEnd).info);
-          break;
-        case ChunkType.ABORT:
-          return this.finish(new SctpAbortedError(decodeCauses(p, r.valueStart, r.valueEnd).map((c) => c.code)));
-        case ChunkType.SHUTDOWN:
-          this.shutdown.onShutdown(decodeShutdown(p, r.valueStart, r.valueEnd));
-          break;
-        case ChunkType.SHUTDOWN_ACK:
-          this.shutdown.onShutdownAck();
-          break;
-        case ChunkType.SHUTDOWN_COMPLETE:
-          if (this.state === 'SHUTDOWN-ACK-SENT') return this.finish();
-          break;
-        case ChunkType.ERROR:
-          this.onError(decodeCauses(p, r.valueStart, r.valueEnd));
-          break;
-        case ChunkType.FORWARD_TSN:
-          if (this.forwardTsnOk && !this.iDataOk && this.rx !== null) {
-            this.rx.onForwardTsn(p, r.valueStart, r.valueEnd);
-            break;
-          }
-          // Not negotiated: an unknown chunk (RFC 3758 §3.6).
-          if (this.unknownChunk(p, unrecognized)) return this.afterData(hadData, immediate);
-          break;
-        case ChunkType.I_FORWARD_TSN:
-          if (this.forwardTsnOk && this.iDataOk && this.rx !== null) {
-            this.rx.onIForwardTsn(p, r.valueStart, r.valueEnd);
-            break;
-          }
-          // Not negotiated: an unknown chunk (RFC 3758 §3.6).
-          if (this.unknownChunk(p, unrecognized)) return this.afterData(hadData, immediate);
-          break;
-        default:
-          if (this.unknownChunk(p, unrecognized)) return this.afterData(hadData, immediate);
-      }
-      if (this.closedOnce) return;
-    } while (r.next());
-    this.reportUnrecognized(unrecognized);
-    this.afterData(hadData, immediate);
-  }
-
-  /** Unknown chunk type (§3.2 two-bit rule); returns true when processing must stop. */
-  private unknownChunk(p: Uint8Array, unrecognized: ErrorCause[]): boolean {
-    const r = this.reader;
-    const action = unknownChunkAction(r.type);
-    if (action.report) unrecognized.push({ code: CauseCode.UNRECOGNIZED_CHUNK, info: p.slice(r.start, r.valueEnd) });
-    if (!action.stop) return false;
-    this.drop('sctp_unknown_chunk');
-    this.reportUnrecognized(unrecognized);
-    return true;
-  }
-
-  private reportUnrecognized(causes: ErrorCause[]): void {
-    if (causes.length > 0 && this.peerTag !== 0) this.pendingControl.push(encodeError(causes));
-  }
-
-  private onData(p: Uint8Array): boolean {
-    const r = this.reader;
-    if (this.state === 'SHUTDOWN-RECEIVED' || this.state === 'SHUTDOWN-ACK-SENT') {
-      this.drop('sctp_data_after_shutdown');
-      return true;
-    }
-    let v;
-    try {
-      const rx = this.rx as Receiver;
-      v = r.type === ChunkType.I_DATA ? rx.onIData(p, r.start, r.valueEnd, r.flags) : rx.onData(p, r.start, r.valueEnd, r.flags);
-    } catch (err) {
-      if (err instanceof SctpDecodeError && err.code === 'ERR_SCTP_NO_USER_DATA') {
-        // §6.2: ABORT with "No User Data" carrying the TSN.
-        this.abortWith(CauseCode.NO_USER_DATA, new SctpProtocolViolationError('DATA chunk without user data'), u32(p, r.start + 4));
-      }
-      throw err;
-    }
-    if (v === DataVerdict.TooLarge) {
-      this.abortWith(CauseCode.PROTOCOL_VIOLATION, new SctpProtocolViolationError('message larger than maxMessageSize'));
-      return false;
-    }
-    return v === DataVerdict.SackNow;
-  }
-
-  private afterData(hadData: boolean, immediate: boolean): void {
-    const rx = this.rx;
-    if (this.closedOnce || rx === null) return;
-    if (hadData && this.state === 'SHUTDOWN-SENT') {
-      // §9.2: answer each DATA packet with SHUTDOWN (it carries the cum TSN) and restart T2.
-      rx.inbound.flush();
-      this.shutdown.onDataWhileShutdownSent(rx.map.cumTsn);
-      return;
-    }
-    rx.afterPacket(hadData, immediate, this.now());
   }
 
   /** Hand a message to the application (false: stop until `resume()`). */
@@ -439,7 +286,8 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
     if (this.rx !== null && !this.closedOnce && this.rx.resume()) this.flush();
   }
 
-  private onError(causes: { code: number; info: Uint8Array }[]): void {
+  /** @internal An ERROR chunk: Stale Cookie goes to setup, anything else to the application as `sctp-error`. */
+  onError(causes: { code: number; info: Uint8Array }[]): void {
     if (causes.some((c) => c.code === CauseCode.STALE_COOKIE) && this.setup.onStaleCookie()) return;
     this.ctx.emitEvent('sctp-error', causes.map((c) => c.code));
   }
@@ -591,7 +439,8 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
     this.finish();
   }
 
-  private abortWith(code: number, err: Error, tsn?: number): void {
+  /** @internal Send ABORT with cause `code` (and the TSN for No User Data), then close with `err`. */
+  abortWith(code: number, err: Error, tsn?: number): void {
     let info: Uint8Array | undefined;
     if (tsn !== undefined) {
       info = new Uint8Array(4);
@@ -601,7 +450,8 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
     this.finish(err);
   }
 
-  private finish(err?: Error): void {
+  /** @internal Close (with `err` on failure): stop timers, tell the context once. */
+  finish(err?: Error): void {
     if (this.closedOnce) return;
     this.release();
     this.trace('CLOSED');

@@ -1,0 +1,173 @@
+/**
+ * The receive path of an association (RFC 9260 §6.8, §8.5, §3.2): CRC32c
+ * (or a zero checksum after announcing it, RFC 9653 §5.2) and verification
+ * tag checks, then each chunk of the packet dispatched to setup, the
+ * receiver, the sender, heartbeats or shutdown; unknown chunks by the
+ * two-bit rule; the SACK decision once the packet is read.
+ *
+ * @module
+ */
+import { pad4, u32 } from './bytes.js';
+import { ChunkType, FLAG_T } from './chunk-types.js';
+import { decodeCauses, decodeHeartbeat, decodeShutdown, encodeError, encodeHeartbeatAck, type ErrorCause } from './chunks/control.js';
+import { decodeInit } from './chunks/init.js';
+import { SctpAbortedError, SctpDecodeError, SctpProtocolViolationError } from './errors.js';
+import { checkPacket, packetVtag } from './packet.js';
+import { CauseCode, unknownChunkAction } from './params.js';
+import { DataVerdict, type Receiver } from './receiver.js';
+import type { SctpAssociation } from './association.js';
+
+/**
+ * Handle one packet for association `a`.
+ * @throws SctpDecodeError for malformed packets (the association counts them as drops)
+ */
+export function receivePacket(a: SctpAssociation, p: Uint8Array): void {
+  // RFC 9653 §5.2: having announced Zero Checksum Acceptable (only under DTLS), take zero checksums too.
+  checkPacket(p, a.secured);
+  const vtag = packetVtag(p);
+  const r = a.reader;
+  r.reset(p);
+  if (!r.next()) throw new SctpDecodeError('NO_CHUNKS', 'packet without chunks');
+  // §8.5.1 special cases; otherwise the tag must be our own.
+  if (r.type === ChunkType.INIT) {
+    if (vtag !== 0) return void a.drop('sctp_bad_vtag');
+    if (pad4(r.valueEnd) < p.length) return void a.drop('sctp_init_bundled');
+    return a.setup.onInit(decodeInit(p, r.valueStart, r.valueEnd, false));
+  }
+  if (r.type === ChunkType.ABORT || r.type === ChunkType.SHUTDOWN_COMPLETE) {
+    const reflected = (r.flags & FLAG_T) !== 0;
+    if (reflected ? vtag !== a.peerTag || a.peerTag === 0 : vtag !== a.localTag) return void a.drop('sctp_bad_vtag');
+  } else if (vtag !== a.localTag) {
+    return void a.drop('sctp_bad_vtag');
+  }
+  a.packetsReceived++;
+  let hadData = false;
+  let immediate = false;
+  const unrecognized = a.unrecognized;
+  if (unrecognized.length !== 0) unrecognized.length = 0;
+  do {
+    switch (r.type) {
+      case ChunkType.DATA:
+      case ChunkType.I_DATA:
+        if (a.rx === null) break;
+        if ((r.type === ChunkType.I_DATA) !== a.iDataOk) {
+          if (r.type === ChunkType.DATA) {
+            // RFC 8260 §2.2: DATA after I-DATA was negotiated is a protocol violation.
+            return a.abortWith(CauseCode.PROTOCOL_VIOLATION, new SctpProtocolViolationError('DATA chunk on an I-DATA association'));
+          }
+          if (unknownChunk(a, p, unrecognized)) return afterData(a, hadData, immediate);
+          break;
+        }
+        hadData = true;
+        if (onData(a, p)) immediate = true;
+        break;
+      case ChunkType.SACK:
+        a.tx?.onSack(p, r.valueStart, r.valueEnd);
+        break;
+      case ChunkType.INIT_ACK:
+        a.setup.onInitAck(decodeInit(p, r.valueStart, r.valueEnd, true));
+        break;
+      case ChunkType.COOKIE_ECHO:
+        a.setup.onCookieEcho(r.value());
+        break;
+      case ChunkType.COOKIE_ACK:
+        a.setup.onCookieAck();
+        break;
+      case ChunkType.HEARTBEAT:
+        if (a.peerTag !== 0) a.queueControl(encodeHeartbeatAck(decodeHeartbeat(p, r.valueStart, r.valueEnd).tlv));
+        break;
+      case ChunkType.HEARTBEAT_ACK:
+        a.heartbeat.onAck(decodeHeartbeat(p, r.valueStart, r.valueEnd).info);
+        break;
+      case ChunkType.ABORT:
+        return a.finish(new SctpAbortedError(decodeCauses(p, r.valueStart, r.valueEnd).map((c) => c.code)));
+      case ChunkType.SHUTDOWN:
+        a.shutdown.onShutdown(decodeShutdown(p, r.valueStart, r.valueEnd));
+        break;
+      case ChunkType.SHUTDOWN_ACK:
+        a.shutdown.onShutdownAck();
+        break;
+      case ChunkType.SHUTDOWN_COMPLETE:
+        if (a.state === 'SHUTDOWN-ACK-SENT') return a.finish();
+        break;
+      case ChunkType.ERROR:
+        a.onError(decodeCauses(p, r.valueStart, r.valueEnd));
+        break;
+      case ChunkType.FORWARD_TSN:
+        if (a.forwardTsnOk && !a.iDataOk && a.rx !== null) {
+          a.rx.onForwardTsn(p, r.valueStart, r.valueEnd);
+          break;
+        }
+        // Not negotiated: an unknown chunk (RFC 3758 §3.6).
+        if (unknownChunk(a, p, unrecognized)) return afterData(a, hadData, immediate);
+        break;
+      case ChunkType.I_FORWARD_TSN:
+        if (a.forwardTsnOk && a.iDataOk && a.rx !== null) {
+          a.rx.onIForwardTsn(p, r.valueStart, r.valueEnd);
+          break;
+        }
+        // Not negotiated: an unknown chunk (RFC 3758 §3.6).
+        if (unknownChunk(a, p, unrecognized)) return afterData(a, hadData, immediate);
+        break;
+      default:
+        if (unknownChunk(a, p, unrecognized)) return afterData(a, hadData, immediate);
+    }
+    if (a.closedOnce) return;
+  } while (r.next());
+  reportUnrecognized(a, unrecognized);
+  afterData(a, hadData, immediate);
+}
+
+/** Unknown chunk type (§3.2 two-bit rule); returns true when processing must stop. */
+function unknownChunk(a: SctpAssociation, p: Uint8Array, unrecognized: ErrorCause[]): boolean {
+  const r = a.reader;
+  const action = unknownChunkAction(r.type);
+  if (action.report) unrecognized.push({ code: CauseCode.UNRECOGNIZED_CHUNK, info: p.slice(r.start, r.valueEnd) });
+  if (!action.stop) return false;
+  a.drop('sctp_unknown_chunk');
+  reportUnrecognized(a, unrecognized);
+  return true;
+}
+
+/** Report unrecognized chunks in one ERROR (§3.2), once the peer's tag is known. */
+function reportUnrecognized(a: SctpAssociation, causes: ErrorCause[]): void {
+  if (causes.length > 0 && a.peerTag !== 0) a.queueControl(encodeError(causes));
+}
+
+/** One DATA or I-DATA chunk; true when a SACK should go out now. */
+function onData(a: SctpAssociation, p: Uint8Array): boolean {
+  const r = a.reader;
+  if (a.state === 'SHUTDOWN-RECEIVED' || a.state === 'SHUTDOWN-ACK-SENT') {
+    a.drop('sctp_data_after_shutdown');
+    return true;
+  }
+  let v;
+  try {
+    const rx = a.rx as Receiver;
+    v = r.type === ChunkType.I_DATA ? rx.onIData(p, r.start, r.valueEnd, r.flags) : rx.onData(p, r.start, r.valueEnd, r.flags);
+  } catch (err) {
+    if (err instanceof SctpDecodeError && err.code === 'ERR_SCTP_NO_USER_DATA') {
+      // §6.2: ABORT with "No User Data" carrying the TSN.
+      a.abortWith(CauseCode.NO_USER_DATA, new SctpProtocolViolationError('DATA chunk without user data'), u32(p, r.start + 4));
+    }
+    throw err;
+  }
+  if (v === DataVerdict.TooLarge) {
+    a.abortWith(CauseCode.PROTOCOL_VIOLATION, new SctpProtocolViolationError('message larger than maxMessageSize'));
+    return false;
+  }
+  return v === DataVerdict.SackNow;
+}
+
+/** After the chunks of a packet: SHUTDOWN answers in SHUTDOWN-SENT (§9.2), else delivery and the delayed-SACK decision. */
+function afterData(a: SctpAssociation, hadData: boolean, immediate: boolean): void {
+  const rx = a.rx;
+  if (a.closedOnce || rx === null) return;
+  if (hadData && a.state === 'SHUTDOWN-SENT') {
+    // §9.2: answer each DATA packet with SHUTDOWN (it carries the cum TSN) and restart T2.
+    rx.inbound.flush();
+    a.shutdown.onDataWhileShutdownSent(rx.map.cumTsn);
+    return;
+  }
+  rx.afterPacket(hadData, immediate, a.now());
+}
