@@ -53,12 +53,25 @@ async function pluginsFor(config: BenchStackConfig): Promise<unknown[]> {
     const ref = config[layer];
     const name = typeof ref === 'string' ? ref : typeof ref === 'object' && ref !== null ? (ref as { use?: unknown }).use : undefined;
     if (typeof name !== 'string' || !/^[a-z0-9-]+$/.test(name)) continue;
-    const file = join(ROOT, 'plugins', layer, name, 'index.ts');
-    if (!existsSync(file)) continue;
-    const mod = (await import(join(ROOT, 'plugins', layer, name, 'index.js'))) as { default?: unknown };
-    if (mod.default !== undefined) out.push(mod.default);
+    const plugin = await pluginModule(layer, name);
+    if (plugin !== undefined) out.push(plugin);
   }
   return out;
+}
+
+/** Default exports of plugin modules, loaded once per process (a dynamic import per `createStack` goes through tsx's loader thread). */
+const pluginModules = new Map<string, Promise<unknown>>();
+
+function pluginModule(layer: string, name: string): Promise<unknown> {
+  const key = `${layer}/${name}`;
+  let p = pluginModules.get(key);
+  if (p === undefined) {
+    p = existsSync(join(ROOT, 'plugins', layer, name, 'index.ts'))
+      ? import(join(ROOT, 'plugins', layer, name, 'index.js')).then((mod: { default?: unknown }) => mod.default)
+      : Promise.resolve(undefined);
+    pluginModules.set(key, p);
+  }
+  return p;
 }
 
 /** Load `createStack` (wrapped to supply the plugins a config names), or return why it cannot be loaded. */
