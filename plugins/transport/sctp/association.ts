@@ -164,7 +164,7 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
         now: () => this.now(),
       },
       (cb) => ctx.timers.createTimer(cb),
-      ctx.secured,
+      ctx.secured && opts.zeroChecksum,
     );
     const c = setup.cookie;
     if (c !== undefined) {
@@ -186,9 +186,12 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
     return this.localTag;
   }
 
-  /** @internal A confidential, authenticated security layer protects the association (zero checksums are announced, RFC 9653). */
+  /**
+   * @internal A confidential, authenticated security layer protects the association and the
+   * `zeroChecksum` option is on: zero checksums are announced and accepted (RFC 9653).
+   */
   get secured(): boolean {
-    return this.ctx.secured;
+    return this.ctx.secured && this.opts.zeroChecksum;
   }
 
   /** Whether packets go out with a zero checksum (RFC 9653: the peer takes them under DTLS). */

@@ -36,7 +36,12 @@ export const sctpTransportPlugin = definePlugin({
   capabilities: ['reliable', 'ordered', 'messages', 'multistream', 'partial-reliability', 'congestion-controlled'],
   options: sctpOptionsSchema,
   create: (options: SctpOptions, env): TransportProtocol =>
-    new SctpProtocol(options, env.random, () => env.clock.now(), env.layers.security.capabilities.includes('confidential')),
+    new SctpProtocol(
+      options,
+      env.random,
+      () => env.clock.now(),
+      options.zeroChecksum && env.layers.security.capabilities.includes('confidential'),
+    ),
 });
 
 export default sctpTransportPlugin;

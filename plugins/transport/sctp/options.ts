@@ -58,6 +58,12 @@ const schema = z
       .boolean()
       .default(false)
       .describe('offer I-DATA (RFC 8260): message interleaving across streams, used when the peer offers it too'),
+    zeroChecksum: z
+      .boolean()
+      .default(true)
+      .describe(
+        'inside a confidential, authenticated security layer (dtls): announce Zero Checksum Acceptable and send checksum 0 once the peer announced it too (RFC 9653); false keeps CRC32c on every packet',
+      ),
   })
   .strict();
 
@@ -99,6 +105,12 @@ export interface SctpOptions {
   readonly partialReliability: boolean;
   /** Offer I-DATA message interleaving (RFC 8260); default false. */
   readonly interleaving: boolean;
+  /**
+   * Use zero checksums inside a confidential, authenticated security layer
+   * (RFC 9653, error detection method DTLS); default true. Without such a
+   * layer every packet carries its CRC32c whatever this says.
+   */
+  readonly zeroChecksum: boolean;
 }
 
 /** Options as written in a stack config: every field optional. */

@@ -47,6 +47,18 @@ describe('sctp zero checksum in a stack (RFC 9653)', () => {
     expect(r.server.zeroChecksum).toBe(true);
   });
 
+  it('is not used inside DTLS when the option zeroChecksum is false', async () => {
+    const r = await run({
+      encapsulation: 'gue',
+      security: { use: 'dtls', options: { psk } },
+      transport: { use: 'sctp', options: { zeroChecksum: false } },
+      congestion: 'reno',
+    });
+    expect(r.exact).toBe(true);
+    expect(r.client.zeroChecksum).toBe(false);
+    expect(r.server.zeroChecksum).toBe(false);
+  });
+
   it('is not used over plain GUE', async () => {
     const r = await run({ encapsulation: 'gue', security: 'none', transport: 'sctp', congestion: 'reno' });
     expect(r.exact).toBe(true);
