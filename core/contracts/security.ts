@@ -41,7 +41,11 @@ export interface SecurityContext {
   readonly maxDatagramSize: number;
   /** Send one protected datagram down; `kind` lets GUE mark handshake-only datagrams. */
   sendDown(parts: readonly Uint8Array[], kind: SecurityContentKind): void;
-  /** Deliver decrypted application data up to the transport. */
+  /**
+   * Deliver decrypted application data up to the transport. The buffer then
+   * belongs to the transport (see `TransportSession.handleDatagram`):
+   * never write to it again or reuse it for the next record.
+   */
   deliver(plaintext: Uint8Array): void;
   /** The handshake finished; application data may flow. */
   established(info: HandshakeInfo): void;

@@ -9,7 +9,11 @@ import type { PeerAddress } from './address.js';
 import type { Clock, TimerService } from '../time/clock.js';
 import type { RandomSource } from '../random/random.js';
 
-/** Called for every datagram received on a bound socket. Must not throw. */
+/**
+ * Called for every datagram received on a bound socket. Must not throw. Each
+ * call gets a buffer of its own that the substrate never writes to again: the
+ * layers above keep views into it (see `TransportSession.handleDatagram`).
+ */
 export type DatagramHandler = (data: Uint8Array, from: PeerAddress) => void;
 
 /** Options for {@link Substrate.bind}. */

@@ -108,7 +108,15 @@ export interface TransportSession {
   readonly demuxKey: number;
   /** Client: send the opening packet (SYN, INIT …). Server: no-op. */
   start(): void;
-  /** Handle one incoming transport datagram. Never throws: malformed input is dropped via `ctx.drop`. */
+  /**
+   * Handle one incoming transport datagram. Never throws: malformed input is dropped via `ctx.drop`.
+   *
+   * The payload belongs to the session after the call: the layers below hand up a
+   * buffer nobody else writes to (a fresh buffer per datagram from the substrate, a
+   * view of it after the encapsulation header, a fresh plaintext per DTLS record),
+   * so a session may keep views into it (e.g. out-of-order data) without copying.
+   * A security or substrate plugin must keep to this.
+   */
   handleDatagram(payload: Uint8Array): void;
   /**
    * Queue stream data (or one message on message transports).
