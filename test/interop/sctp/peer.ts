@@ -31,7 +31,7 @@ const deadline = setTimeout(() => {
   console.log('TIMEOUT');
   if (current !== undefined) console.log(`STATS ${JSON.stringify(current.stats())}`);
   process.exit(3);
-}, Number(process.env.PEER_TIMEOUT_MS ?? 20_000));
+}, Number(process.env.PEER_TIMEOUT_MS ?? 45_000));
 
 function readMessages(conn: Connection, onMessage: (text: string) => void): void {
   conn.on('data', (chunk: Buffer) => onMessage(chunk.toString('utf8')));
