@@ -257,16 +257,19 @@ export abstract class TcpSegmentArrival extends TcpSessionCore {
       return;
     }
     if ((this.state as TcpState) === 'CLOSED') return;
+    // A full-sized segment carries the MSS less the timestamp option (RFC 9293 §3.7.1, RFC 7323 §3).
+    const fullSize = snd.rcvMss - (this.opts.tsOk ? 12 : 0);
     const immediate =
       result !== ReceiveResult.InOrder ||
       hasFin ||
       (!wasFin && rcv.finReceived) ||
       this.cfg.delayedAck === 0 ||
-      (f & TcpFlags.PSH && data.length < snd.rcvMss);
+      (f & TcpFlags.PSH && data.length < fullSize);
     if (immediate) this.sendAck();
     else {
       this.ackDebt += data.length;
-      if (this.ackDebt >= 2 * snd.rcvMss) this.sendAck();
+      // RFC 5681 §4.2 / RFC 9293 §3.8.6.3: an ACK for at least every second full-sized segment.
+      if (this.ackDebt >= 2 * fullSize) this.sendAck();
       else if (!this.delAckTimer.armed) this.delAckTimer.arm(now + this.cfg.delayedAck);
     }
     snd.trySend();

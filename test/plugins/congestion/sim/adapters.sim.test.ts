@@ -115,7 +115,7 @@ describe('adapter-based Reno ports on a simulated TCP run', () => {
     expect(record.worst[1]).toBeLessThanOrEqual(1);
   });
 
-  it('stay within 2 MSS of the native reno at every ACK under heavy loss with timeouts', async () => {
+  it('stay within 2 MSS (Linux port) and 3 MSS (quiche port) of the native reno at every ACK under heavy loss with timeouts', async () => {
     record.worst = [0, 0];
     record.acks = record.losses = record.rtos = record.spurious = 0;
     await runBulk({
@@ -133,8 +133,10 @@ describe('adapter-based Reno ports on a simulated TCP run', () => {
     // of an RTO taken in recovery (quiche does not count the acked retransmissions as growth).
     // Both differences predate lost-retransmission detection in tcp, which only changed which
     // events this seed produces: before it, seeds 2, 5, 8 and 15 gave 2 MSS and seeds 3 and 16
-    // gave 3–4 MSS for the quiche port.
+    // gave 3–4 MSS for the quiche port. Since the receiver ACKs every second full-sized segment
+    // with timestamps on (before: every third, the option bytes were not deducted), this seed
+    // gives 2 MSS for the Linux port and 3 MSS for the quiche port (the Eifel-undo difference).
     expect(record.worst[0]).toBeLessThanOrEqual(2);
-    expect(record.worst[1]).toBeLessThanOrEqual(2);
+    expect(record.worst[1]).toBeLessThanOrEqual(3);
   });
 });
