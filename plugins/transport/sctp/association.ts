@@ -21,6 +21,7 @@ import type { OutMessage } from './outbound.js';
 import { ChunkReader, buildPacket } from './packet.js';
 import { Packetizer, type PacketSentListener } from './packetizer.js';
 import { receivePacket } from './receive.js';
+import { StreamReset, streamResetHost } from './reconfig.js';
 import { CauseCode } from './params.js';
 import { Receiver, type ReceiverHost } from './receiver.js';
 import { RtoEstimator } from './rto.js';
@@ -62,6 +63,8 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
   forwardTsnOk = false;
   /** I-DATA negotiated (RFC 8260). */
   iDataOk = false;
+  /** @internal Stream reconfiguration (RFC 6525), when both sides offered it. */
+  reconfig: StreamReset | null = null;
   /** Drops by reason. */
   readonly drops: Record<string, number> = {};
   /** Packets received. */
@@ -118,6 +121,7 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
         setState: (st) => this.setState(st),
         sender: () => this.tx,
         receiver: () => this.rx,
+        resetPending: () => this.reconfig !== null && this.reconfig.busy,
         send: (chunk) => this.sendControl(this.peerTag, chunk),
         queue: (chunk) => this.pendingControl.push(chunk),
         timeout: () => this.timeout(),
@@ -176,6 +180,7 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
         inStreams: c.inboundStreams,
         forwardTsn: c.forwardTsn,
         iData: c.iData,
+        streamReset: c.streamReset,
         zeroChecksum: c.zeroChecksum,
       });
     }
@@ -201,7 +206,7 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
 
   /** Bytes accepted and not yet acknowledged. */
   get bufferedAmount(): number {
-    return this.tx !== null ? this.tx.out.bufferedAmount : this.preOpenBytes;
+    return (this.tx !== null ? this.tx.out.bufferedAmount : this.preOpenBytes) + (this.reconfig?.heldBytes ?? 0);
   }
 
   // ---------------------------------------------------------------- setup
@@ -241,6 +246,10 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
     // Largest user data per chunk: one chunk header short of a full packet (§6.9).
     const maxData = (this.mtu - COMMON_HEADER_SIZE - (iData ? I_DATA_HEADER_SIZE : DATA_HEADER_SIZE)) & ~3;
     this.tx = new Sender(this.initialTsn, outStreams, peerArwnd, fwd, iData, cc, this.rto, this.opts, maxData, this, timer);
+    if (n.streamReset) {
+      const host = streamResetHost(this, (name, args) => this.ctx.emitEvent(name, ...args));
+      this.reconfig = new StreamReset(this.initialTsn, peerTsn, this.rto, host, timer);
+    }
     for (const m of this.preOpen) this.queueMessage(m);
     this.preOpen.length = 0;
     this.preOpenBytes = 0;
@@ -310,10 +319,18 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
     if (this.pendingControl.length !== 0) this.pendingControl.length = 0;
     const rx = this.rx;
     if (rx !== null && rx.sackNeeded) pk.put(rx.buildSack());
+    this.reconfig?.checkDeferred();
     const tx = this.tx;
     if (tx !== null) {
       const dataOk = this.state === 'ESTABLISHED' || this.state === 'SHUTDOWN-PENDING' || this.state === 'SHUTDOWN-RECEIVED';
       tx.fill(pk, this.now(), dataOk);
+      const rc = this.reconfig;
+      if (rc !== null && rc.busy) {
+        // RFC 6525: a request waiting for its streams to drain goes out once they did (in this packet).
+        rc.poll();
+        for (const c of this.pendingControl) pk.put(c);
+        this.pendingControl.length = 0;
+      }
     }
     pk.send();
   }
@@ -374,10 +391,30 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
     return ok;
   }
 
-  private queueMessage(m: OutMessage): void {
+  /** @internal Queue a message for sending (held instead while its stream is being reset, RFC 6525 §5.1.2). */
+  queueMessage(m: OutMessage): void {
     const tx = this.tx as Sender;
     if (m.stream >= tx.out.outboundStreams) return void this.drop('sctp_stream_not_negotiated');
+    if (this.reconfig !== null && this.reconfig.hold(m)) return;
     tx.enqueue(m);
+  }
+
+  /**
+   * Reset outgoing streams (RFC 6525 §5.1.2): an Outgoing SSN Reset Request
+   * for `streams` (all outgoing streams when empty). Messages sent on them
+   * from now on wait until the peer answered; after "Success - Performed"
+   * their SSNs restart at 0 on both sides. The outcome is the event
+   * `sctp-stream-reset` with the streams and the RFC 6525 §4.4 result code
+   * (1 performed, 2 denied, …).
+   * @throws StateError `ERR_SCTP_RESET_NOT_NEGOTIATED` when either side did not offer RE-CONFIG (option `streamReset`),
+   *   `ERR_SCTP_NOT_ESTABLISHED` outside ESTABLISHED; SctpInvalidStreamError for a stream beyond the negotiated count
+   */
+  resetStreams(streams: readonly number[]): void {
+    if (this.closedOnce || this.state !== 'ESTABLISHED') throw new StateError('ERR_SCTP_NOT_ESTABLISHED', `cannot reset streams in state ${this.state}`);
+    if (this.reconfig === null) throw new StateError('ERR_SCTP_RESET_NOT_NEGOTIATED', 'stream reconfiguration (RFC 6525) was not negotiated');
+    for (const sid of streams) if (!(Number.isInteger(sid) && sid >= 0 && sid < this.outStreams)) throw new SctpInvalidStreamError(sid, this.outStreams);
+    this.reconfig.request(streams);
+    this.flush();
   }
 
   /** Count one timeout toward Association.Max.Retrans (RFC 9260 §8.1); true when the association failed and closed. */
@@ -473,6 +510,7 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
     this.shutdown.stop();
     this.heartbeat.stop();
     this.tx?.stopTimer();
+    this.reconfig?.stop();
     this.rx?.dispose();
     this.endpoint.unregister(this);
   }

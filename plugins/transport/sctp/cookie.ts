@@ -35,6 +35,8 @@ export interface CookieState {
   readonly forwardTsn: boolean;
   /** Both sides support I-DATA (RFC 8260). */
   readonly iData: boolean;
+  /** Both sides support stream reconfiguration (RFC 6525). */
+  readonly streamReset: boolean;
   /** The client accepts zero checksums under DTLS (RFC 9653): the server may send them. */
   readonly zeroChecksum: boolean;
   /** The client's SCTP port. */
@@ -80,6 +82,7 @@ export function sealCookie(s: CookieState, secret: Uint8Array, binding: string):
   w32(out, 46, s.localTieTag);
   w32(out, 50, s.peerTieTag);
   out[54] = s.zeroChecksum ? 1 : 0;
+  out[55] = s.streamReset ? 1 : 0;
   out.set(mac(secret, out.subarray(0, BODY), binding), BODY);
   return out;
 }
@@ -136,6 +139,7 @@ export function openCookie(cookie: Uint8Array, secret: Uint8Array, binding: stri
       inboundStreams: u16(cookie, 38),
       forwardTsn: cookie[40] === 1,
       iData: cookie[41] === 1,
+      streamReset: cookie[55] === 1,
       peerPort: u16(cookie, 42),
       localPort: u16(cookie, 44),
       localTieTag: u32(cookie, 46),

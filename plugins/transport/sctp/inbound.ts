@@ -172,6 +172,21 @@ export class Inbound {
     this.drainStream(s);
   }
 
+  /**
+   * Reset the expected SSN (and I-DATA MID) of incoming `streams` (all when
+   * empty) to 0 (RFC 6525 §5.2.2), once every TSN up to the sender's last
+   * assigned TSN arrived.
+   */
+  resetStreams(streams: readonly number[]): void {
+    const n = streams.length === 0 ? this.inboundStreams : streams.length;
+    for (let k = 0; k < n; k++) {
+      const s = this.streams[streams.length === 0 ? k : streams[k]];
+      if (s === undefined) continue;
+      s.nextSsn = 0;
+      s.nextMid = 0;
+    }
+  }
+
   private drainStream(s: InStream): void {
     for (;;) {
       const m = s.pending.get(s.nextSsn);

@@ -58,6 +58,10 @@ const schema = z
       .boolean()
       .default(false)
       .describe('offer I-DATA (RFC 8260): message interleaving across streams, used when the peer offers it too'),
+    streamReset: z
+      .boolean()
+      .default(false)
+      .describe('offer stream reconfiguration (RFC 6525, RE-CONFIG): outgoing SSN reset requests, used when the peer offers it too'),
     zeroChecksum: z
       .boolean()
       .default(true)
@@ -105,6 +109,11 @@ export interface SctpOptions {
   readonly partialReliability: boolean;
   /** Offer I-DATA message interleaving (RFC 8260); default false. */
   readonly interleaving: boolean;
+  /**
+   * Offer stream reconfiguration (RFC 6525): `resetStreams()` and answers to
+   * the peer's Outgoing SSN Reset Requests; default false.
+   */
+  readonly streamReset: boolean;
   /**
    * Use zero checksums inside a confidential, authenticated security layer
    * (RFC 9653, error detection method DTLS); default true. Without such a

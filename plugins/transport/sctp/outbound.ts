@@ -221,6 +221,22 @@ export class Outbound {
     return c;
   }
 
+  /** Whether messages on `streams` (all when empty) wait to be fragmented (RFC 6525 §5.1.2: a reset waits for them). */
+  holdsUnsent(streams: ReadonlySet<number>): boolean {
+    return this.queue.holds(streams);
+  }
+
+  /** Reset the SSNs (and I-DATA MIDs) of outgoing `streams` (all when empty) to 0 (RFC 6525 §5.1.2, RFC 8260 §2.3). */
+  resetStreams(streams: readonly number[]): void {
+    const n = streams.length === 0 ? this.outboundStreams : streams.length;
+    for (let k = 0; k < n; k++) {
+      const sid = streams.length === 0 ? k : streams[k];
+      this.ssn[sid] = 0;
+      if (this.midOrdered !== null) this.midOrdered[sid] = 0;
+      if (this.midUnordered !== null) this.midUnordered[sid] = 0;
+    }
+  }
+
   /** Process a SACK (RFC 9260 §6.2.1, §7.2.4). The returned object is reused. */
   onSack(s: SackChunk, now: number): SackOutcome {
     const o = this.outcome;

@@ -11,6 +11,7 @@ import { pad4, u32 } from './bytes.js';
 import { ChunkType, FLAG_T } from './chunk-types.js';
 import { decodeCauses, decodeHeartbeat, decodeShutdown, encodeError, encodeHeartbeatAck, type ErrorCause } from './chunks/control.js';
 import { decodeInit } from './chunks/init.js';
+import { decodeReconfig } from './chunks/reconfig.js';
 import { SctpAbortedError, SctpDecodeError, SctpProtocolViolationError } from './errors.js';
 import { checkPacket, packetVtag } from './packet.js';
 import { CauseCode, unknownChunkAction } from './params.js';
@@ -107,6 +108,14 @@ export function receivePacket(a: SctpAssociation, p: Uint8Array): void {
           break;
         }
         // Not negotiated: an unknown chunk (RFC 3758 §3.6).
+        if (unknownChunk(a, p, unrecognized)) return afterData(a, hadData, immediate);
+        break;
+      case ChunkType.RE_CONFIG:
+        if (a.reconfig !== null) {
+          a.reconfig.onChunk(decodeReconfig(p, r.valueStart, r.valueEnd));
+          break;
+        }
+        // Not negotiated: an unknown chunk (RFC 6525 §3.1, RFC 9260 §3.2).
         if (unknownChunk(a, p, unrecognized)) return afterData(a, hadData, immediate);
         break;
       default:

@@ -83,6 +83,25 @@ export class SendQueue {
     return undefined;
   }
 
+  /**
+   * Whether a message (not abandoned) on one of `streams` still waits here
+   * (all streams when `streams` is empty). A walk over the queue: only asked
+   * while a stream reset waits for its streams to drain (RFC 6525 §5.1.2).
+   */
+  holds(streams: ReadonlySet<number>): boolean {
+    const all = streams.size === 0;
+    if (!this.interleave) {
+      const items = this.fifo.items;
+      for (let i = this.fifo.head; i < items.length; i++) if (!items[i].abandoned && (all || streams.has(items[i].stream))) return true;
+      return false;
+    }
+    for (const [sid, q] of this.perStream) {
+      if (!all && !streams.has(sid)) continue;
+      for (let i = q.head; i < q.items.length; i++) if (!q.items[i].abandoned) return true;
+    }
+    return false;
+  }
+
   /** A fragment of `m` (the current head) was taken; `finished` when it was the last. */
   advance(m: OutMessage, finished: boolean): void {
     if (!this.interleave) {

@@ -37,6 +37,8 @@ export interface Negotiated {
   readonly forwardTsn: boolean;
   /** I-DATA on both sides. */
   readonly iData: boolean;
+  /** Stream reconfiguration (RFC 6525) on both sides. */
+  readonly streamReset: boolean;
   /** The peer takes packets with a zero checksum (RFC 9653 §5.1). */
   readonly zeroChecksum: boolean;
 }
@@ -152,6 +154,7 @@ export class Setup {
       inStreams: Math.min(this.opts.maxInboundStreams, a.outboundStreams),
       forwardTsn: this.opts.partialReliability && a.forwardTsn,
       iData: this.opts.interleaving && a.iData,
+      streamReset: this.opts.streamReset && a.reConfig,
       zeroChecksum: peerAcceptsZeroChecksum(this.secured, a.zeroChecksumEdmid),
     };
     this.host.setPeerTag(a.initiateTag);
@@ -179,6 +182,7 @@ export class Setup {
         inStreams: s.inboundStreams,
         forwardTsn: s.forwardTsn,
         iData: s.iData,
+        streamReset: s.streamReset,
         zeroChecksum: s.zeroChecksum,
       });
     } else if (s.peerTag !== this.host.peerTag()) {

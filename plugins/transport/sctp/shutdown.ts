@@ -26,6 +26,8 @@ export interface ShutdownHost {
   sender(): Sender | null;
   /** Receive side, after setup. */
   receiver(): Receiver | null;
+  /** A stream reset (RFC 6525) is outstanding or waiting, possibly holding messages. */
+  resetPending(): boolean;
   /** Send a chunk in its own packet with the peer's tag (`reflected`: own tag and T bit, for OOTB answers). */
   send(chunk: Uint8Array): void;
   /** Bundle a chunk into the next packet. */
@@ -70,7 +72,8 @@ export class Shutdown {
   /** Progress when everything sent has been acknowledged. */
   check(): void {
     const tx = this.host.sender();
-    if (tx === null || !tx.out.idle) return;
+    // RFC 6525: messages held for a stream reset are still to be sent.
+    if (tx === null || !tx.out.idle || this.host.resetPending()) return;
     const state = this.host.state();
     if (state === 'SHUTDOWN-PENDING') {
       this.host.setState('SHUTDOWN-SENT');

@@ -27,6 +27,7 @@ export function associationStats(a: SctpAssociation, receiveWindow: number): Rec
     inboundStreams: a.inStreams,
     partialReliability: a.forwardTsnOk,
     interleaving: a.iDataOk,
+    streamReset: a.reconfig !== null,
     zeroChecksum: a.zeroChecksum,
     cwnd: cc?.cwnd ?? 0,
     ssthresh: cc !== undefined && Number.isFinite(cc.ssthresh) ? cc.ssthresh : null,
@@ -44,6 +45,7 @@ export function associationStats(a: SctpAssociation, receiveWindow: number): Rec
     heartbeatsSent: a.heartbeatsSent,
     ...(tx?.counters ?? { fastRetransmits: 0, t3Expirations: 0, forwardTsnSent: 0, dataBytesSent: 0, sacksReceived: 0 }),
     ...(rx?.counters ?? { dataBytesReceived: 0, messagesReceived: 0, sacksSent: 0, forwardTsnReceived: 0 }),
+    ...(a.reconfig?.counters ?? {}),
     streams: { out: outStreams, in: rx?.streamStats() ?? [] },
     drops: { ...a.drops },
   };

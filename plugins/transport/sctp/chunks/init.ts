@@ -2,8 +2,8 @@
  * INIT and INIT ACK chunks (RFC 9260 §3.3.2, §3.3.3): fixed fields, then
  * parameters. Unknown parameters follow the two-bit rule of §3.2.1;
  * address parameters are accepted and ignored (single-homed, RFC 6951
- * port learning), AUTH/ASCONF/RE-CONFIG parameters are recognised and
- * not negotiated.
+ * port learning), AUTH/ASCONF parameters are recognised and not
+ * negotiated; RE-CONFIG (RFC 6525) is announced in Supported Extensions.
  *
  * @module
  */
@@ -30,6 +30,8 @@ export interface InitChunk {
   readonly forwardTsn: boolean;
   /** Whether the sender supports I-DATA (RFC 8260 §2.2: I-DATA in Supported Extensions). */
   readonly iData: boolean;
+  /** Whether the sender supports stream reconfiguration (RFC 6525 §3.1: RE-CONFIG in Supported Extensions). */
+  readonly reConfig: boolean;
   /** The State Cookie (INIT ACK only). */
   readonly cookie?: Uint8Array;
   /**
@@ -60,6 +62,8 @@ export interface InitFields {
   readonly forwardTsn: boolean;
   /** Advertise I-DATA (and I-FORWARD-TSN with `forwardTsn`), RFC 8260 §2.2. */
   readonly iData?: boolean;
+  /** Advertise RE-CONFIG (RFC 6525 §3.1) in Supported Extensions. */
+  readonly reConfig?: boolean;
   /** State Cookie (INIT ACK only). */
   readonly cookie?: Uint8Array;
   /** Announce Zero Checksum Acceptable with this EDMID (RFC 9653 §4); none when absent. */
@@ -85,6 +89,7 @@ export function decodeInit(b: Uint8Array, start: number, end: number, isAck: boo
   }
   let forwardTsn = false;
   let iData = false;
+  let reConfig = false;
   let cookie: Uint8Array | undefined;
   let hostName = false;
   let zeroChecksumEdmid = NO_EDMID;
@@ -98,6 +103,7 @@ export function decodeInit(b: Uint8Array, start: number, end: number, isAck: boo
         for (let i = 0; i < p.value.length; i++) {
           if (p.value[i] === ChunkType.FORWARD_TSN) forwardTsn = true;
           if (p.value[i] === ChunkType.I_DATA) iData = true;
+          if (p.value[i] === ChunkType.RE_CONFIG) reConfig = true;
         }
         continue;
       case ParamType.STATE_COOKIE:
@@ -133,7 +139,7 @@ export function decodeInit(b: Uint8Array, start: number, end: number, isAck: boo
     break;
   }
   if (isAck && cookie === undefined) throw new SctpDecodeError('NO_COOKIE', 'INIT ACK without State Cookie');
-  return { initiateTag, arwnd, outboundStreams, maxInboundStreams, initialTsn, forwardTsn, iData, cookie, zeroChecksumEdmid, hostName, unrecognized };
+  return { initiateTag, arwnd, outboundStreams, maxInboundStreams, initialTsn, forwardTsn, iData, reConfig, cookie, zeroChecksumEdmid, hostName, unrecognized };
 }
 
 /** Encode an INIT (`isAck` false) or INIT ACK chunk. */
@@ -143,6 +149,7 @@ export function encodeInit(f: InitFields, isAck: boolean): Uint8Array {
   const extensions: number[] = [];
   if (f.forwardTsn) extensions.push(ChunkType.FORWARD_TSN);
   if (f.iData === true) extensions.push(ChunkType.I_DATA, ...(f.forwardTsn ? [ChunkType.I_FORWARD_TSN] : []));
+  if (f.reConfig === true) extensions.push(ChunkType.RE_CONFIG);
   if (extensions.length > 0) params.push(encodeTlv(ParamType.SUPPORTED_EXTENSIONS, Uint8Array.from(extensions)));
   if (f.forwardTsn) params.push(encodeTlv(ParamType.FORWARD_TSN_SUPPORTED, new Uint8Array(0)));
   if (f.zeroChecksumEdmid !== undefined) {

@@ -13,6 +13,7 @@ const state: CookieState = {
   inboundStreams: 65535,
   forwardTsn: true,
   iData: true,
+  streamReset: true,
   zeroChecksum: true,
   peerPort: 5000,
   localPort: 7,
