@@ -37,7 +37,7 @@ export const ChunkType = {
   AUTH: 15,
   /** I-DATA (RFC 8260 §2.1), used when both sides offer it (option `interleaving`). */
   I_DATA: 64,
-  /** Stream re-configuration (RFC 6525), not negotiated. */
+  /** Stream re-configuration (RFC 6525 §3.1), used when both sides offer it (option `streamReset`). */
   RE_CONFIG: 130,
   /** Padding chunk (RFC 4820). */
   PAD: 132,
