@@ -319,7 +319,6 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
     if (this.pendingControl.length !== 0) this.pendingControl.length = 0;
     const rx = this.rx;
     if (rx !== null && rx.sackNeeded) pk.put(rx.buildSack());
-    this.reconfig?.checkDeferred();
     const tx = this.tx;
     if (tx !== null) {
       const dataOk = this.state === 'ESTABLISHED' || this.state === 'SHUTDOWN-PENDING' || this.state === 'SHUTDOWN-RECEIVED';

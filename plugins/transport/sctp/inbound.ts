@@ -41,6 +41,16 @@ interface Message {
   readonly info: MessageInfo;
 }
 
+/** An ordered message held during a deferred stream reset (RFC 6525 §5.2.2). */
+interface Deferred {
+  readonly tsn: number;
+  readonly stream: number;
+  readonly ssn: number;
+  readonly ppid: number;
+  readonly iData: boolean;
+  readonly data: Uint8Array;
+}
+
 class InStream {
   /** Next expected stream sequence number. */
   nextSsn = 0;
@@ -77,6 +87,8 @@ export class Inbound {
   private readonly streams: InStream[] = [];
   private readonly ready: Message[] = [];
   private readyHead = 0;
+  /** A deferred stream reset (RFC 6525 §5.2.2): ordered messages above `lastTsn` on its streams wait for it. */
+  private deferral: { readonly lastTsn: number; readonly streams: readonly number[]; readonly held: Deferred[] } | null = null;
 
   /**
    * @param inboundStreams - negotiated number of inbound streams
@@ -109,7 +121,7 @@ export class Inbound {
     const data = c.data;
     this.bufferedBytes += data.length;
     if ((c.flags & (FLAG_B | FLAG_E)) === (FLAG_B | FLAG_E)) {
-      this.complete(c.stream, c.ssn, c.ppid, (c.flags & FLAG_U) !== 0, data);
+      this.complete(c.tsn, c.stream, c.ssn, c.ppid, (c.flags & FLAG_U) !== 0, data);
       return true;
     }
     const f: Fragment = { tsn: c.tsn, stream: c.stream, ssn: c.ssn, ppid: c.ppid, flags: c.flags, data };
@@ -147,16 +159,17 @@ export class Inbound {
       this.fragments.delete(t);
       if (t === last.tsn) break;
     }
-    this.complete(first.stream, first.ssn, first.ppid, u !== 0, out);
+    this.complete(f.tsn, first.stream, first.ssn, first.ppid, u !== 0, out);
     return true;
   }
 
-  private complete(stream: number, ssn: number, ppid: number, unordered: boolean, data: Uint8Array): void {
+  private complete(tsn: number, stream: number, ssn: number, ppid: number, unordered: boolean, data: Uint8Array): void {
     const m: Message = { data, info: { stream, ppid, unordered } };
     if (unordered) {
       this.ready.push(m);
       return;
     }
+    if (this.deferral !== null && this.defers(tsn, stream)) return void this.deferral.held.push({ tsn, stream, ssn, ppid, iData: false, data });
     const s = this.stream(stream);
     if (ssn !== s.nextSsn) {
       if (ssnLt(ssn, s.nextSsn) || s.pending.has(ssn)) {
@@ -173,9 +186,24 @@ export class Inbound {
   }
 
   /**
+   * Defer a stream reset (RFC 6525 §5.2.2): until {@link Inbound.resetStreams},
+   * ordered messages on `streams` (all when empty) whose TSN is above the
+   * sender's last assigned TSN are held, not sequenced: they already use
+   * the new numbering.
+   */
+  deferReset(lastTsn: number, streams: readonly number[]): void {
+    this.deferral = { lastTsn, streams, held: [] };
+  }
+
+  private defers(tsn: number, stream: number): boolean {
+    const d = this.deferral as { readonly lastTsn: number; readonly streams: readonly number[] };
+    return tsnLt(d.lastTsn, tsn) && (d.streams.length === 0 || d.streams.includes(stream));
+  }
+
+  /**
    * Reset the expected SSN (and I-DATA MID) of incoming `streams` (all when
    * empty) to 0 (RFC 6525 §5.2.2), once every TSN up to the sender's last
-   * assigned TSN arrived.
+   * assigned TSN arrived; messages held by a deferral are then sequenced.
    */
   resetStreams(streams: readonly number[]): void {
     const n = streams.length === 0 ? this.inboundStreams : streams.length;
@@ -184,6 +212,13 @@ export class Inbound {
       if (s === undefined) continue;
       s.nextSsn = 0;
       s.nextMid = 0;
+    }
+    const d = this.deferral;
+    if (d === null) return;
+    this.deferral = null;
+    for (const h of d.held) {
+      if (h.iData) this.completeI(h.tsn, h.stream, h.ssn, h.ppid, false, h.data);
+      else this.complete(h.tsn, h.stream, h.ssn, h.ppid, false, h.data);
     }
   }
 
@@ -206,7 +241,7 @@ export class Inbound {
     this.bufferedBytes += data.length;
     const unordered = (c.flags & FLAG_U) !== 0;
     if ((c.flags & (FLAG_B | FLAG_E)) === (FLAG_B | FLAG_E)) {
-      this.completeI(c.stream, c.mid, c.ppid, unordered, data);
+      this.completeI(c.tsn, c.stream, c.mid, c.ppid, unordered, data);
       return true;
     }
     const key = `${c.stream}:${unordered ? 1 : 0}:${c.mid}`;
@@ -233,16 +268,17 @@ export class Inbound {
       off += part.length;
     }
     this.partials.delete(key);
-    this.completeI(c.stream, c.mid, p.ppid, unordered, out);
+    this.completeI(c.tsn, c.stream, c.mid, p.ppid, unordered, out);
     return true;
   }
 
-  private completeI(stream: number, mid: number, ppid: number, unordered: boolean, data: Uint8Array): void {
+  private completeI(tsn: number, stream: number, mid: number, ppid: number, unordered: boolean, data: Uint8Array): void {
     const m: Message = { data, info: { stream, ppid, unordered } };
     if (unordered) {
       this.ready.push(m);
       return;
     }
+    if (this.deferral !== null && this.defers(tsn, stream)) return void this.deferral.held.push({ tsn, stream, ssn: mid, ppid, iData: true, data });
     const s = this.stream(stream);
     if (mid !== s.nextMid) {
       if (tsnLt(mid, s.nextMid) || s.pendingMid.has(mid)) {

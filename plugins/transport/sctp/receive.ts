@@ -168,10 +168,12 @@ function onData(a: SctpAssociation, p: Uint8Array): boolean {
   return v === DataVerdict.SackNow;
 }
 
-/** After the chunks of a packet: SHUTDOWN answers in SHUTDOWN-SENT (§9.2), else delivery and the delayed-SACK decision. */
+/** After the chunks of a packet: a deferred stream reset, SHUTDOWN answers in SHUTDOWN-SENT (§9.2), else delivery and the delayed-SACK decision. */
 function afterData(a: SctpAssociation, hadData: boolean, immediate: boolean): void {
   const rx = a.rx;
   if (a.closedOnce || rx === null) return;
+  // RFC 6525 §5.2.2: a deferred stream reset is performed once the cumulative TSN reaches its last assigned TSN.
+  a.reconfig?.checkDeferred();
   if (hadData && a.state === 'SHUTDOWN-SENT') {
     // §9.2: answer each DATA packet with SHUTDOWN (it carries the cum TSN) and restart T2.
     rx.inbound.flush();

@@ -14,7 +14,8 @@
  *
  * Receiver: a request whose Sender's Last Assigned TSN is at or below the
  * cumulative TSN is performed at once; otherwise it is answered "In
- * progress" and performed as soon as the cumulative TSN reaches it, so the
+ * progress" and performed as soon as the cumulative TSN reaches it (ordered
+ * messages above that TSN on the streams are held until then), so the
  * retransmitted request is answered "Success - Performed".
  *
  * @module
@@ -46,8 +47,10 @@ export interface StreamResetHost {
   holdsUnsent(streams: ReadonlySet<number>): boolean;
   /** Reset the SSNs of outgoing `streams` (all when empty) to 0. */
   resetOutgoing(streams: readonly number[]): void;
-  /** Reset the expected SSNs of incoming `streams` (all when empty) to 0. */
+  /** Reset the expected SSNs of incoming `streams` (all when empty) to 0 (and sequence the messages a deferral held). */
   resetIncoming(streams: readonly number[]): void;
+  /** Hold ordered messages above `lastTsn` on incoming `streams` (all when empty) until {@link StreamResetHost.resetIncoming}. */
+  deferIncoming(lastTsn: number, streams: readonly number[]): void;
   /** Queue a message that was held while its stream was being reset. */
   requeue(m: OutMessage): void;
   /** Tell the application (`sctp-stream-reset` with the streams and the result code). */
@@ -189,7 +192,7 @@ export class StreamReset {
     if (answers.length > 0) this.host.queue(encodeReconfig(answers));
   }
 
-  /** After a packet: perform a deferred reset once the cumulative TSN reached its last assigned TSN (§5.2.2). */
+  /** After the chunks of a packet: perform a deferred reset once the cumulative TSN reached its last assigned TSN (§5.2.2). */
   checkDeferred(): void {
     const d = this.deferred;
     if (d === null || !tsnLe(d.lastTsn, this.host.cumTsn())) return;
@@ -212,6 +215,7 @@ export class StreamReset {
     if (!tsnLe(p.lastTsn, this.host.cumTsn())) {
       // §5.2.2 E2: not all data before the reset arrived yet: perform it once it has.
       this.deferred = { seq: p.reqSeq, lastTsn: p.lastTsn, streams: p.streams };
+      this.host.deferIncoming(p.lastTsn, p.streams);
       return ReconfigResult.IN_PROGRESS;
     }
     this.perform(p.streams);
@@ -292,6 +296,7 @@ export function streamResetHost(a: SctpAssociation, emit: (name: string, args: u
     holdsUnsent: (streams) => tx.out.holdsUnsent(streams),
     resetOutgoing: (streams) => tx.out.resetStreams(streams),
     resetIncoming: (streams) => rx.inbound.resetStreams(streams),
+    deferIncoming: (lastTsn, streams) => rx.inbound.deferReset(lastTsn, streams),
     requeue: (m) => a.queueMessage(m),
     event: (name, ...args) => {
       emit(name, args);

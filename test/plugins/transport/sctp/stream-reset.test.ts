@@ -459,6 +459,55 @@ describe('outgoing SSN reset (RFC 6525 §5.1.2, §5.2.2)', () => {
   });
 });
 
+describe('deferred reset on the receiver (RFC 6525 §5.2.2)', () => {
+  /** A DATA chunk (B and E set) by hand. */
+  function dataChunk(tsn: number, stream: number, ssn: number, payload: number): Uint8Array {
+    const c = new Uint8Array(17);
+    c.set([0, 3, 0, 17, tsn >>> 24, (tsn >>> 16) & 0xff, (tsn >>> 8) & 0xff, tsn & 0xff, stream >> 8, stream & 0xff, ssn >> 8, ssn & 0xff, 0, 0, 0, 0, payload]);
+    return c;
+  }
+
+  it('holds ordered data above the last assigned TSN from a sender that does not wait, and sequences it after the reset', () => {
+    // The server's answers are captured and kept from the real client (whose TSNs these are not).
+    const answers: Uint8Array[] = [];
+    const script: LinkScript = (dir, _i, p) => {
+      if (dir === 's2c' && chunksOf(p).some((c) => c.type === ChunkType.RE_CONFIG || c.type === ChunkType.SACK)) {
+        answers.push(p);
+        return 'drop';
+      }
+      return 'pass';
+    };
+    const pair = new SctpPair({ client: on, server: on, script }).connect();
+    const initChunk = chunksOf(pair.wire.c2s[0])[0];
+    const i0 = decodeInit(initChunk.value, 0, initChunk.value.length, false).initialTsn;
+    const tsn = (k: number) => (i0 + k) >>> 0;
+    const inject = (chunks: Uint8Array[]) => pair.server!.handleDatagram(buildPacket(5000, 7, pair.server!.localTag, chunks));
+    const results = () =>
+      answers
+        .flatMap(chunksOf)
+        .filter((c) => c.type === ChunkType.RE_CONFIG)
+        .flatMap((c) => decodeReconfig(c.value, 0, c.value.length))
+        .map((r) => (r.kind === 'response' ? r.result : -1));
+    const got = () => pair.serverLog.messages.map((m) => m.data[0]);
+    inject([dataChunk(tsn(0), 1, 0, 0xa0)]);
+    // Reset stream 1 after TSN i0+1, which is still missing.
+    inject([encodeReconfig([encodeOutgoingSsnReset(i0, (i0 - 1) >>> 0, tsn(1), [1])])]);
+    expect(results()).toEqual([ReconfigResult.IN_PROGRESS]);
+    // New numbering (SSN 0) above the last assigned TSN: held, not dropped as a stale SSN.
+    inject([dataChunk(tsn(2), 1, 0, 0xb0), dataChunk(tsn(3), 2, 0, 0xc0)]);
+    expect(got()).toEqual([0xa0, 0xc0]);
+    // The missing TSN arrives: it is delivered, the reset is performed, then the held message follows.
+    inject([dataChunk(tsn(1), 1, 1, 0xa1)]);
+    expect(got()).toEqual([0xa0, 0xc0, 0xa1, 0xb0]);
+    inject([dataChunk(tsn(4), 1, 1, 0xb1)]);
+    expect(got()).toEqual([0xa0, 0xc0, 0xa1, 0xb0, 0xb1]);
+    // The retransmitted request is answered as performed.
+    inject([encodeReconfig([encodeOutgoingSsnReset(i0, (i0 - 1) >>> 0, tsn(1), [1])])]);
+    expect(results()).toEqual([ReconfigResult.IN_PROGRESS, ReconfigResult.PERFORMED]);
+    expect(pair.server!.stats()).toMatchObject({ peerResetsPerformed: 1 });
+  });
+});
+
 describe('stream reset and shutdown', () => {
   it('a graceful shutdown waits for the reset and sends the messages it held (nothing lost)', () => {
     let lost = 0;
