@@ -7,8 +7,12 @@
  * with the actual one (cwnd / RTT) and estimates the segments it keeps
  * queued at the bottleneck: diff = cwnd · (RTT − BaseRTT) / BaseRTT. In
  * congestion avoidance it adds a segment when diff < α, removes one when
- * diff > β, and holds otherwise; slow start ends as soon as diff > γ. Loss
- * and timeouts are handled like NewReno.
+ * diff > β, and holds otherwise; slow start ends as soon as diff > γ. As
+ * in the paper, slow start grows the window only every other round trip and
+ * holds it in between, so that each check measures the queue of a window
+ * that stood for a whole round (per-ACK growth doubles the window within the
+ * round being measured and overshoots). Loss and timeouts are handled like
+ * NewReno.
  *
  * @module
  */
@@ -56,6 +60,8 @@ export class Vegas implements CongestionController {
   private saved: { cwnd: number; ssthresh: number } | undefined;
   /** Last queue estimate in segments. */
   private diff = 0;
+  /** Slow start: whether this round grows the window (every other round does). */
+  private ssGrow = true;
 
   /**
    * @param ctx - controller context
@@ -128,6 +134,7 @@ export class Vegas implements CongestionController {
       this.roundEnd = this.lastSentAt;
     }
     if (this.state === 'slow-start') {
+      if (!this.ssGrow) return;
       this.window = Math.min(this.window + Math.min(acked, 2 * this.mss), this.threshold);
       if (this.window >= this.threshold) this.state = 'avoidance';
     } else if (this.baseRtt === Infinity) {
@@ -203,13 +210,16 @@ export class Vegas implements CongestionController {
     const samples = this.roundSamples;
     this.roundMinRtt = Infinity;
     this.roundSamples = 0;
+    const grew = this.ssGrow;
+    this.ssGrow = !grew;
     if (samples <= 2 || rtt === Infinity || this.baseRtt === Infinity) return;
     const mss = this.mss;
     const cwndSegs = this.window / mss;
     const diff = (cwndSegs * (rtt - this.baseRtt)) / this.baseRtt;
     this.diff = diff;
     if (this.state === 'slow-start') {
-      if (diff > this.opts.gamma) {
+      // Judge only a round whose window was held: a growing round measures a moving target.
+      if (!grew && diff > this.opts.gamma) {
         // Leave slow start at the window the path supports, plus one segment.
         const target = (cwndSegs * this.baseRtt) / rtt;
         this.window = Math.max(Math.min(this.window, (target + 1) * mss), 2 * mss, this.ctx.params.minCwnd ?? 0);
