@@ -139,6 +139,19 @@ export class Connection extends Duplex {
     return this;
   }
 
+  /**
+   * Reset outgoing streams (transports that can: sctp with its `streamReset`
+   * option, RFC 6525): their sequence numbers restart at 0 on both sides; an
+   * empty list means every outgoing stream. The outcome arrives as the event
+   * `'sctp-stream-reset'` (streams, result code).
+   * @throws StateError `ERR_NOT_SUPPORTED` when the transport has no stream reset; the transport's own errors otherwise
+   */
+  resetStreams(streams: readonly number[] = []): void {
+    const s = this.requireSession();
+    if (!s.resetStreams) throw new StateError('ERR_NOT_SUPPORTED', 'this transport cannot reset streams');
+    s.resetStreams(streams);
+  }
+
   private bytesReadCount = 0;
   private bytesWrittenCount = 0;
   private needDrain = false;

@@ -142,6 +142,13 @@ export interface TransportSession {
   setNoDelay?(noDelay: boolean): void;
   /** Enable keepalive probes after `initialDelay` ms idle, if supported. */
   setKeepAlive?(enable: boolean, initialDelay: number): void;
+  /**
+   * Optional (multi-stream transports): reset outgoing streams so that their
+   * sequence numbers restart at 0 (SCTP: RFC 6525 §5.1.2); an empty list
+   * means every outgoing stream. The outcome arrives as a connection event
+   * named by the transport (sctp: `'sctp-stream-reset'`).
+   */
+  resetStreams?(streams: readonly number[]): void;
 }
 
 /** What {@link TransportProtocol.handleUnmatched} may do with a payload no session claims. */

@@ -603,7 +603,7 @@ describe('stream reset through createStack on the simulator', () => {
         total += msg.length;
         s.conn.send(msg, { stream });
       }
-      assoc.resetStreams([1]);
+      s.conn.resetStreams([1]);
       await s.net.run({ for: '300ms' });
     }
     await s.net.run({ for: '120s' });
@@ -614,5 +614,22 @@ describe('stream reset through createStack on the simulator', () => {
     expect(events.every((e) => e[1] === ReconfigResult.PERFORMED)).toBe(true);
     expect((assoc.stats() as Record<string, number>).resetsPerformed).toBe(events.length);
     await s.close();
+  });
+
+  it('Connection.resetStreams: ERR_NOT_SUPPORTED on a transport without stream reset', async () => {
+    const { createStack } = await import('../../../../core/index.js');
+    const { SimNetwork } = await import('../../../../core/sim/index.js');
+    const net = new SimNetwork({ seed: 1 });
+    const a = net.host('10.0.0.1');
+    const b = net.host('10.0.0.2');
+    net.link(a, b, { bandwidth: '10Mbit', delay: '5ms' });
+    const cfg = { encapsulation: 'gue', security: 'none', transport: 'datagram' } as const;
+    const server = await createStack(cfg, { substrate: b });
+    const client = await createStack(cfg, { substrate: a });
+    await server.listen({ host: '10.0.0.2', port: 6080 });
+    const conn = await net.runUntil(client.connect({ host: '10.0.0.2', port: 6080 }));
+    expect(() => conn.resetStreams([1])).toThrow(expect.objectContaining({ code: 'ERR_NOT_SUPPORTED' }));
+    await client.close();
+    await server.close();
   });
 });
