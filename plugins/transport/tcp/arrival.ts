@@ -257,8 +257,7 @@ export abstract class TcpSegmentArrival extends TcpSessionCore {
       return;
     }
     if ((this.state as TcpState) === 'CLOSED') return;
-    // A full-sized segment carries the MSS less the timestamp option (RFC 9293 §3.7.1, RFC 7323 §3).
-    const fullSize = snd.rcvMss - (this.opts.tsOk ? 12 : 0);
+    const fullSize = snd.rcvFullSize;
     const immediate =
       result !== ReceiveResult.InOrder ||
       hasFin ||

@@ -35,6 +35,9 @@ export const MAX_SACK_BLOCKS = 4;
 /** Largest window-scale shift (RFC 7323 §2.3); larger received values are clamped to it. */
 export const MAX_WSCALE = 14;
 
+/** Bytes the Timestamps option takes in every segment once negotiated: NOP NOP plus the 10-byte option (RFC 7323 Appendix A). */
+export const TIMESTAMPS_SPACE = 12;
+
 /** Decoded options of one segment. `-1` / `false` mean "absent". */
 export interface TcpOptions {
   /** MSS option value in bytes, or -1 (RFC 9293 §3.7.1). */
@@ -168,10 +171,10 @@ export interface TcpOptionsInit {
 export function tcpOptionsLength(o: TcpOptionsInit): number {
   let n = 0;
   if (o.mss >= 0) n += 4;
-  if (o.sackPermitted && o.hasTimestamps) n += 12; // SACK_PERM + TS share a word pair
+  if (o.sackPermitted && o.hasTimestamps) n += TIMESTAMPS_SPACE; // SACK_PERM + TS share a word pair
   else {
     if (o.sackPermitted) n += 4; // NOP NOP SACK_PERM
-    if (o.hasTimestamps) n += 12; // NOP NOP TS
+    if (o.hasTimestamps) n += TIMESTAMPS_SPACE; // NOP NOP TS
   }
   if (o.wscale >= 0) n += 4; // NOP WS
   if (o.sackCount > 0) n += 4 + 8 * o.sackCount; // NOP NOP SACK

@@ -18,6 +18,7 @@ import { TcpFlags } from './header.js';
 import { RttEstimator } from './rtt.js';
 import { Scoreboard } from './scoreboard.js';
 import type { SegmentRecord } from './scoreboard.js';
+import { TIMESTAMPS_SPACE } from './options.js';
 import { SendBuffer } from './send-buffer.js';
 import { unwrapSeq } from './seq.js';
 import { LossRecovery } from './recovery.js';
@@ -52,6 +53,11 @@ export class TcpSender implements RecoveryHost {
   sendMss = 536;
   /** The MSS we announce (largest segment payload we accept). */
   readonly rcvMss: number;
+  /**
+   * Payload of a full-sized segment from the peer: our MSS less the options every
+   * segment carries (RFC 9293 §3.7.1), i.e. less the timestamps once negotiated.
+   */
+  rcvFullSize: number;
   /** Nagle disabled. */
   noDelay: boolean;
   /** The application called end(). */
@@ -111,6 +117,7 @@ export class TcpSender implements RecoveryHost {
     this.sndNxt = iss;
     this.recovery = new LossRecovery(this, () => host.ctx.clock.now());
     this.rcvMss = Math.max(64, Math.min(0xffff, maxSegment));
+    this.rcvFullSize = this.rcvMss;
     this.noDelay = host.cfg.noDelay;
     this.rtt = new RttEstimator(host.cfg.minRto, host.cfg.maxRto, host.cfg.initialRto);
     this.rtoTimer = host.ctx.timers.createTimer(() => host.guarded(() => this.onRto()));
@@ -170,7 +177,9 @@ export class TcpSender implements RecoveryHost {
   /** Apply negotiated options (RFC 9293 §3.7.1: MSS default 536 / 1220). */
   negotiate(peerMss: number, sndShift: number, sackOk: boolean, tsOk: boolean, family: 'IPv4' | 'IPv6'): void {
     const mss = peerMss > 0 ? peerMss : family === 'IPv6' ? 1220 : 536;
-    this.sendMss = Math.max(1, Math.min(mss, this.rcvMss) - (tsOk ? 12 : 0));
+    const optionSpace = tsOk ? TIMESTAMPS_SPACE : 0;
+    this.sendMss = Math.max(1, Math.min(mss, this.rcvMss) - optionSpace);
+    this.rcvFullSize = this.rcvMss - optionSpace;
     this.sndScale = 2 ** sndShift;
     this.recovery.sackOk = sackOk;
     this.recovery.tsOk = tsOk;
@@ -364,7 +373,7 @@ export class TcpSender implements RecoveryHost {
 
   /** SACK blocks that fit next to `payload` bytes and the timestamps in one datagram (RFC 2018 §3). */
   sackBlocksRoom(payload: number): number {
-    const ts = this.tsOk ? 12 : 0;
+    const ts = this.tsOk ? TIMESTAMPS_SPACE : 0;
     const optRoom = 40 - ts - 4;
     const dgRoom = this.host.ctx.maxDatagramSize - 20 - ts - payload - 4;
     return Math.max(0, Math.min(4, Math.floor(Math.min(optRoom, dgRoom) / 8)));
