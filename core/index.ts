@@ -37,6 +37,7 @@ export * from './contracts/encapsulation.js';
 export * from './contracts/security.js';
 export * from './contracts/transport.js';
 export * from './contracts/congestion.js';
+export { ReusedCongestionEvents } from './congestion/reused-events.js';
 export * from './contracts/plugin.js';
 export type * from './contracts/standard-schema.js';
 

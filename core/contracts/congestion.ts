@@ -122,7 +122,11 @@ export interface RtoEvent {
 /** A JSON-serialisable snapshot of controller state for traces. */
 export type CongestionSnapshot = Readonly<Record<string, number | string | boolean>>;
 
-/** A per-connection congestion controller. */
+/**
+ * A per-connection congestion controller. Event objects are valid only
+ * during the call: transports reuse them (see `ReusedCongestionEvents`), so a
+ * controller copies what it keeps.
+ */
 export interface CongestionController {
   /** Congestion window in bytes. */
   readonly cwnd: number;

@@ -7,7 +7,8 @@
  *
  * @module
  */
-import type { AckedPacket, AckSummary, CongestionController, PacketSentEvent } from '../../../core/contracts/congestion.js';
+import type { CongestionController } from '../../../core/contracts/congestion.js';
+import { ReusedCongestionEvents } from '../../../core/congestion/reused-events.js';
 import type { Timer } from '../../../core/time/clock.js';
 import { tsnAdd, tsnLe } from './bytes.js';
 import { encodeForwardTsn } from './chunks/forward-tsn.js';
@@ -20,8 +21,6 @@ import type { RtoEstimator } from './rto.js';
 
 /** Smallest fragment (user data bytes) put into the free tail of a packet that already carries DATA. */
 const MIN_TAIL_FRAGMENT = 64;
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** What the sender needs from its association. */
 export interface SenderHost {
@@ -47,18 +46,8 @@ export class Sender implements PacketSentListener {
   readonly counters = { fastRetransmits: 0, t3Expirations: 0, forwardTsnSent: 0, dataBytesSent: 0, sacksReceived: 0 };
   private fastRtxPending = false;
   private readonly t3: Timer;
-  // Reused congestion events: no allocation per packet or per acked chunk (controllers read them synchronously).
-  private readonly ackedEv: Mutable<AckedPacket> = { bytes: 0, sentAt: 0 };
-  private readonly sentEv: Mutable<PacketSentEvent> = { now: 0, bytes: 0, bytesInFlight: 0, retransmission: false, appLimited: false };
-  private readonly ackEndEv: Mutable<AckSummary> = {
-    now: 0,
-    ackedBytes: 0,
-    priorBytesInFlight: 0,
-    bytesInFlight: 0,
-    rttSample: undefined,
-    appLimited: false,
-    inRecovery: false,
-  };
+  /** Reused congestion events: no allocation per packet or per acked chunk. */
+  private readonly events = new ReusedCongestionEvents();
 
   /**
    * @param initialTsn - own Initial TSN
@@ -111,12 +100,7 @@ export class Sender implements PacketSentListener {
     // §8.3, and §6.1: SACKs answering zero-window probes also prove the peer alive.
     if (o.ackedBytes > 0 || o.cumAdvanced || s.arwnd === 0) this.host.progress();
     cc.onAckBegin(now);
-    const ev = this.ackedEv;
-    for (const c of o.acked) {
-      ev.bytes = c.size;
-      ev.sentAt = c.sentAt;
-      cc.onPacketAcked(ev);
-    }
+    for (const c of o.acked) this.events.packetAcked(cc, c.size, c.sentAt);
     if (out.recoverTsn !== null && tsnLe(out.recoverTsn, out.cumAck)) {
       out.recoverTsn = null;
       cc.onRecoveryEnd?.(now);
@@ -137,16 +121,16 @@ export class Sender implements PacketSentListener {
         });
       }
     }
-    const summary = this.ackEndEv;
-    summary.now = now;
-    // §7.2.1: cwnd only grows when the cumulative TSN ack point advances.
-    summary.ackedBytes = o.cumAdvanced ? o.ackedBytes : 0;
-    summary.priorBytesInFlight = o.priorInFlight;
-    summary.bytesInFlight = out.bytesInFlight;
-    summary.rttSample = o.rttSample >= 0 ? o.rttSample : undefined;
-    summary.appLimited = !out.hasDataToSend;
-    summary.inRecovery = out.recoverTsn !== null;
-    cc.onAckEnd(summary);
+    this.events.ackEnd(
+      cc,
+      now,
+      o.cumAdvanced ? o.ackedBytes : 0, // §7.2.1: cwnd only grows when the cumulative TSN ack point advances.
+      o.priorInFlight,
+      out.bytesInFlight,
+      o.rttSample >= 0 ? o.rttSample : undefined,
+      !out.hasDataToSend,
+      out.recoverTsn !== null,
+    );
     // RFC 3758 §3.5: a SACK that stays below the Advanced.Peer.Ack.Point means the FORWARD TSN was lost.
     if (out.forwardTsnPending && !o.cumAdvanced) out.forwardTsnDue = true;
     // §6.3.2 R2/R3: restart T3 when the cum ack advanced, stop it when nothing is outstanding.
@@ -221,13 +205,7 @@ export class Sender implements PacketSentListener {
 
   /** A packet carrying `dataBytes` of DATA chunks was sent with `flightBefore` bytes in flight: tell the congestion controller. */
   onDataPacketSent(dataBytes: number, flightBefore: number, retransmission: boolean): void {
-    const ev = this.sentEv;
-    ev.now = this.host.now();
-    ev.bytes = dataBytes;
-    ev.bytesInFlight = flightBefore;
-    ev.retransmission = retransmission;
-    ev.appLimited = !this.out.hasDataToSend;
-    this.cc.onPacketSent(ev);
+    this.events.packetSent(this.cc, this.host.now(), dataBytes, flightBefore, retransmission, !this.out.hasDataToSend);
   }
 
   /** Stop the T3-rtx timer. */
