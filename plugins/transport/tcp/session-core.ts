@@ -312,6 +312,11 @@ export abstract class TcpSessionCore implements SenderHost {
       this.orphaned = false;
       this.orphanFinished();
     }
+    this.cancelTimers();
+  }
+
+  /** Stop every timer of the connection and end its half-open accounting. @internal */
+  protected cancelTimers(): void {
     this.snd.dispose();
     this.delAckTimer.cancel();
     this.keepTimer.cancel();

@@ -105,14 +105,7 @@ export class TcpSession extends TcpSegmentArrival implements TransportSession {
   /** Release timers without sending anything. */
   dispose(): void {
     this.disposed = true;
-    this.snd.dispose();
-    this.delAckTimer.cancel();
-    this.keepTimer.cancel();
-    this.idleTimer.cancel();
-    if (this.halfOpen) {
-      this.halfOpen = false;
-      this.hooks.halfOpenEnded?.();
-    }
+    this.cancelTimers();
   }
 
   /** Disable (true) or enable (false) Nagle's algorithm (RFC 9293 §3.7.4). */
