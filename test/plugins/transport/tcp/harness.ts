@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { joinBytes } from '../../../../core/bytes.js';
 import { createHash } from 'node:crypto';
 import type {
   CongestionController,
@@ -176,15 +177,7 @@ export class Endpoint implements TransportContext {
   ) {}
 
   sendDown(parts: readonly Uint8Array[]): void {
-    let n = 0;
-    for (const p of parts) n += p.length;
-    const b = new Uint8Array(n);
-    let o = 0;
-    for (const p of parts) {
-      b.set(p, o);
-      o += p.length;
-    }
-    this.net.transmit(this, b);
+    this.net.transmit(this, joinBytes(parts));
   }
   deliver(data: Uint8Array, info?: MessageInfo): boolean {
     void info;
@@ -421,15 +414,7 @@ export function makeAcceptContext(
     listening,
     accept,
     reply: (parts) => {
-      let n = 0;
-      for (const p of parts) n += p.length;
-      const b = new Uint8Array(n);
-      let o = 0;
-      for (const p of parts) {
-        b.set(p, o);
-        o += p.length;
-      }
-      replies.push(b);
+      replies.push(joinBytes(parts));
     },
     drop: (r) => {
       drops[r] = (drops[r] ?? 0) + 1;
