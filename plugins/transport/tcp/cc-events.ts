@@ -10,8 +10,8 @@ import type { CongestionController } from '../../../core/contracts/congestion.js
 import { ReusedCongestionEvents } from '../../../core/congestion/reused-events.js';
 import type { SegmentRecord } from './scoreboard.js';
 
-/** Reused congestion events of one connection. */
-export class CongestionEvents {
+/** Reused congestion events of one connection, plus the Karn-safe RTT sample of each ACK. */
+export class CongestionEvents extends ReusedCongestionEvents {
   /** Latest send time of a segment acknowledged by this ACK and never retransmitted (−1: none). */
   ackedSentAt = -1;
   /** This ACK covers a retransmitted segment (Karn: no sequence-based RTT sample, RFC 6298 §3). */
@@ -19,18 +19,16 @@ export class CongestionEvents {
   /** The controller, once the MSS is known. */
   cc: CongestionController | undefined;
 
-  private readonly events = new ReusedCongestionEvents();
-
   /** Per-record callback for `Scoreboard.ackTo` (see {@link CongestionEvents.ackBegin}). */
   readonly onRecordAcked = (r: SegmentRecord): void => {
     if (r.retransmits > 0) this.ackedRetransmitted = true;
     else if (!r.sacked && r.sentAt > this.ackedSentAt) this.ackedSentAt = r.sentAt;
-    if (this.cc !== undefined) this.events.packetAcked(this.cc, r.end - r.seq, r.sentAt);
+    if (this.cc !== undefined) this.packetAcked(this.cc, r.end - r.seq, r.sentAt);
   };
 
   /** A segment of `bytes` sequence numbers left at `now` with `before` bytes in flight. */
-  packetSent(now: number, bytes: number, before: number, retransmission: boolean): void {
-    if (this.cc !== undefined) this.events.packetSent(this.cc, now, bytes, before, retransmission, false);
+  segmentSent(now: number, bytes: number, before: number, retransmission: boolean): void {
+    if (this.cc !== undefined) this.packetSent(this.cc, now, bytes, before, retransmission, false);
   }
 
   /** An ACK advancing SND.UNA begins: reset the RTT scratch and tell the controller. */
@@ -38,19 +36,5 @@ export class CongestionEvents {
     this.ackedSentAt = -1;
     this.ackedRetransmitted = false;
     cc.onAckBegin(now);
-  }
-
-  /** The ACK is processed: one summary for the controller. */
-  ackEnd(
-    cc: CongestionController,
-    now: number,
-    ackedBytes: number,
-    priorBytesInFlight: number,
-    bytesInFlight: number,
-    rttSample: number | undefined,
-    appLimited: boolean,
-    inRecovery: boolean,
-  ): void {
-    this.events.ackEnd(cc, now, ackedBytes, priorBytesInFlight, bytesInFlight, rttSample, appLimited, inRecovery);
   }
 }

@@ -346,7 +346,7 @@ export class TcpSender implements RecoveryHost {
     this.lastSendAt = now;
     h.ackSent();
     this.persistTimer.cancel();
-    this.ev.packetSent(now, end - seq, before, false);
+    this.ev.segmentSent(now, end - seq, before, false);
     if (!this.rtoTimer.armed) this.rtoTimer.arm(now + this.rtt.rto);
   }
 
@@ -367,7 +367,7 @@ export class TcpSender implements RecoveryHost {
     this.bytesRetransmitted += len;
     this.lastSendAt = now;
     h.ackSent();
-    this.ev.packetSent(now, r.end - r.seq, before, true);
+    this.ev.segmentSent(now, r.end - r.seq, before, true);
     if (!this.rtoTimer.armed) this.rtoTimer.arm(now + this.rtt.rto);
   }
 
