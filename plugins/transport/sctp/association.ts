@@ -209,6 +209,15 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
     return (this.tx !== null ? this.tx.out.bufferedAmount : this.preOpenBytes) + (this.reconfig?.heldBytes ?? 0);
   }
 
+  /**
+   * Bytes accepted and not yet sent once: what `sendBufferSize` bounds. Data in
+   * flight is held until acknowledged on top of it, so a full window of data in
+   * flight never leaves the sender without queued data to follow it.
+   */
+  get unsentAmount(): number {
+    return (this.tx !== null ? this.tx.out.unsentBytes : this.preOpenBytes) + (this.reconfig?.heldBytes ?? 0);
+  }
+
   // ---------------------------------------------------------------- setup
 
   /** Client: send INIT (RFC 9260 §5.1 A) and enter COOKIE-WAIT. */
@@ -343,12 +352,12 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
   write(data: Uint8Array): boolean {
     if (data.length !== 0 && data.length <= this.opts.maxMessageSize) {
       this.sendMessage(data, {});
-      return this.bufferedAmount < this.opts.sendBufferSize;
+      return this.unsentAmount < this.opts.sendBufferSize;
     }
     for (let off = 0; off < data.length; off += this.opts.maxMessageSize) {
       this.sendMessage(data.subarray(off, Math.min(data.length, off + this.opts.maxMessageSize)), {});
     }
-    return this.bufferedAmount < this.opts.sendBufferSize;
+    return this.unsentAmount < this.opts.sendBufferSize;
   }
 
   /**
@@ -385,7 +394,7 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
       this.queueMessage(m);
       this.flush();
     }
-    const ok = this.bufferedAmount < this.opts.sendBufferSize;
+    const ok = this.unsentAmount < this.opts.sendBufferSize;
     if (!ok) this.wantWritable = true;
     return ok;
   }
@@ -450,7 +459,7 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
         rto: this.rto.rto,
       });
     }
-    if (this.wantWritable && this.bufferedAmount <= this.opts.sendBufferSize / 2) {
+    if (this.wantWritable && this.unsentAmount <= this.opts.sendBufferSize / 2) {
       this.wantWritable = false;
       this.ctx.writable();
     }

@@ -37,7 +37,7 @@ const schema = z
       .int()
       .min(1)
       .default(1024 * 1024)
-      .describe('bytes buffered for sending before write() returns false'),
+      .describe('bytes accepted and not yet sent before write() returns false (sent data is also held until acknowledged)'),
     rtoInitial: z.number().min(1).default(1000).describe('RTO.Initial in ms (RFC 9260 §16)'),
     rtoMin: z.number().min(1).default(1000).describe('RTO.Min in ms (RFC 9260 §16)'),
     rtoMax: z.number().min(1).default(60000).describe('RTO.Max in ms (RFC 9260 §16)'),
@@ -83,7 +83,12 @@ export interface SctpOptions {
   readonly maxMessageSize: number;
   /** Receive buffer advertised as a_rwnd, in bytes; default 1 MiB. */
   readonly receiveWindow: number;
-  /** Bytes buffered for sending before `write()` returns false; default 1 MiB. */
+  /**
+   * Bytes accepted and not yet sent before `write()` returns false; default 1 MiB.
+   * `'writable'` follows once half of it went out. Sent data is held until
+   * acknowledged on top of this (bounded by the congestion and receive windows),
+   * so a full window in flight does not starve the sender of queued data.
+   */
   readonly sendBufferSize: number;
   /** RTO.Initial in ms; default 1000. */
   readonly rtoInitial: number;

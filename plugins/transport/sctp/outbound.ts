@@ -30,6 +30,8 @@ export class Outbound {
   bytesInFlight = 0;
   /** Bytes queued by the user and not yet acknowledged (or abandoned). */
   bufferedAmount = 0;
+  /** Bytes queued by the user and not yet sent once (the part of {@link Outbound.bufferedAmount} not in the flight). */
+  unsentBytes = 0;
   /** Peer's receive window as last computed (§6.2.1). */
   peerRwnd: number;
   /** In fast recovery until the cum ack reaches this TSN (§7.2.4), or null. */
@@ -101,6 +103,7 @@ export class Outbound {
   enqueue(m: OutMessage): void {
     this.queue.push(m);
     this.bufferedAmount += m.data.length;
+    this.unsentBytes += m.data.length;
     this.streamMessages[m.stream]++;
     this.streamBytes[m.stream] += m.data.length;
   }
@@ -193,6 +196,7 @@ export class Outbound {
     m.fsn = fsn + 1;
     const data = m.offset === 0 && len === m.data.length ? m.data : m.data.subarray(m.offset, m.offset + len);
     m.offset += len;
+    this.unsentBytes -= len;
     if (m.offset === m.data.length) flags |= FLAG_E;
     this.queue.advance(m, m.offset === m.data.length);
     const c: OutChunk = {
@@ -407,6 +411,7 @@ export class Outbound {
       }
     }
     this.bufferedAmount -= m.data.length - m.offset;
+    this.unsentBytes -= m.data.length - m.offset;
     if (m.offset < m.data.length) {
       // Unsent rest: as it never got TSNs, just mark the message so the queue skips it.
       m.offset = m.data.length;
@@ -417,6 +422,7 @@ export class Outbound {
     m.abandoned = true;
     this.abandonedMessages++;
     this.bufferedAmount -= m.data.length;
+    this.unsentBytes -= m.data.length;
   }
 
   /**

@@ -38,6 +38,7 @@ export function associationStats(a: SctpAssociation, receiveWindow: number): Rec
     peerRwnd: out?.peerRwnd ?? a.initialPeerRwnd,
     rwnd: rx?.rwnd ?? receiveWindow,
     bufferedAmount: a.bufferedAmount,
+    unsentAmount: a.unsentAmount,
     retransmissions: out?.retransmissions ?? 0,
     abandonedMessages: out?.abandonedMessages ?? 0,
     packetsSent: a.packetsSent,

@@ -95,15 +95,36 @@ describe('receive window and backpressure (RFC 9260 §6.2)', () => {
     expect(pair.client.bufferedAmount).toBe(0);
   });
 
-  it('write() returns false above sendBufferSize and ctx.writable() fires once drained', () => {
+  it('write() returns false once sendBufferSize bytes wait to be sent, and ctx.writable() fires once half went out', () => {
     const pair = new SctpPair({ client: { sendBufferSize: 50_000 } }).connect();
     let ok = true;
     let i = 0;
-    while (ok) ok = pair.client.write(new Uint8Array(10_000).fill(i++));
-    expect(i).toBe(5);
+    while (ok) {
+      const before = pair.client.stats().unsentAmount as number;
+      ok = pair.client.write(new Uint8Array(10_000).fill(i++));
+      expect(before).toBeLessThan(50_000);
+      expect(ok).toBe((pair.client.stats().unsentAmount as number) < 50_000);
+    }
+    // The first write went out up to the initial cwnd at once (RFC 9260 §7.2.1), so a sixth write fits.
+    expect(i).toBe(6);
+    expect(pair.client.bufferedAmount).toBe(60_000);
     pair.time.run(pair.time.now() + 5000);
     expect(pair.clientLog.writable).toBe(1);
-    expect(pair.serverLog.totalBytes).toBe(50_000);
+    expect(pair.serverLog.totalBytes).toBe(60_000);
+  });
+
+  it('data in flight does not count against sendBufferSize: a full window in flight still accepts writes', () => {
+    // After setup every DATA packet is lost, so what was sent stays in flight, unacknowledged.
+    let lose = false;
+    const pair = new SctpPair({ client: { sendBufferSize: 8_000 }, script: (dir) => (lose && dir === 'c2s' ? 'drop' : 'pass') }).connect();
+    lose = true;
+    expect(pair.client.write(new Uint8Array(6_000))).toBe(true);
+    expect(pair.client.stats().bytesInFlight as number).toBeGreaterThan(2_000); // the initial cwnd went out
+    // 10,000 bytes unacknowledged is above sendBufferSize, but fewer than 8,000 wait to be sent.
+    expect(pair.client.write(new Uint8Array(4_000))).toBe(true);
+    expect(pair.client.bufferedAmount).toBe(10_000);
+    expect(pair.client.stats().unsentAmount as number).toBeLessThan(8_000);
+    expect(pair.client.write(new Uint8Array(4_000))).toBe(false);
   });
 });
 
