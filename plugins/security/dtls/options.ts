@@ -47,8 +47,12 @@ export interface DtlsOptions {
   readonly cipherSuites: readonly CipherSuiteName[];
   /** Largest DTLS datagram in bytes, 128 to 65507 (default: the stack payload budget). */
   readonly mtu?: number;
-  /** Crypto provider: `'node'` (node:crypto, the default) or `'noble'` (pure-JS `@noble/*`). */
-  readonly crypto: 'node' | 'noble';
+  /**
+   * Crypto provider: `'node'` (node:crypto, the default), `'noble'` (pure-JS
+   * `@noble/*`), or `'wasm'` (node:crypto, with ChaCha20-Poly1305 records on
+   * a WebAssembly kernel).
+   */
+  readonly crypto: 'node' | 'noble' | 'wasm';
   /** Initial flight retransmission timeout in ms (RFC 6347 §4.2.4.1; default 1000). */
   readonly retransmitTimeout: number;
   /** Overall handshake deadline in ms (default 30000). */
@@ -91,7 +95,10 @@ function buildSchema<P extends z.ZodType>(pskField: P) {
         .default([...CIPHER_SUITE_NAMES])
         .describe('IANA names of the enabled cipher suites, in preference order'),
       mtu: z.number().int().min(128).max(65507).optional().describe('largest DTLS datagram in bytes (default: the stack payload budget)'),
-      crypto: z.enum(['node', 'noble']).default('node').describe('crypto provider: node:crypto or pure-JS @noble'),
+      crypto: z
+        .enum(['node', 'noble', 'wasm'])
+        .default('node')
+        .describe('crypto provider: node:crypto, pure-JS @noble, or node:crypto with WebAssembly ChaCha20-Poly1305'),
       retransmitTimeout: z.number().positive().default(1000).describe('initial flight retransmission timeout in ms (RFC 6347 §4.2.4.1)'),
       handshakeTimeout: z.number().positive().default(30000).describe('overall handshake deadline in ms'),
     })

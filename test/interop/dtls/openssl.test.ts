@@ -181,7 +181,7 @@ describe.skipIf(!HAVE_OPENSSL)('DTLS 1.2 interop with OpenSSL 3 (127.0.0.1)', ()
     }
   }
 
-  for (const crypto of ['node', 'noble'] as const) {
+  for (const crypto of ['node', 'noble', 'wasm'] as const) {
     it(`secp256r1 (openssl -groups P-256) in both roles, ECDHE-ECDSA and ECDHE-PSK, ${crypto} provider`, async () => {
       for (const suite of ['TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', 'TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256'] as const) {
         // openssl server, our client

@@ -1,6 +1,7 @@
 /**
  * The crypto provider interface: every primitive DTLS needs, swappable
- * between `node` (node:crypto) and `noble` (@noble/* pure JS, no node:crypto).
+ * between `node` (node:crypto), `noble` (@noble/* pure JS, no node:crypto)
+ * and `wasm` (node:crypto with a WebAssembly ChaCha20-Poly1305).
  *
  * @module
  */
@@ -51,7 +52,7 @@ export interface SigningKey {
 /** Every primitive the DTLS plugin uses. */
 export interface CryptoProvider {
   /** Provider name. */
-  readonly name: 'node' | 'noble';
+  readonly name: 'node' | 'noble' | 'wasm';
   /** SHA-256 of `data`. */
   sha256(data: Uint8Array): Uint8Array;
   /** An incremental SHA-256 (the handshake transcript hash). */

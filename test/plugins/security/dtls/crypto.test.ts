@@ -1,13 +1,14 @@
 import { describe, it, expect } from 'vitest';
 import { nodeCrypto } from '../../../../plugins/security/dtls/crypto/node.js';
 import { nobleCrypto } from '../../../../plugins/security/dtls/crypto/noble.js';
+import { wasmCrypto } from '../../../../plugins/security/dtls/crypto/wasm.js';
 import { fromHex, toHex } from '../../../../plugins/security/dtls/bytes.js';
 import { SeededRandom } from '../../../../core/random/random.js';
 import { extendedMasterSecret, masterSecret, prf, verifyData } from '../../../../plugins/security/dtls/prf.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
-describe.each([nodeCrypto, nobleCrypto])('crypto provider $name', (crypto) => {
+describe.each([nodeCrypto, nobleCrypto, wasmCrypto])('crypto provider $name', (crypto) => {
   it('HMAC-SHA256 matches RFC 4231 test case 2', () => {
     expect(toHex(crypto.hmacSha256(enc('Jefe'), enc('what do ya want for nothing?')))).toBe(
       '5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843',

@@ -37,7 +37,7 @@ export function pki(): { ca: GeneratedCertificate; server: GeneratedCertificate;
 }
 
 /** Client and server options for `suite`. */
-export function suiteOptions(suite: CipherSuiteName, extra: { crypto?: 'node' | 'noble' } = {}): { client: DtlsOptionsInput; server: DtlsOptionsInput } {
+export function suiteOptions(suite: CipherSuiteName, extra: { crypto?: 'node' | 'noble' | 'wasm' } = {}): { client: DtlsOptionsInput; server: DtlsOptionsInput } {
   if (suite.includes('ECDSA')) {
     const p = pki();
     return {
@@ -49,7 +49,7 @@ export function suiteOptions(suite: CipherSuiteName, extra: { crypto?: 'node' | 
 }
 
 /** A pair for `suite`. */
-export function suitePair(suite: CipherSuiteName, options: SecurityPairOptions = {}, extra: { crypto?: 'node' | 'noble' } = {}): SecurityPair {
+export function suitePair(suite: CipherSuiteName, options: SecurityPairOptions = {}, extra: { crypto?: 'node' | 'noble' | 'wasm' } = {}): SecurityPair {
   const o = suiteOptions(suite, extra);
   return new SecurityPair(dtls(o.client, 1), dtls(o.server, 2), options);
 }

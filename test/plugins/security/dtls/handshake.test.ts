@@ -6,7 +6,7 @@ const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
 
 describe('DTLS 1.2 handshake between our client and server (virtual time)', () => {
-  for (const crypto of ['node', 'noble'] as const) {
+  for (const crypto of ['node', 'noble', 'wasm'] as const) {
     for (const suite of CIPHER_SUITE_NAMES) {
       it(`completes ${suite} with the ${crypto} provider and carries data both ways`, async () => {
         const pair = suitePair(suite, {}, { crypto });

@@ -1,0 +1,78 @@
+/**
+ * The `wasm` crypto provider: node:crypto for every primitive but
+ * ChaCha20-Poly1305; selectable with `crypto: 'wasm'`; and on the wire the
+ * same as node:crypto (a wasm client with a node server and the reverse,
+ * records of every size up to a full 16 KiB record).
+ */
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { cryptoProvider } from '../../../../../plugins/security/dtls/crypto/index.js';
+import { nodeCrypto } from '../../../../../plugins/security/dtls/crypto/node.js';
+import { wasmCrypto } from '../../../../../plugins/security/dtls/crypto/wasm.js';
+import { WasmChaCha20Poly1305 } from '../../../../../plugins/security/dtls/crypto/wasm/aead.js';
+import { dtlsOptionsSchema } from '../../../../../plugins/security/dtls/options.js';
+import { SecurityPair } from '../../../../../core/testing/security.js';
+import { SeededRandom } from '../../../../../core/random/random.js';
+import { dtls, suiteOptions } from '../fixtures.js';
+
+const sha = (parts: readonly Uint8Array[]) => {
+  const h = createHash('sha256');
+  for (const p of parts) h.update(p);
+  return h.digest('hex');
+};
+
+describe("the 'wasm' crypto provider", () => {
+  it("is selected by name and composes the node provider: only chacha20-poly1305 differs", () => {
+    expect(cryptoProvider('wasm')).toBe(wasmCrypto);
+    expect(wasmCrypto.name).toBe('wasm');
+    for (const f of ['sha256', 'sha256Stream', 'hmacSha256', 'ecdh', 'signingKey', 'ecdsaVerify', 'randomFill'] as const) {
+      expect(wasmCrypto[f]).toBe(nodeCrypto[f]);
+    }
+    expect(wasmCrypto.aead('chacha20-poly1305', new Uint8Array(32))).toBeInstanceOf(WasmChaCha20Poly1305);
+    const gcm = wasmCrypto.aead('aes-128-gcm', new Uint8Array(16));
+    expect(gcm).not.toBeInstanceOf(WasmChaCha20Poly1305);
+    expect(gcm.constructor).toBe(nodeCrypto.aead('aes-128-gcm', new Uint8Array(16)).constructor);
+  });
+
+  it("the option accepts 'wasm'; the default stays 'node'", () => {
+    expect(dtlsOptionsSchema.parse({ crypto: 'wasm' }).crypto).toBe('wasm');
+    expect(dtlsOptionsSchema.parse({}).crypto).toBe('node');
+    expect(dtlsOptionsSchema.safeParse({ crypto: 'webassembly' }).success).toBe(false);
+  });
+
+  for (const suite of ['TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256', 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256'] as const) {
+    for (const [clientCrypto, serverCrypto] of [
+      ['wasm', 'node'],
+      ['node', 'wasm'],
+      ['wasm', 'wasm'],
+    ] as const) {
+      it(`${suite}: ${clientCrypto} client with ${serverCrypto} server interoperate, records of 0..16 KiB each way`, async () => {
+        const o = suiteOptions(suite);
+        const pair = new SecurityPair(dtls({ ...o.client, crypto: clientCrypto }, 5), dtls({ ...o.server, crypto: serverCrypto }, 6), {
+          maxDatagramSize: 17_000,
+        });
+        expect(await pair.handshake()).toBe(true);
+        expect(pair.clientLog.established?.cipherSuite).toBe(suite);
+        const rnd = new SeededRandom(9);
+        const sizes = [1, 13, 64, 1340, 4096, 16_384];
+        const messages = sizes.map((n) => {
+          const b = new Uint8Array(n);
+          rnd.fill(b);
+          return b;
+        });
+        for (const m of messages) {
+          pair.client.send([m.subarray(0, m.length >> 1), m.subarray(m.length >> 1)]);
+          pair.server!.send([m]);
+        }
+        await pair.runUntil(() => pair.serverLog.delivered.length === sizes.length && pair.clientLog.delivered.length === sizes.length);
+        expect(pair.serverLog.delivered.map((d) => d.length)).toEqual(sizes);
+        expect(sha(pair.serverLog.delivered)).toBe(sha(messages));
+        expect(sha(pair.clientLog.delivered)).toBe(sha(messages));
+        expect(pair.clientLog.failed).toBeUndefined();
+        expect(pair.serverLog.failed).toBeUndefined();
+        expect(pair.clientLog.drops).toEqual({});
+        expect(pair.serverLog.drops).toEqual({});
+      });
+    }
+  }
+});
