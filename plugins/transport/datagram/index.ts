@@ -22,7 +22,7 @@ export const DATAGRAM_PROTO = 253;
 export interface DatagramOptions {
   /** GUE Proto value (IP protocol number) to carry (default 253, RFC 3692). */
   readonly proto: number;
-  /** ms without traffic before per-peer state is dropped; 0 = never (default 120000). */
+  /** ms without traffic before per-peer state is dropped (checked every quarter of it, so it goes between 1× and 1.25× this after the last datagram); 0 = never (default 120000). */
   readonly idleTimeout: number;
   /** Most peers a listener keeps state for (default 10000). */
   readonly maxPeers: number;
@@ -32,7 +32,7 @@ export interface DatagramOptions {
 export const datagramOptionsSchema: z.ZodType<DatagramOptions> = z
   .object({
     proto: z.number().int().min(0).max(255).default(DATAGRAM_PROTO).describe('GUE Proto value (IP protocol number) to carry'),
-    idleTimeout: z.number().min(0).default(120_000).describe('ms without traffic before per-peer state is dropped (0 = never)'),
+    idleTimeout: z.number().min(0).default(120_000).describe('ms without traffic before per-peer state is dropped, checked every quarter of it (0 = never)'),
     maxPeers: z.number().int().min(1).default(10_000).describe('most peers a listener keeps state for'),
   })
   .strict();

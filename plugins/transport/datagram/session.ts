@@ -11,6 +11,9 @@ import { PayloadTooLargeError } from '../../../core/errors.js';
 /** Message metadata of every datagram (single stream, PPID 0). */
 export const DATAGRAM_INFO: MessageInfo = Object.freeze({ stream: 0, ppid: 0, unordered: true });
 
+/** The idle timeout is checked this many times per period (precision: a quarter of it). */
+const IDLE_CHECKS = 4;
+
 /** Called when a session closes (the protocol tracks its peer count). */
 export type SessionClosedHook = (session: DatagramSession) => void;
 
@@ -21,7 +24,10 @@ export class DatagramSession implements TransportSession {
   /** Nothing is ever buffered. */
   readonly bufferedAmount = 0;
   private readonly idleTimer: Timer | undefined;
-  private lastActivity: number;
+  /** Traffic since the idle timer last looked (a flag, not a clock read per datagram). */
+  private active = false;
+  /** Idle checks in a row that found no traffic. */
+  private quietChecks = 0;
   private opened = false;
   private closed = false;
   private paused = false;
@@ -38,10 +44,9 @@ export class DatagramSession implements TransportSession {
     private readonly idleTimeout: number,
     private readonly onClosed: SessionClosedHook,
   ) {
-    this.lastActivity = ctx.clock.now();
     if (idleTimeout > 0) {
       this.idleTimer = ctx.timers.createTimer(() => this.onIdleTimer());
-      this.idleTimer.arm(this.lastActivity + idleTimeout);
+      this.idleTimer.arm(ctx.clock.now() + idleTimeout / IDLE_CHECKS);
     }
   }
 
@@ -59,7 +64,7 @@ export class DatagramSession implements TransportSession {
   /** Deliver one datagram as one message. */
   handleDatagram(payload: Uint8Array): void {
     if (this.closed) return;
-    this.lastActivity = this.ctx.clock.now();
+    this.active = true;
     this.open();
     this.counters.datagramsReceived++;
     this.counters.bytesReceived += payload.length;
@@ -77,7 +82,7 @@ export class DatagramSession implements TransportSession {
   write(data: Uint8Array): boolean {
     if (data.length > this.ctx.maxDatagramSize) throw new PayloadTooLargeError(data.length, this.ctx.maxDatagramSize);
     if (this.closed) return true;
-    this.lastActivity = this.ctx.clock.now();
+    this.active = true;
     this.counters.datagramsSent++;
     this.counters.bytesSent += data.length;
     this.ctx.sendDown([data]);
@@ -123,13 +128,20 @@ export class DatagramSession implements TransportSession {
     this.ctx.drop(reason);
   }
 
+  /**
+   * Every `idleTimeout / IDLE_CHECKS` ms: close after {@link IDLE_CHECKS} checks in a
+   * row without traffic, so a session closes between `idleTimeout` and
+   * `idleTimeout × (1 + 1/IDLE_CHECKS)` ms after its last datagram.
+   */
   private onIdleTimer(): void {
-    const due = this.lastActivity + this.idleTimeout;
-    if (due > this.ctx.clock.now()) {
-      this.idleTimer?.arm(due);
+    if (this.active) {
+      this.active = false;
+      this.quietChecks = 0;
+    } else if (++this.quietChecks >= IDLE_CHECKS) {
+      this.finish();
       return;
     }
-    this.finish();
+    this.idleTimer?.arm(this.ctx.clock.now() + this.idleTimeout / IDLE_CHECKS);
   }
 
   /** Counters (datagrams, bytes, drops by reason). */

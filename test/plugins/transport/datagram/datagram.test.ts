@@ -51,6 +51,25 @@ describe('datagram transport', () => {
     await p.close();
   });
 
+  it('drops a peer between idleTimeout and 1.25 × idleTimeout after its last datagram, never while traffic flows', async () => {
+    const p = await simPair({ transport: { use: 'datagram', options: { idleTimeout: 4000 } } });
+    const srv = await p.server.listen({ host: '10.0.0.2', port: 6080 });
+    srv.on('connection', (c: Connection) => c.resume());
+    const conn = await p.net.runUntil(p.client.connect({ host: '10.0.0.2', port: 6080 }));
+    // One datagram every 3.9 s for 20 s: each gap is below the timeout, so the state stays.
+    for (let i = 0; i < 5; i++) {
+      conn.write('tick');
+      await p.net.run({ for: '3900ms' });
+      expect(srv.connections).toBe(1);
+    }
+    conn.write('last');
+    await p.net.run({ for: '3990ms' });
+    expect(srv.connections).toBe(1);
+    await p.net.run({ for: '1020ms' }); // 5.01 s after the last datagram
+    expect(srv.connections).toBe(0);
+    await p.close();
+  });
+
   it('caps the number of peers a listener keeps state for', async () => {
     const p = await simPair({ transport: { use: 'datagram', options: { maxPeers: 2 } } });
     const srv = await p.server.listen({ host: '10.0.0.2', port: 6080 });
