@@ -9,10 +9,10 @@
  * @module
  */
 
-/** Value types (§5.3.1). */
-export type ValType = 'i32' | 'i64';
+/** Value types (§5.3.1; `v128` is the 128-bit vector type of the SIMD instructions). */
+export type ValType = 'i32' | 'i64' | 'v128';
 
-const VALTYPE: Record<ValType, number> = { i32: 0x7f, i64: 0x7e };
+const VALTYPE: Record<ValType, number> = { i32: 0x7f, i64: 0x7e, v128: 0x7b };
 
 /** A local reference: `local.get/set/tee $name`. */
 interface LocalRef {
@@ -106,8 +106,12 @@ export const i32 = {
   const: (n: number): Code => [0x41, ...sleb(BigInt(n | 0))],
   /** `i32.eqz`. */
   eqz: unary(0x45),
+  /** `i32.eq`. */
+  eq: binary(0x46),
   /** `i32.ne`. */
   ne: binary(0x47),
+  /** `i32.lt_s`. */
+  lt_s: binary(0x48),
   /** `i32.lt_u`. */
   lt_u: binary(0x49),
   /** `i32.add`. */
@@ -168,6 +172,48 @@ export const i64 = {
   store: store(0x37, 3),
   /** `i64.store32 offset=… (addr) (value)`. */
   store32: store(0x3e, 2),
+};
+
+/** A vector instruction: the 0xfd prefix, then its opcode as unsigned LEB128 (§5.4.8). */
+const simd = (op: number): number[] => [0xfd, ...uleb(op)];
+const simdBinary =
+  (op: number) =>
+  (a: Code, b: Code): Code => [a, b, simd(op)];
+
+/** 128-bit vector instructions (§5.4.8). */
+export const v128 = {
+  /** `v128.load offset=… (addr)`. */
+  load: (offset: number, addr: Code): Code => [addr, simd(0x00), 4, ...uleb(offset)],
+  /** `v128.store offset=… (addr) (value)`. */
+  store: (offset: number, addr: Code, value: Code): Code => [addr, value, simd(0x0b), 4, ...uleb(offset)],
+  /** `v128.const i32x4 a b c d`. */
+  const_i32x4: (...lanes: readonly [number, number, number, number]): Code => {
+    const bytes = new Uint8Array(16);
+    const view = new DataView(bytes.buffer);
+    lanes.forEach((v, i) => view.setUint32(4 * i, v >>> 0, true));
+    return [simd(0x0c), ...bytes];
+  },
+  /** `i8x16.shuffle lanes… (a) (b)`: byte i of the result is byte `lanes[i]` of a ‖ b. */
+  shuffle: (a: Code, b: Code, lanes: readonly number[]): Code => {
+    if (lanes.length !== 16 || lanes.some((l) => l < 0 || l > 31)) throw new Error('i8x16.shuffle needs 16 lane indices in 0..31');
+    return [a, b, simd(0x0d), ...lanes];
+  },
+  /** `v128.or`. */
+  or: simdBinary(0x50),
+  /** `v128.xor`. */
+  xor: simdBinary(0x51),
+};
+
+/** i32x4 instructions (§5.4.8). */
+export const i32x4 = {
+  /** `i32x4.splat (value)`. */
+  splat: (value: Code): Code => [value, simd(0x11)],
+  /** `i32x4.shl (a) (count)`. */
+  shl: simdBinary(0xab),
+  /** `i32x4.shr_u (a) (count)`. */
+  shr_u: simdBinary(0xad),
+  /** `i32x4.add`. */
+  add: simdBinary(0xae),
 };
 
 /** `(memory.fill (dest) (value) (length))` (bulk memory, §5.4.6). */

@@ -60,6 +60,7 @@
  * @module
  */
 import { chacha20XorFunc } from './chacha20.js';
+import { chacha20XorSimdFunc } from './chacha20-simd.js';
 import { assemble, call, get, i32, i64, if_, memoryFill, return_, set } from './emit.js';
 import type { Func } from './emit.js';
 import { poly1305Func } from './poly1305.js';
@@ -86,9 +87,9 @@ export function dataOffset(aadLength: number): number {
   return AAD + ((aadLength + 15) & ~15);
 }
 
-/** Memory the kernel touches for `length` bytes of data at `data` (whole keystream blocks, then the lengths block). */
+/** Memory the kernel touches for `length` bytes of data at `data` (whole groups of four keystream blocks, and the lengths block). */
 export function memoryNeeded(data: number, length: number): number {
-  return data + ((length + 63) & ~63) + 16;
+  return data + ((length + 255) & ~255) + 16;
 }
 
 const pad16 = (n: ReturnType<typeof get>) => i32.and(i32.add(n, i32.const(15)), i32.const(-16));
@@ -148,7 +149,7 @@ const params = [
   ['$len', 'i32'],
 ] as const;
 
-function sealFunc(): Func {
+function sealFunc(chacha: string): Func {
   return {
     name: 'seal',
     exported: true,
@@ -156,14 +157,14 @@ function sealFunc(): Func {
     locals: [['$data', 'i32']],
     body: [
       set('$data', call('prepare', get('$aadLen'), get('$len'))),
-      call('chacha20_xor', get('$data'), blocks64(get('$len')), i32.const(1)),
+      call(chacha, get('$data'), blocks64(get('$len')), i32.const(1)),
       call('authenticate', get('$data'), get('$aadLen'), get('$len'), i32.add(get('$data'), get('$len'))),
       call('wipe'),
     ],
   };
 }
 
-function openFunc(): Func {
+function openFunc(chacha: string): Func {
   const word = (off: number) => i64.load(off, i32.const(0));
   const diff = i64.or(i64.xor(word(TAG), word(TAG_IN)), i64.xor(word(TAG + 8), word(TAG_IN + 8)));
   return {
@@ -176,24 +177,40 @@ function openFunc(): Func {
       set('$data', call('prepare', get('$aadLen'), get('$len'))),
       call('authenticate', get('$data'), get('$aadLen'), get('$len'), i32.const(TAG)),
       if_('$forged', i64.ne(i64.const(0), diff), [call('wipe'), return_(i32.const(0))]),
-      call('chacha20_xor', get('$data'), blocks64(get('$len')), i32.const(1)),
+      call(chacha, get('$data'), blocks64(get('$len')), i32.const(1)),
       call('wipe'),
       i32.const(1),
     ],
   };
 }
 
-/** The kernel's binary module. */
-export function kernelModule(): Uint8Array {
+/**
+ * The kernel's binary module; with `simd` the data is encrypted four blocks
+ * at a time with 128-bit vectors (`$chacha20_xor_simd`), else one block at
+ * a time with i32 instructions.
+ */
+export function kernelModule(simd: boolean): Uint8Array {
+  const chacha = simd ? 'chacha20_xor_simd' : 'chacha20_xor';
   return assemble({
     memoryPages: 1,
     memoryExport: 'mem',
-    funcs: [chacha20XorFunc(KEY, NONCE), poly1305Func(SCRATCH), prepareFunc(), authenticateFunc(), wipeFunc(), sealFunc(), openFunc()],
+    funcs: [
+      chacha20XorFunc(KEY, NONCE),
+      ...(simd ? [chacha20XorSimdFunc(KEY, NONCE)] : []),
+      poly1305Func(SCRATCH),
+      prepareFunc(),
+      authenticateFunc(),
+      wipeFunc(),
+      sealFunc(chacha),
+      openFunc(chacha),
+    ],
   });
 }
 
 /** The instantiated kernel. */
 export interface AeadKernel {
+  /** Whether ChaCha20 runs on 128-bit vectors (WebAssembly SIMD). */
+  readonly simd: boolean;
   /** The kernel's memory, grown first to at least `bytes` (a new view after growth). */
   memory(bytes: number): Uint8Array;
   /** Encrypt the `len` bytes at the data offset in place and write the tag right after them (key, nonce, AAD in place). */
@@ -213,19 +230,29 @@ interface WasmMemory {
   grow(pages: number): number;
 }
 
-/** Instantiate the kernel; undefined where WebAssembly is unavailable (e.g. `--jitless`). */
-export function instantiateKernel(): AeadKernel | undefined {
+/**
+ * Instantiate the kernel: the SIMD module unless `simd` is false or the
+ * engine rejects it, then the scalar one; undefined where WebAssembly is
+ * unavailable (e.g. `--jitless`).
+ */
+export function instantiateKernel(simd = true): AeadKernel | undefined {
   const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
   if (wasm === undefined) return undefined;
-  let instance: { readonly exports: Record<string, unknown> };
-  try {
-    instance = new wasm.Instance(new wasm.Module(kernelModule()), {});
-  } catch {
-    return undefined;
+  let instance: { readonly exports: Record<string, unknown> } | undefined;
+  for (const vector of simd ? [true, false] : [false]) {
+    try {
+      instance = new wasm.Instance(new wasm.Module(kernelModule(vector)), {});
+      simd = vector;
+      break;
+    } catch {
+      // no WebAssembly SIMD (or no WebAssembly at all): try the next variant
+    }
   }
+  if (instance === undefined) return undefined;
   const mem = instance.exports.mem as WasmMemory;
   let view = new Uint8Array(mem.buffer);
   return {
+    simd,
     memory(bytes: number): Uint8Array {
       if (bytes > view.length) {
         mem.grow(Math.ceil((bytes - view.length) / PAGE));

@@ -10,13 +10,14 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { wasmCrypto } from '../../../../../plugins/security/dtls/crypto/wasm.js';
 import { WasmChaCha20Poly1305, chachaKernel } from '../../../../../plugins/security/dtls/crypto/wasm/aead.js';
+import { instantiateKernel } from '../../../../../plugins/security/dtls/crypto/wasm/kernel.js';
+import type { AeadKernel } from '../../../../../plugins/security/dtls/crypto/wasm/kernel.js';
 import type { AeadKey } from '../../../../../plugins/security/dtls/crypto/provider.js';
 import { fromHex, toHex } from '../../../../../plugins/security/dtls/bytes.js';
 import { SeededRandom } from '../../../../../core/random/random.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const cat = (parts: readonly Uint8Array[]) => new Uint8Array(Buffer.concat(parts));
-const key = (k: Uint8Array): AeadKey => wasmCrypto.aead('chacha20-poly1305', k);
 
 /** node:crypto's sealed output: ciphertext ‖ tag. */
 function nodeSeal(k: Uint8Array, nonce: Uint8Array, aad: Uint8Array, plain: Uint8Array): Uint8Array {
@@ -38,10 +39,23 @@ function split(data: Uint8Array, cuts: number[]): Uint8Array[] {
   return parts;
 }
 
-describe('WebAssembly ChaCha20-Poly1305 AEAD (RFC 8439 §2.8)', () => {
-  it('uses the WebAssembly kernel for chacha20-poly1305', () => {
-    expect(chachaKernel()).toBeDefined();
-    expect(key(new Uint8Array(32))).toBeInstanceOf(WasmChaCha20Poly1305);
+describe('the shared kernel', () => {
+  it('the wasm provider uses the SIMD kernel for chacha20-poly1305 (Node 20 has WebAssembly SIMD)', () => {
+    expect(chachaKernel()?.simd).toBe(true);
+    expect(wasmCrypto.aead('chacha20-poly1305', new Uint8Array(32))).toBeInstanceOf(WasmChaCha20Poly1305);
+  });
+});
+
+const kernels: [string, AeadKernel][] = [
+  ['SIMD', instantiateKernel(true)!],
+  ['scalar', instantiateKernel(false)!],
+];
+
+describe.each(kernels)('WebAssembly ChaCha20-Poly1305 AEAD (RFC 8439 §2.8), %s kernel', (_name, kernel) => {
+  const key = (k: Uint8Array): AeadKey => new WasmChaCha20Poly1305(kernel, k);
+
+  it('the kernel is the variant asked for', () => {
+    expect(kernel.simd).toBe(_name === 'SIMD');
   });
 
   it('seals the §2.8.2 example, given in several parts, and opens it', () => {
@@ -195,7 +209,7 @@ describe('WebAssembly ChaCha20-Poly1305 AEAD (RFC 8439 §2.8)', () => {
     const k = new Uint8Array(32).fill(0xa5);
     const a = key(k);
     a.seal(new Uint8Array(12), new Uint8Array(13), [new Uint8Array(100)]);
-    const mem = chachaKernel()!.memory(0);
+    const mem = kernel.memory(0);
     expect(mem.subarray(0, 32).every((b) => b === 0)).toBe(true);
     expect(mem.subarray(128, 192).every((b) => b === 0)).toBe(true);
     const sealed = a.seal(new Uint8Array(12), new Uint8Array(13), [new Uint8Array(100)]);
