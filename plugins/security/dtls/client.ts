@@ -58,6 +58,8 @@ export class DtlsClient extends DtlsSession {
   private hs: ClientState = 'hello';
   private hello!: ClientHello;
   private readonly clientRandom = new Uint8Array(32);
+  /** 32 random bytes drawn with client_random, used once as the ephemeral ECDH scalar. */
+  private scalarSeed: Uint8Array | undefined;
   private serverRandom = new Uint8Array(32);
   private ems = false;
   private master: Uint8Array | undefined;
@@ -92,7 +94,11 @@ export class DtlsClient extends DtlsSession {
       this.fail(new DtlsHandshakeError('ERR_DTLS_NO_CREDENTIALS', 'no cipher suite usable: configure psk, or ca/fingerprint', AlertDescription.internal_error), false);
       return;
     }
-    this.ctx.random.fill(this.clientRandom);
+    // client_random and the ephemeral scalar from one call to the random source.
+    const fresh = new Uint8Array(64);
+    this.ctx.random.fill(fresh);
+    this.clientRandom.set(fresh.subarray(0, 32));
+    this.scalarSeed = fresh.subarray(32);
     const ecc = this.offered.some((s) => s.kx !== 'psk');
     const exts = new Map<number, Uint8Array>();
     exts.set(ExtensionType.extended_master_secret, new Uint8Array(0));
@@ -216,6 +222,7 @@ export class DtlsClient extends DtlsSession {
       ca: creds.ca,
       fingerprint: creds.fingerprint,
       serverName: this.config.options.serverName,
+      cache: this.config.peerCertificates,
     });
     this.peerKey = leaf.publicKey;
     this.addToTranscript(msg);
@@ -261,7 +268,8 @@ export class DtlsClient extends DtlsSession {
     if (this.certificateRequested) {
       const chain = creds.privateKey !== undefined ? creds.chain : [];
       sendCertVerify = chain.length > 0;
-      entries.push({ type: ContentType.handshake, epoch: 0, payload: this.handshakeMessage(HandshakeType.certificate, encodeCertificate(chain)) });
+      const body = sendCertVerify ? (this.config.certificateBody ?? encodeCertificate(chain)) : encodeCertificate(chain);
+      entries.push({ type: ContentType.handshake, epoch: 0, payload: this.handshakeMessage(HandshakeType.certificate, body) });
     }
     let z: Uint8Array | undefined;
     let publicKey: Uint8Array | undefined;
@@ -269,7 +277,9 @@ export class DtlsClient extends DtlsSession {
       const params = this.serverParams;
       if (params === undefined) throw new DtlsHandshakeError('ERR_DTLS_UNEXPECTED_MESSAGE', 'missing ServerKeyExchange', AlertDescription.unexpected_message);
       const group = params.group === NamedGroup.x25519 ? 'x25519' : 'secp256r1';
-      const pair = this.crypto.ecdh(group, ephemeralScalar((b) => this.ctx.random.fill(b), group));
+      const seed = this.scalarSeed;
+      this.scalarSeed = undefined;
+      const pair = this.crypto.ecdh(group, ephemeralScalar((b) => this.ctx.random.fill(b), group, seed));
       try {
         z = pair.computeSecret(params.publicKey);
       } catch {

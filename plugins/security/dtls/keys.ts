@@ -48,12 +48,22 @@ export function keylogLine(clientRandom: Uint8Array, master: Uint8Array): string
   return `CLIENT_RANDOM ${toHex(clientRandom)} ${toHex(master)}`;
 }
 
-/** A random private scalar for `group` from `fill` (P-256: top bit cleared so it is below n). */
-export function ephemeralScalar(fill: (b: Uint8Array) => void, group: 'x25519' | 'secp256r1'): Uint8Array {
+/**
+ * A random private scalar for `group` (P-256: top bit cleared so it is below
+ * n): `first` when given (32 bytes the caller just drew from the random
+ * source, used once), else or while all zero, 32 bytes from `fill`.
+ */
+export function ephemeralScalar(fill: (b: Uint8Array) => void, group: 'x25519' | 'secp256r1', first?: Uint8Array): Uint8Array {
   const k = new Uint8Array(32);
-  do {
-    fill(k);
+  if (first !== undefined) {
+    if (first.length !== 32) throw new RangeError('ephemeral scalar seed must be 32 bytes');
+    k.set(first);
+  } else fill(k);
+  for (;;) {
     if (group === 'secp256r1') k[0] &= 0x7f;
-  } while (k.every((b) => b === 0));
-  return k;
+    let nz = 0;
+    for (let i = 0; i < 32; i++) nz |= k[i];
+    if (nz !== 0) return k;
+    fill(k);
+  }
 }

@@ -18,16 +18,20 @@ import { CookieJar } from './cookie.js';
 import { cryptoProvider } from './crypto/index.js';
 import type { CryptoProvider, SigningKey } from './crypto/provider.js';
 import { ConfigError } from '../../../core/errors.js';
+import type { PeerAddress } from '../../../core/contracts/address.js';
+import { bytesEqual } from './bytes.js';
 import { DtlsDecodeError } from './errors.js';
 import { DtlsClient } from './client.js';
 import { encodeHandshake, parseHandshakeFragments } from './handshake/header.js';
-import { encodeHelloVerifyRequest, parseClientHello } from './handshake/messages.js';
+import { encodeCertificate, encodeHelloVerifyRequest, parseClientHello } from './handshake/messages.js';
+import type { ClientHello } from './handshake/messages.js';
 import { resolveCredentials } from './options.js';
 import type { DtlsOptions } from './options.js';
 import { RecordCursor, plaintextRecord } from './record/codec.js';
 import { DtlsServer } from './server.js';
 import type { SessionConfig } from './session.js';
 import { CIPHER_SUITES } from './suites.js';
+import { CertificateCache } from './x509/cache.js';
 
 /** GUE payload-transform type for DTLS. */
 export const DTLS_TRANSFORM_TYPE = 1;
@@ -39,6 +43,20 @@ function importSigningKey(crypto: CryptoProvider, privateKey: Uint8Array): Signi
   } catch (err) {
     throw new ConfigError('privateKey', [`privateKey: ${(err as Error).message}`], 'ERR_DTLS_BAD_KEY');
   }
+}
+
+/** A ClientHello whose cookie {@link DtlsProtocol.accept} has just verified. */
+interface AcceptedHello {
+  /** Who sent it. */
+  readonly peer: PeerAddress;
+  /** A copy of its body (what the new session must see again, byte for byte). */
+  readonly body: Uint8Array;
+  /** The hello parsed from `body`. */
+  readonly hello: ClientHello;
+}
+
+function samePeer(a: PeerAddress, b: PeerAddress): boolean {
+  return a.port === b.port && a.address === b.address && a.family === b.family;
 }
 
 /** The `dtls` {@link SecurityProtocol}. */
@@ -53,6 +71,8 @@ export class DtlsProtocol implements SecurityProtocol {
   readonly overhead: number;
   private readonly config: SessionConfig;
   private readonly cookies: CookieJar;
+  /** Set by a successful {@link DtlsProtocol.accept}, taken by the {@link DtlsProtocol.createServer} that follows it. */
+  private accepted: AcceptedHello | undefined;
 
   /**
    * @param options - parsed plugin options
@@ -64,7 +84,10 @@ export class DtlsProtocol implements SecurityProtocol {
     const suites = options.cipherSuites.map((n) => CIPHER_SUITES[n]);
     const credentials = resolveCredentials(options);
     const signer = credentials.privateKey !== undefined ? importSigningKey(crypto, credentials.privateKey) : undefined;
-    this.config = { crypto, options, credentials, suites, signer };
+    // Our Certificate message body never changes: encode it once per stack, not per handshake.
+    const certificateBody = credentials.chain.length > 0 && credentials.privateKey !== undefined ? encodeCertificate(credentials.chain) : undefined;
+    const peerCertificates = suites.some((s) => s.kx === 'ecdhe_ecdsa') ? new CertificateCache(crypto) : undefined;
+    this.config = { crypto, options, credentials, suites, signer, certificateBody, peerCertificates };
     this.overhead = Math.max(...suites.map((s) => s.overhead));
     this.cookies = new CookieJar(crypto, clock, random);
   }
@@ -74,12 +97,25 @@ export class DtlsProtocol implements SecurityProtocol {
     return new DtlsClient(ctx, this.config);
   }
 
-  /** Create a server session for a peer whose ClientHello carried a valid cookie. */
+  /**
+   * Create a server session for a peer whose ClientHello carried a valid
+   * cookie. The stack hands the session the datagram that {@link DtlsProtocol.accept}
+   * accepted: the session takes that hello as parsed and verified there
+   * (when its body is byte for byte the one accepted from this peer) instead
+   * of parsing it and computing the cookie HMAC a second time.
+   */
   createServer(ctx: SecurityContext): SecuritySession {
     const peer = ctx.peer;
+    let accepted = this.accepted !== undefined && samePeer(this.accepted.peer, peer) ? this.accepted : undefined;
+    this.accepted = undefined;
     return new DtlsServer(ctx, this.config, {
       verify: (hello) => this.cookies.verify(peer, hello),
       make: (hello) => this.cookies.make(peer, hello),
+      accepted: (body) => {
+        const a = accepted;
+        accepted = undefined;
+        return a !== undefined && bytesEqual(a.body, body) ? a.hello : undefined;
+      },
     });
   }
 
@@ -89,6 +125,7 @@ export class DtlsProtocol implements SecurityProtocol {
    * without; a counted drop for anything else.
    */
   accept(datagram: Uint8Array, ctx: SecurityAcceptContext): boolean {
+    this.accepted = undefined;
     try {
       const cur = new RecordCursor(datagram);
       if (!cur.next() || cur.type !== ContentType.handshake || cur.epoch !== 0) {
@@ -104,8 +141,12 @@ export class DtlsProtocol implements SecurityProtocol {
         ctx.drop('dtls_fragmented_client_hello');
         return false;
       }
-      const hello = parseClientHello(frag.body);
-      if (this.cookies.verify(ctx.peer, hello)) return true;
+      const body = frag.body.slice();
+      const hello = parseClientHello(body);
+      if (this.cookies.verify(ctx.peer, hello)) {
+        this.accepted = { peer: ctx.peer, body, hello };
+        return true;
+      }
       const hvr = encodeHandshake(
         HandshakeType.hello_verify_request,
         frag.messageSeq,

@@ -17,6 +17,7 @@ import type { RecordProtection } from './record/protection.js';
 import { RecordLayer } from './record/layer.js';
 import type { DtlsCredentials, DtlsOptions } from './options.js';
 import type { CipherSuite } from './suites.js';
+import type { CertificateCache } from './x509/cache.js';
 
 /** Shared, per-stack configuration handed to each session. */
 export interface SessionConfig {
@@ -30,6 +31,10 @@ export interface SessionConfig {
   readonly suites: readonly CipherSuite[];
   /** Our ECDSA key, imported once per stack (when credentials include a private key). */
   readonly signer?: SigningKey;
+  /** Our Certificate message body (RFC 5246 §7.4.2), encoded once per stack (when credentials include a chain and key). */
+  readonly certificateBody?: Uint8Array;
+  /** Peer certificates parsed and fingerprinted, by exact DER, shared by the stack's sessions. */
+  readonly peerCertificates?: CertificateCache;
 }
 
 /** Lifecycle of a session. */

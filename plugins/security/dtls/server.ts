@@ -62,6 +62,11 @@ export interface PeerCookies {
   verify(hello: ClientHello): boolean;
   /** The cookie this peer must echo. */
   make(hello: ClientHello): Uint8Array;
+  /**
+   * The hello the protocol parsed and whose cookie it verified when it
+   * accepted this peer, if `body` is byte for byte that hello; answers once.
+   */
+  accepted?(body: Uint8Array): ClientHello | undefined;
 }
 
 /** A DTLS server session. */
@@ -195,8 +200,10 @@ export class DtlsServer extends DtlsSession {
   }
 
   private onClientHello(msg: HandshakeMessage): void {
-    const hello = parseClientHello(msg.body);
-    if (!this.cookies.verify(hello)) {
+    // The hello that created this session was parsed and its cookie verified by DtlsProtocol.accept just before.
+    const verified = this.cookies.accepted?.(msg.body);
+    const hello = verified ?? parseClientHello(msg.body);
+    if (verified === undefined && !this.cookies.verify(hello)) {
       this.drop('dtls_bad_cookie');
       this.reassembler.reset(msg.messageSeq);
       this.lastPeerSeq = -1;
@@ -218,7 +225,10 @@ export class DtlsServer extends DtlsSession {
     this.group = groups.includes(NamedGroup.x25519) ? 'x25519' : 'secp256r1';
     this.ems = hello.extensions.has(ExtensionType.extended_master_secret);
     this.clientRandom = hello.random.slice();
-    this.ctx.random.fill(this.serverRandom);
+    // server_random and the ephemeral scalar from one call to the random source.
+    const fresh = new Uint8Array(64);
+    this.ctx.random.fill(fresh);
+    this.serverRandom.set(fresh.subarray(0, 32));
     this.addToTranscript(msg);
     this.trace('ClientHello received', { cipherSuite: suite.name, extendedMasterSecret: this.ems });
 
@@ -240,9 +250,9 @@ export class DtlsServer extends DtlsSession {
     };
     push(HandshakeType.server_hello, sh);
     const creds = this.config.credentials;
-    if (suite.kx === 'ecdhe_ecdsa') push(HandshakeType.certificate, encodeCertificate(creds.chain));
+    if (suite.kx === 'ecdhe_ecdsa') push(HandshakeType.certificate, this.config.certificateBody ?? encodeCertificate(creds.chain));
     if (suite.kx !== 'psk') {
-      this.ecdhe = this.crypto.ecdh(this.group, ephemeralScalar((b) => this.ctx.random.fill(b), this.group));
+      this.ecdhe = this.crypto.ecdh(this.group, ephemeralScalar((b) => this.ctx.random.fill(b), this.group, fresh.subarray(32)));
       const params = encodeEcdheParams(this.group === 'x25519' ? NamedGroup.x25519 : NamedGroup.secp256r1, this.ecdhe.publicKey);
       if (suite.kx === 'ecdhe_psk') {
         push(HandshakeType.server_key_exchange, encodeServerKeyExchange({ pskIdentityHint: new Uint8Array(0), params }));
@@ -272,7 +282,7 @@ export class DtlsServer extends DtlsSession {
       }
     } else {
       const creds = this.config.credentials;
-      this.clientKey = verifyPeerChain(this.crypto, this.clientChain, { ca: creds.ca, fingerprint: creds.fingerprint }).publicKey;
+      this.clientKey = verifyPeerChain(this.crypto, this.clientChain, { ca: creds.ca, fingerprint: creds.fingerprint, cache: this.config.peerCertificates }).publicKey;
     }
     this.hs = 'key_exchange';
   }

@@ -3,7 +3,8 @@
  * every message with an unfragmented 12-byte header, RFC 6347 §4.2.6): the
  * messages in order and a running SHA-256 over them, so that the extended
  * master secret (RFC 7627 §4) and both Finished messages hash only the bytes
- * added since, not the whole transcript again.
+ * added since, not the whole transcript again. Messages are hashed lazily:
+ * the ones added since the last digest go into the hash in one update.
  *
  * @module
  */
@@ -14,7 +15,9 @@ import { HANDSHAKE_HEADER_LENGTH, writeHandshakeHeader } from './header.js';
 /** Handshake messages so far, with a running hash. */
 export class Transcript {
   private parts: Uint8Array[] = [];
-  /** Created with the first message (a client resets once or twice before that). */
+  /** Messages not hashed yet: they are hashed together, with one update, when a digest is asked for. */
+  private pending: Uint8Array[] = [];
+  /** Created with the first digest (a client resets once or twice before that). */
   private hash: Sha256Stream | undefined;
 
   /** @param crypto - provider of the running hash */
@@ -23,7 +26,7 @@ export class Transcript {
   /** Append a whole encoded message (header included). */
   add(message: Uint8Array): void {
     this.parts.push(message);
-    (this.hash ??= this.crypto.sha256Stream()).update(message);
+    this.pending.push(message);
   }
 
   /** Append a received message: an unfragmented header for `body`, then `body` (kept by reference). */
@@ -37,12 +40,20 @@ export class Transcript {
   /** Forget everything (a ClientHello answered by a HelloVerifyRequest is not part of it, RFC 6347 §4.2.1). */
   reset(): void {
     this.parts = [];
+    this.pending = [];
     this.hash = undefined;
   }
 
   /** SHA-256 of the messages so far; more may be added afterwards. */
   digest(): Uint8Array {
-    return (this.hash ??= this.crypto.sha256Stream()).digest();
+    const hash = (this.hash ??= this.crypto.sha256Stream());
+    const pending = this.pending;
+    if (pending.length > 0) {
+      // One hash update for everything added since the last digest, not one per message part.
+      hash.update(pending.length === 1 ? pending[0] : joinBytes(pending));
+      this.pending = [];
+    }
+    return hash.digest();
   }
 
   /** The messages so far as one array (what CertificateVerify signs, RFC 5246 §7.4.8). */

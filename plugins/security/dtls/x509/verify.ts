@@ -10,6 +10,7 @@ import { bytesEqual, toHex } from '../bytes.js';
 import { AlertDescription } from '../constants.js';
 import { DtlsCertificateError } from '../errors.js';
 import type { CryptoProvider } from '../crypto/provider.js';
+import type { CertificateCache } from './cache.js';
 import { parseCertificate } from './certificate.js';
 import type { Certificate } from './certificate.js';
 import { OID } from './der.js';
@@ -24,6 +25,8 @@ export interface TrustOptions {
   readonly serverName?: string;
   /** Current time in ms since the epoch (defaults to `Date.now()`). */
   readonly now?: number;
+  /** Parsed peer certificates and fingerprints by exact DER (the checks themselves always run). */
+  readonly cache?: CertificateCache;
 }
 
 const MAX_DEPTH = 8;
@@ -60,7 +63,8 @@ export function verifyPeerChain(crypto: CryptoProvider, chainDer: readonly Uint8
   if (chainDer.length === 0) throw new DtlsCertificateError('peer sent no certificate', AlertDescription.handshake_failure);
   let chain: Certificate[];
   try {
-    chain = chainDer.map((d) => parseCertificate(d));
+    const cache = trust.cache;
+    chain = chainDer.map((d) => (cache !== undefined ? cache.parse(d) : parseCertificate(d)));
   } catch (err) {
     throw new DtlsCertificateError(`malformed peer certificate: ${(err as Error).message}`, AlertDescription.bad_certificate);
   }
@@ -76,7 +80,8 @@ export function verifyPeerChain(crypto: CryptoProvider, chainDer: readonly Uint8
     throw new DtlsCertificateError(`peer certificate does not match ${trust.serverName}`, AlertDescription.bad_certificate);
   }
   if (trust.fingerprint !== undefined) {
-    if (toHex(crypto.sha256(leaf.der)) === trust.fingerprint) return leaf;
+    const fingerprint = trust.cache !== undefined ? trust.cache.fingerprint(leaf) : toHex(crypto.sha256(leaf.der));
+    if (fingerprint === trust.fingerprint) return leaf;
     if (trust.ca.length === 0) throw new DtlsCertificateError('peer certificate fingerprint mismatch', AlertDescription.bad_certificate);
   }
   if (trust.ca.length === 0) throw new DtlsCertificateError('no trust anchor (ca or fingerprint) configured', AlertDescription.unknown_ca);
