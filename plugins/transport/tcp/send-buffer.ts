@@ -24,6 +24,10 @@ export class SendBuffer {
   /** Index of the chunk the last read started in, and that chunk's stream offset. */
   private cursor = 0;
   private cursorBase = 0;
+  /** An acknowledged {@link CHUNK}-sized chunk to fill again, if any. */
+  private spare: Uint8Array | undefined;
+  /** Chunks that lent a view to a retransmission (never reused). */
+  private readonly lent = new WeakSet<Uint8Array>();
 
   /** Bytes held (unacknowledged or unsent). */
   get length(): number {
@@ -36,7 +40,11 @@ export class SendBuffer {
     while (off < data.length) {
       let last = this.chunks.length > 0 ? this.chunks[this.chunks.length - 1] : undefined;
       if (last === undefined || this.tailFill === last.length) {
-        last = new Uint8Array(Math.max(CHUNK, Math.min(data.length - off, 1 << 20)));
+        const size = Math.max(CHUNK, Math.min(data.length - off, 1 << 20));
+        if (size === CHUNK && this.spare !== undefined) {
+          last = this.spare;
+          this.spare = undefined;
+        } else last = new Uint8Array(size);
         this.chunks.push(last);
         this.tailFill = 0;
       }
@@ -48,8 +56,11 @@ export class SendBuffer {
     this.end += data.length;
   }
 
-  /** The bytes at stream offsets `[offset, offset + len)` (a view when possible). */
-  read(offset: number, len: number): Uint8Array {
+  /**
+   * The bytes at stream offsets `[offset, offset + len)` (a view when possible).
+   * @param retransmission - the bytes go out again: a view pins its chunk (never reused)
+   */
+  read(offset: number, len: number, retransmission = false): Uint8Array {
     // Reads mostly move forward (new data, then the next segment): start at the chunk of the
     // previous read when the offset is not below it, instead of walking from the first chunk.
     let base = this.chunkBase;
@@ -66,7 +77,10 @@ export class SendBuffer {
     this.cursorBase = base;
     const c = this.chunks[i];
     const rel = offset - base;
-    if (rel + len <= c.length) return c.subarray(rel, rel + len);
+    if (rel + len <= c.length) {
+      if (retransmission) this.lent.add(c);
+      return c.subarray(rel, rel + len);
+    }
     const out = new Uint8Array(len);
     let got = 0;
     let pos = rel;
@@ -86,10 +100,13 @@ export class SendBuffer {
     if (offset <= this.start) return;
     this.start = Math.min(offset, this.end);
     while (this.chunks.length > 1 && this.chunkBase + this.chunks[0].length <= this.start) {
-      this.chunkBase += this.chunks[0].length;
+      const done = this.chunks[0];
+      this.chunkBase += done.length;
       this.chunks.shift();
+      if (done.length === CHUNK && !this.lent.has(done)) this.spare = done;
       if (this.cursor > 0) this.cursor--;
       else this.cursorBase = this.chunkBase;
     }
+    if (this.start === this.end) this.spare = undefined;
   }
 }

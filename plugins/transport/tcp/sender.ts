@@ -358,7 +358,7 @@ export class TcpSender implements RecoveryHost {
     const h = this.host;
     const now = h.ctx.clock.now();
     const len = r.end - r.seq - (r.fin ? 1 : 0);
-    const data = len > 0 ? this.buf.read(r.seq - this.iss - 1, len) : EMPTY;
+    const data = len > 0 ? this.buf.read(r.seq - this.iss - 1, len, true) : EMPTY;
     const flags = TcpFlags.ACK | (r.fin ? TcpFlags.FIN : 0);
     const o = h.opts.forSegment(h.rcv, this.sackBlocksRoom(len), true, now);
     const tsVal = o !== undefined && o.hasTimestamps ? o.tsVal : 0;
