@@ -2,7 +2,8 @@
  * ChaCha20-Poly1305 (RFC 8439 §2.8) as an {@link AeadKey} on the shared
  * WebAssembly kernel: per call, one copy of the key, nonce, AAD and input
  * into the kernel's memory, one synchronous kernel call, and one copy of
- * the result into a fresh buffer owned by the caller. No cipher object per
+ * the result into a fresh buffer owned by the caller (a pooled
+ * `Buffer.allocUnsafe` slice, returned as plain `Uint8Array` views). No cipher object per
  * record (node:crypto needs a `createCipheriv` per record, a fixed cost of
  * several microseconds).
  *
@@ -63,6 +64,7 @@ export class WasmChaCha20Poly1305 implements AeadKey {
     this.kernel.seal(aad.length, length);
     const sealed = Buffer.allocUnsafe(length + TAG_LENGTH);
     sealed.set(m.subarray(data, data + length + TAG_LENGTH));
+    // plain Uint8Array views (not Buffers, whose slice() does not copy)
     if (length > 0) out.push(new Uint8Array(sealed.buffer, sealed.byteOffset, length));
     out.push(new Uint8Array(sealed.buffer, sealed.byteOffset + length, TAG_LENGTH));
     return out;

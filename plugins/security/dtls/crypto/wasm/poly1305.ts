@@ -13,7 +13,7 @@
  * (local.set $h0 (i64.add (local.get $h0) (i64.and (i64.load32_u offset=0 (local.get $p)) (i64.const 0x3ffffff))))
  * (local.set $h1 (i64.add (local.get $h1) (i64.and (i64.shr_u (i64.load32_u offset=3 (local.get $p)) (i64.const 2)) (i64.const 0x3ffffff))))
  * (local.set $h2 …offset=6, shift 4…) (local.set $h3 …offset=9, shift 6…)
- * (local.set $h4 (i64.add (local.get $h4) (i64.or (i64.shr_u (i64.load32_u offset=12 (local.get $p)) (i64.const 8)) (local.get $hibit))))
+ * (local.set $h4 (i64.add (local.get $h4) (i64.or (i64.shr_u (i64.load32_u offset=12 (local.get $p)) (i64.const 8)) (i64.const 0x1000000))))
  * ;; h = h · r mod 2^130 − 5, schoolbook with wrap-around via s_i = 5 r_i
  * (local.set $d0 (i64.add (i64.mul $h0 $r0) (i64.mul $h1 $s4) (i64.mul $h2 $s3) (i64.mul $h3 $s2) (i64.mul $h4 $s1)))
  * (local.set $d1 … $h0·$r1 + $h1·$r0 + $h2·$s4 + $h3·$s3 + $h4·$s2)
@@ -46,10 +46,11 @@ function carry(src: string, dst: string, into: string, times5 = false): Code[] {
   ];
 }
 
-/** Add limb `i` of the 16-byte block at `$p` (bytes 3.25·i onwards, 26 bits; limb 4 with the 2^128 bit in `$hibit`) to `$h{i}`. */
-function addLimb(i: number): Code {
+/** Add limb `i` of the 16-byte block at `$p` (bytes 3.25·i onwards, 26 bits; limb 4 with the 2^128 bit when `whole`) to `$h{i}`. */
+function addLimb(i: number, whole: boolean): Code {
   const word = i64.load32_u([0, 3, 6, 9, 12][i], get('$p'));
-  const limb = i === 4 ? i64.or(i64.shr_u(word, i64.const(8)), get('$hibit')) : i64.and(i === 0 ? word : i64.shr_u(word, i64.const(2 * i)), i64.const(MASK26));
+  const top = i64.shr_u(word, i64.const(8));
+  const limb = i === 4 ? (whole ? i64.or(top, i64.const(1 << 24)) : top) : i64.and(i === 0 ? word : i64.shr_u(word, i64.const(2 * i)), i64.const(MASK26));
   return set(`$h${i}`, i64.add(get(`$h${i}`), limb));
 }
 
@@ -83,38 +84,42 @@ export function poly1305Func(scratch: number): Func {
     set(r(i), i64.and(i64.shr_u(i64.load32_u(off, get('$key')), i64.const(shift)), i64.const(mask))),
   );
   for (let i = 1; i < 5; i++) body.push(set(s(i), i64.mul(get(r(i)), i64.const(5))));
-  body.push(set('$hibit', i64.const(1 << 24)));
   // d_i = Σ_j h_j · (r_(i−j) when j ≤ i, else s_(5+i−j)): the wrapped terms carry 2^130 ≡ 5
   const products: Code[] = [];
   for (let i = 0; i < 5; i++) {
     products.push(set(d(i), sum(...[0, 1, 2, 3, 4].map((j) => mul(h(j), j <= i ? r(i - j) : s(5 + i - j))))));
   }
+  /** h = (h + block at $p) · r, partly reduced. */
+  const absorb = (whole: boolean): Code[] => [
+    [0, 1, 2, 3, 4].map((i) => addLimb(i, whole)),
+    products,
+    carry(d(0), h(0), d(1)),
+    carry(d(1), h(1), d(2)),
+    carry(d(2), h(2), d(3)),
+    carry(d(3), h(3), d(4)),
+    carry(d(4), h(4), h(0), true),
+    carry(h(0), h(0), h(1)),
+  ];
+  const tail = i32.sub(get('$end'), get('$full'));
   body.push(
+    set('$full', i32.add(get('$p'), i32.and(i32.sub(get('$end'), get('$p')), i32.const(-16)))),
     block(
       '$done',
       loop(
         '$block',
-        br_if('$done', i32.eqz(i32.lt_u(get('$p'), get('$end')))),
-        if_('$partial', i32.lt_u(i32.sub(get('$end'), get('$p')), i32.const(16)), [
-          memoryFill(i32.const(scratch), i32.const(0), i32.const(16)),
-          memoryCopy(i32.const(scratch), get('$p'), i32.sub(get('$end'), get('$p'))),
-          i32.store8(scratch, i32.sub(get('$end'), get('$p')), i32.const(1)), // the 0x01 after the last byte (§2.5.1)
-          set('$hibit', i64.const(0)),
-          set('$p', i32.const(scratch)),
-          set('$end', i32.const(scratch + 16)),
-        ]),
-        [0, 1, 2, 3, 4].map(addLimb),
-        products,
-        carry(d(0), h(0), d(1)),
-        carry(d(1), h(1), d(2)),
-        carry(d(2), h(2), d(3)),
-        carry(d(3), h(3), d(4)),
-        carry(d(4), h(4), h(0), true),
-        carry(h(0), h(0), h(1)),
+        br_if('$done', i32.eqz(i32.lt_u(get('$p'), get('$full')))),
+        absorb(true),
         set('$p', i32.add(get('$p'), i32.const(16))),
         br('$block'),
       ),
     ),
+    if_('$partial', i32.ne(get('$full'), get('$end')), [
+      memoryFill(i32.const(scratch), i32.const(0), i32.const(16)),
+      memoryCopy(i32.const(scratch), get('$full'), tail),
+      i32.store8(scratch, tail, i32.const(1)), // the 0x01 after the last byte (§2.5.1), no 2^128 bit
+      set('$p', i32.const(scratch)),
+      absorb(false),
+    ]),
   );
   // full carry (§2.5.1: the accumulator is taken mod p)
   body.push(carry(h(1), h(1), h(2)), carry(h(2), h(2), h(3)), carry(h(3), h(3), h(4)), carry(h(4), h(4), h(0), true), carry(h(0), h(0), h(1)));
@@ -139,7 +144,7 @@ export function poly1305Func(scratch: number): Func {
   const locals: [string, 'i64'][] = [];
   for (const name of ['r', 'h', 'd', 'g']) for (let i = 0; i < 5; i++) locals.push([`$${name}${i}`, 'i64']);
   for (let i = 1; i < 5; i++) locals.push([s(i), 'i64']);
-  locals.push(['$mask', 'i64'], ['$f', 'i64'], ['$hibit', 'i64']);
+  locals.push(['$mask', 'i64'], ['$f', 'i64']);
   return {
     name: 'poly1305',
     params: [
@@ -148,7 +153,7 @@ export function poly1305Func(scratch: number): Func {
       ['$end', 'i32'],
       ['$tag', 'i32'],
     ],
-    locals,
+    locals: [...locals, ['$full', 'i32']],
     body,
   };
 }

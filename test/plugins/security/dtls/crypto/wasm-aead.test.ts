@@ -200,6 +200,7 @@ describe.each(kernels)('WebAssembly ChaCha20-Poly1305 AEAD (RFC 8439 §2.8), %s 
     for (let i = 0; i < 10; i++) a.seal(new Uint8Array(12).fill(i), aad, [new Uint8Array(2000).fill(i)]);
     a.open(nonce, aad, new Uint8Array(1340), new Uint8Array(16));
     expect(toHex(cat(first))).toBe(snapshot);
+    for (const part of [...first, opened]) expect(Buffer.isBuffer(part)).toBe(false); // slice() copies
     expect(opened.every((b) => b === 3)).toBe(true);
     expect(plain.every((b) => b === 3)).toBe(true);
     expect(aad.every((b) => b === 2)).toBe(true);
