@@ -91,11 +91,23 @@ export class ByteReader {
   }
 }
 
+/**
+ * Initial capacity of a {@link ByteWriter}: most handshake fields and small
+ * messages fit, and V8 keeps a typed array this small on its heap (a larger
+ * one gets a separately allocated backing store).
+ */
+const INITIAL_WRITER_CAPACITY = 64;
+
 /** A growable byte writer for handshake messages (not used per packet). */
 export class ByteWriter {
-  private buf = new Uint8Array(256);
+  private buf: Uint8Array;
   /** Bytes written so far. */
   length = 0;
+
+  /** @param capacity - initial buffer size in bytes (it grows as needed) */
+  constructor(capacity = INITIAL_WRITER_CAPACITY) {
+    this.buf = new Uint8Array(Math.max(1, capacity));
+  }
 
   private grow(n: number): void {
     if (this.length + n <= this.buf.length) return;

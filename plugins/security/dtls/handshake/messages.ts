@@ -49,7 +49,7 @@ export function parseClientHello(body: Uint8Array): ClientHello {
 
 /** Encode a ClientHello body. */
 export function encodeClientHello(h: ClientHello): Uint8Array {
-  const w = new ByteWriter().u16(h.version).bytes(h.random).vec8(h.sessionId).vec8(h.cookie);
+  const w = new ByteWriter(256).u16(h.version).bytes(h.random).vec8(h.sessionId).vec8(h.cookie);
   w.u16(h.cipherSuites.length * 2);
   for (const s of h.cipherSuites) w.u16(s);
   w.vec8(h.compressionMethods);
@@ -132,9 +132,11 @@ export function parseCertificate(body: Uint8Array): Uint8Array[] {
 
 /** Encode a Certificate body. */
 export function encodeCertificate(chain: readonly Uint8Array[]): Uint8Array {
-  const inner = new ByteWriter();
-  for (const c of chain) inner.vec24(c);
-  return new ByteWriter().vec24(inner.finish()).finish();
+  let size = 0;
+  for (const c of chain) size += 3 + c.length;
+  const w = new ByteWriter(3 + size).u24(size);
+  for (const c of chain) w.vec24(c);
+  return w.finish();
 }
 
 /** ServerECDHParams: curve_type named_curve(3) ‖ group ‖ point<1..255> (RFC 8422 §5.4). */
@@ -197,7 +199,11 @@ export function encodeServerKeyExchange(parts: {
   signatureScheme?: number;
   signature?: Uint8Array;
 }): Uint8Array {
-  const w = new ByteWriter();
+  const w = new ByteWriter(
+    (parts.pskIdentityHint !== undefined ? 2 + parts.pskIdentityHint.length : 0) +
+      (parts.params?.length ?? 0) +
+      (parts.signature !== undefined ? 4 + parts.signature.length : 0),
+  );
   if (parts.pskIdentityHint !== undefined) w.vec16(parts.pskIdentityHint);
   if (parts.params !== undefined) w.bytes(parts.params);
   if (parts.signature !== undefined) w.u16(parts.signatureScheme ?? 0).vec16(parts.signature);

@@ -19,6 +19,8 @@ export class Transcript {
   private pending: Uint8Array[] = [];
   /** Created with the first digest (a client resets once or twice before that). */
   private hash: Sha256Stream | undefined;
+  /** The last digest, while nothing was added after it (EMS and the client Finished hash the same messages). */
+  private last: Uint8Array | undefined;
 
   /** @param crypto - provider of the running hash */
   constructor(private readonly crypto: CryptoProvider) {}
@@ -27,6 +29,7 @@ export class Transcript {
   add(message: Uint8Array): void {
     this.parts.push(message);
     this.pending.push(message);
+    this.last = undefined;
   }
 
   /** Append a received message: an unfragmented header for `body`, then `body` (kept by reference). */
@@ -42,10 +45,12 @@ export class Transcript {
     this.parts = [];
     this.pending = [];
     this.hash = undefined;
+    this.last = undefined;
   }
 
-  /** SHA-256 of the messages so far; more may be added afterwards. */
+  /** SHA-256 of the messages so far (read-only; the same array until more is added); more may be added afterwards. */
   digest(): Uint8Array {
+    if (this.last !== undefined) return this.last;
     const hash = (this.hash ??= this.crypto.sha256Stream());
     const pending = this.pending;
     if (pending.length > 0) {
@@ -53,7 +58,7 @@ export class Transcript {
       hash.update(pending.length === 1 ? pending[0] : joinBytes(pending));
       this.pending = [];
     }
-    return hash.digest();
+    return (this.last = hash.digest());
   }
 
   /** The messages so far as one array (what CertificateVerify signs, RFC 5246 §7.4.8). */

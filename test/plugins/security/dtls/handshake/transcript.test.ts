@@ -36,3 +36,22 @@ describe.each([nodeCrypto, nobleCrypto])('handshake transcript ($name)', (crypto
     expect(toHex(t.bytes())).toBe(toHex(again));
   });
 });
+
+describe('handshake transcript: lazy hashing', () => {
+  it('returns the same digest while nothing is added, hashes what was added since in one go, and resets cleanly', () => {
+    const t = new Transcript(nodeCrypto);
+    const a = encodeHandshake(1, 0, new Uint8Array(40).fill(4));
+    t.add(a);
+    t.addMessage(2, 1, new Uint8Array(90).fill(5));
+    const d1 = t.digest();
+    expect(t.digest()).toBe(d1);
+    expect(toHex(d1)).toBe(toHex(nodeCrypto.sha256(joinBytes([a, encodeHandshake(2, 1, new Uint8Array(90).fill(5))]))));
+    const c = encodeHandshake(20, 2, new Uint8Array(12).fill(6));
+    t.add(c);
+    const d2 = t.digest();
+    expect(d2).not.toBe(d1);
+    expect(toHex(d2)).toBe(toHex(nodeCrypto.sha256(joinBytes([a, encodeHandshake(2, 1, new Uint8Array(90).fill(5)), c]))));
+    t.reset();
+    expect(toHex(t.digest())).toBe(toHex(nodeCrypto.sha256(new Uint8Array(0))));
+  });
+});
