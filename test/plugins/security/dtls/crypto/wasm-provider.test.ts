@@ -5,10 +5,11 @@
  * records of every size up to a full 16 KiB record).
  */
 import { createHash } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { createCipheriv } from 'node:crypto';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cryptoProvider } from '../../../../../plugins/security/dtls/crypto/index.js';
 import { nodeCrypto } from '../../../../../plugins/security/dtls/crypto/node.js';
-import { wasmCrypto } from '../../../../../plugins/security/dtls/crypto/wasm.js';
+import { WASM_MAX_RECORD, WasmProviderChaCha20Poly1305, wasmCrypto } from '../../../../../plugins/security/dtls/crypto/wasm.js';
 import { WasmChaCha20Poly1305 } from '../../../../../plugins/security/dtls/crypto/wasm/aead.js';
 import { dtlsOptionsSchema } from '../../../../../plugins/security/dtls/options.js';
 import { SecurityPair } from '../../../../../core/testing/security.js';
@@ -28,10 +29,39 @@ describe("the 'wasm' crypto provider", () => {
     for (const f of ['sha256', 'sha256Stream', 'hmacSha256', 'ecdh', 'signingKey', 'ecdsaVerify', 'randomFill'] as const) {
       expect(wasmCrypto[f]).toBe(nodeCrypto[f]);
     }
-    expect(wasmCrypto.aead('chacha20-poly1305', new Uint8Array(32))).toBeInstanceOf(WasmChaCha20Poly1305);
+    expect(wasmCrypto.aead('chacha20-poly1305', new Uint8Array(32))).toBeInstanceOf(WasmProviderChaCha20Poly1305);
     const gcm = wasmCrypto.aead('aes-128-gcm', new Uint8Array(16));
     expect(gcm).not.toBeInstanceOf(WasmChaCha20Poly1305);
     expect(gcm.constructor).toBe(nodeCrypto.aead('aes-128-gcm', new Uint8Array(16)).constructor);
+  });
+
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it(`seals and opens records up to ${WASM_MAX_RECORD} bytes on the kernel and longer ones with node:crypto, the same bytes either way`, () => {
+    const seal = vi.spyOn(WasmChaCha20Poly1305.prototype, 'seal');
+    const open = vi.spyOn(WasmChaCha20Poly1305.prototype, 'open');
+    const rnd = new SeededRandom(3);
+    const k = new Uint8Array(32);
+    rnd.fill(k);
+    const key = wasmCrypto.aead('chacha20-poly1305', k);
+    const nonce = new Uint8Array(12);
+    const aad = new Uint8Array(13);
+    let kernelCalls = 0;
+    for (const length of [0, 1340, WASM_MAX_RECORD, WASM_MAX_RECORD + 1, 16_384]) {
+      const plain = new Uint8Array(length);
+      rnd.fill(plain);
+      const out = key.seal(nonce, aad, [plain.subarray(0, 100), plain.subarray(100)]);
+      const c = createCipheriv('chacha20-poly1305', k, nonce, { authTagLength: 16 });
+      c.setAAD(aad, { plaintextLength: length });
+      expect(Buffer.concat(out).toString('hex')).toBe(Buffer.concat([c.update(plain), c.final(), c.getAuthTag()]).toString('hex'));
+      const ct = new Uint8Array(Buffer.concat(out.slice(0, -1)));
+      expect(Buffer.from(key.open(nonce, aad, ct, out[out.length - 1])!).equals(plain)).toBe(true);
+      if (length <= WASM_MAX_RECORD) kernelCalls++;
+      expect(seal).toHaveBeenCalledTimes(kernelCalls);
+      expect(open).toHaveBeenCalledTimes(kernelCalls);
+    }
   });
 
   it("the option accepts 'wasm'; the default stays 'node'", () => {
