@@ -90,6 +90,12 @@ export class TcpSender implements RecoveryHost {
   private consecutiveRtos = 0;
   private persistBackoff = 0;
   private writeBlocked = false;
+  /**
+   * One past the latest sub-MSS data segment sent for the first time (Minshall's
+   * variant of Nagle: while SND.UNA is below it a short segment is unacknowledged);
+   * sequence numbers are unwrapped from a 32-bit ISS, so 0 means none.
+   */
+  private smallEnd = 0;
   /** Reused congestion-controller events. */
   private readonly ev = new CongestionEvents();
 
@@ -301,7 +307,11 @@ export class TcpSender implements RecoveryHost {
           return;
         }
         if (len < this.sendMss) {
-          const idle = this.sndNxt === this.sndUna || this.noDelay;
+          // Nagle (RFC 9293 §3.7.4) in Minshall's variant (draft-minshall-nagle, as Linux): a short
+          // segment waits while an earlier short segment is unacknowledged, not behind full-sized
+          // ones, so a write's short tail does not wait for the delayed ACK of an odd last full
+          // segment (up to `delayedAck` ms). Sender SWS avoidance (§3.8.6.2.1) is unchanged.
+          const idle = this.sndUna >= this.smallEnd || this.noDelay;
           if (!(idle && (unsent <= usable || len >= this.maxSndWnd / 2))) {
             if (this.sndNxt === this.sndUna) this.armPersist();
             return;
@@ -341,6 +351,7 @@ export class TcpSender implements RecoveryHost {
     const end = seq + len + (fin ? 1 : 0);
     this.sb.add(seq, end, fin, now, tsVal);
     this.sndNxt = end;
+    if (len > 0 && len < this.sendMss) this.smallEnd = seq + len;
     if (fin) {
       this.finSent = true;
       this.finSeq = seq + len;
