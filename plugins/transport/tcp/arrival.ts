@@ -241,7 +241,7 @@ export abstract class TcpSegmentArrival extends TcpSessionCore {
     // Seventh and eighth: segment text and FIN.
     const hasFin = (f & TcpFlags.FIN) !== 0;
     if (data.length === 0 && !hasFin) {
-      if (this.state !== 'TIME-WAIT') snd.trySend();
+      if (this.state !== 'TIME-WAIT') snd.trySend(now);
       return;
     }
     if (this.state === 'TIME-WAIT') {
@@ -264,14 +264,14 @@ export abstract class TcpSegmentArrival extends TcpSessionCore {
       (!wasFin && rcv.finReceived) ||
       this.cfg.delayedAck === 0 ||
       (f & TcpFlags.PSH && data.length < fullSize);
-    if (immediate) this.sendAck();
+    if (immediate) this.sendAck(now);
     else {
       this.ackDebt += data.length;
       // RFC 5681 §4.2 / RFC 9293 §3.8.6.3: an ACK for at least every second full-sized segment.
-      if (this.ackDebt >= 2 * fullSize) this.sendAck();
+      if (this.ackDebt >= 2 * fullSize) this.sendAck(now);
       else if (!this.delAckTimer.armed) this.delAckTimer.arm(now + this.cfg.delayedAck);
     }
-    snd.trySend();
+    snd.trySend(now);
   }
 
   /** The peer's FIN reached RCV.NXT (RFC 9293 §3.10.7.4 eighth check). */

@@ -283,8 +283,12 @@ export class TcpSender implements RecoveryHost {
 
   // ------------------------------------------------------------ transmission
 
-  /** Send whatever the windows allow: retransmissions first, then new data, then the FIN. */
-  trySend(): void {
+  /**
+   * Send whatever the windows allow: retransmissions first, then new data, then the FIN.
+   * @param now - the current time in ms when the caller has it; otherwise the clock is read
+   *   once, at the first transmission
+   */
+  trySend(now = -1): void {
     const h = this.host;
     const st = h.state;
     if (st !== 'ESTABLISHED' && st !== 'CLOSE-WAIT' && st !== 'FIN-WAIT-1' && st !== 'CLOSING' && st !== 'LAST-ACK') return;
@@ -294,7 +298,8 @@ export class TcpSender implements RecoveryHost {
       const lost = this.sb.nextLost();
       if (lost !== undefined) {
         if (!cc.canSend(this.inFlight())) return;
-        this.retransmit(lost);
+        if (now < 0) now = h.ctx.clock.now();
+        this.retransmit(lost, now);
         continue;
       }
       const off = this.sndNxt - this.iss - 1;
@@ -318,12 +323,13 @@ export class TcpSender implements RecoveryHost {
           }
         }
         if (!cc.canSend(this.inFlight())) return;
-        this.sendNew(off, len, this.finQueued && len === unsent);
+        if (now < 0) now = h.ctx.clock.now();
+        this.sendNew(off, len, this.finQueued && len === unsent, now);
         continue;
       }
       if (this.finQueued && !this.finSent) {
         if (this.inFlight() > 0 && !cc.canSend(this.inFlight())) return;
-        this.sendNew(off, 0, true);
+        this.sendNew(off, 0, true, now < 0 ? h.ctx.clock.now() : now);
       }
       return;
     }
@@ -336,9 +342,8 @@ export class TcpSender implements RecoveryHost {
     }
   }
 
-  private sendNew(off: number, len: number, fin: boolean): void {
+  private sendNew(off: number, len: number, fin: boolean, now: number): void {
     const h = this.host;
-    const now = h.ctx.clock.now();
     const cc = this.cc as CongestionController;
     if (this.sndNxt === this.sndUna && this.lastSendAt > 0 && now - this.lastSendAt > this.rtt.rto) cc.onIdleRestart?.(now);
     const data = len > 0 ? this.buf.read(off, len) : EMPTY;
@@ -364,10 +369,12 @@ export class TcpSender implements RecoveryHost {
     if (!this.rtoTimer.armed) this.rtoTimer.arm(now + this.rtt.rto);
   }
 
-  /** Retransmit `r` now (RecoveryHost; also used by the send loop and the RTO). */
-  retransmit(r: SegmentRecord): void {
+  /**
+   * Retransmit `r` now (RecoveryHost; also used by the send loop and the RTO).
+   * @param now - the current time in ms, if the caller has it
+   */
+  retransmit(r: SegmentRecord, now: number = this.host.ctx.clock.now()): void {
     const h = this.host;
-    const now = h.ctx.clock.now();
     const len = r.end - r.seq - (r.fin ? 1 : 0);
     const data = len > 0 ? this.buf.read(r.seq - this.iss - 1, len, true) : EMPTY;
     const flags = TcpFlags.ACK | (r.fin ? TcpFlags.FIN : 0);
@@ -441,7 +448,7 @@ export class TcpSender implements RecoveryHost {
     const usable = this.sndUna + this.sndWnd - this.sndNxt;
     if (usable > 0 && this.cc !== undefined) {
       const len = Math.min(unsent, usable, this.sendMss);
-      this.sendNew(off, len, this.finQueued && len === unsent); // SWS override (RFC 9293 §3.8.6.2.1)
+      this.sendNew(off, len, this.finQueued && len === unsent, h.ctx.clock.now()); // SWS override (RFC 9293 §3.8.6.2.1)
     } else {
       this.sendProbe();
       this.persistBackoff++;

@@ -200,10 +200,13 @@ export abstract class TcpSessionCore implements SenderHost {
 
   // ------------------------------------------------------------ output helpers
 
-  /** Send a bare ACK now (with timestamps and SACK blocks). */
-  sendAck(): void {
+  /**
+   * Send a bare ACK now (with timestamps and SACK blocks).
+   * @param now - the current time in ms when the caller has it (one clock read per segment)
+   */
+  sendAck(now?: number): void {
     if (this.disposed || !this.haveIrs) return;
-    const o = this.opts.forSegment(this.rcv, this.snd.sackBlocksRoom(0), true);
+    const o = this.opts.forSegment(this.rcv, this.snd.sackBlocksRoom(0), true, now);
     this.out.send(this.snd.sndNxt, this.rcv.rcvNxt, TcpFlags.ACK, this.windowField(), o);
     this.ackSent();
   }
