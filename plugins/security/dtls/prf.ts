@@ -10,17 +10,41 @@ import type { CryptoProvider } from './crypto/provider.js';
 
 const encoder = new TextEncoder();
 
-/** P_SHA256(secret, label ‖ seed) truncated to `length` bytes (RFC 5246 §5). */
+/** SHA-256 output length: the size of A(i) and of each P_SHA256 block. */
+const HASH_LENGTH = 32;
+
+/** Encoded labels (a handful of constants), so that a handshake does not encode them again. */
+const labels = new Map<string, Uint8Array>();
+
+function labelBytes(label: string): Uint8Array {
+  let b = labels.get(label);
+  if (b === undefined) {
+    b = encoder.encode(label);
+    if (labels.size < 16) labels.set(label, b);
+  }
+  return b;
+}
+
+/**
+ * P_SHA256(secret, label ‖ seed) truncated to `length` bytes (RFC 5246 §5):
+ * A(0) = label ‖ seed, A(i) = HMAC(secret, A(i-1)), output HMAC(secret, A(i) ‖ label ‖ seed)
+ * for i = 1, 2, …. One buffer holds A(i) ‖ label ‖ seed; each A(i) is written into its head.
+ */
 export function prf(crypto: CryptoProvider, secret: Uint8Array, label: string, seed: Uint8Array, length: number): Uint8Array {
-  const labelSeed = concatBytes(encoder.encode(label), seed);
+  const l = labelBytes(label);
+  const buf = new Uint8Array(HASH_LENGTH + l.length + seed.length);
+  buf.set(l, HASH_LENGTH);
+  buf.set(seed, HASH_LENGTH + l.length);
+  const labelSeed = buf.subarray(HASH_LENGTH);
   const out = new Uint8Array(length);
-  let a = labelSeed;
+  let a: Uint8Array = labelSeed;
   let o = 0;
   while (o < length) {
     a = crypto.hmacSha256(secret, a);
-    const block = crypto.hmacSha256(secret, concatBytes(a, labelSeed));
+    buf.set(a, 0);
+    const block = crypto.hmacSha256(secret, buf);
     const n = Math.min(block.length, length - o);
-    out.set(block.subarray(0, n), o);
+    out.set(n === block.length ? block : block.subarray(0, n), o);
     o += n;
   }
   return out;
