@@ -116,8 +116,18 @@ export function stackConfig(
   return { encapsulation, security, transport, congestion };
 }
 
-/** A DTLS security layer with a fixed benchmark PSK (PSK-AES128-GCM-SHA256 or the plugin default). */
+/**
+ * A DTLS security layer with a fixed benchmark PSK and the plugin's default
+ * suite order (TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256 is negotiated) and
+ * default crypto provider (`node`: node:crypto).
+ */
 export const DTLS_PSK: BenchStackConfig = {
   use: 'dtls',
   options: { psk: { identity: 'bench', key: '000102030405060708090a0b0c0d0e0f' } },
+};
+
+/** {@link DTLS_PSK} with `crypto: 'wasm'`: node:crypto plus the WebAssembly ChaCha20-Poly1305 record kernel. */
+export const DTLS_PSK_WASM: BenchStackConfig = {
+  use: 'dtls',
+  options: { psk: { identity: 'bench', key: '000102030405060708090a0b0c0d0e0f' }, crypto: 'wasm' },
 };
