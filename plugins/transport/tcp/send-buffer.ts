@@ -10,6 +10,12 @@
 
 const CHUNK = 64 * 1024;
 
+/**
+ * Chunks that lent a view to a retransmission (never reused). One set for
+ * every buffer (chunks are never shared), so an idle connection pays nothing.
+ */
+const lent = new WeakSet<Uint8Array>();
+
 /** Stream bytes from the first unacknowledged offset to the last written one. */
 export class SendBuffer {
   private chunks: Uint8Array[] = [];
@@ -26,8 +32,6 @@ export class SendBuffer {
   private cursorBase = 0;
   /** An acknowledged {@link CHUNK}-sized chunk to fill again, if any. */
   private spare: Uint8Array | undefined;
-  /** Chunks that lent a view to a retransmission (never reused). */
-  private readonly lent = new WeakSet<Uint8Array>();
 
   /** Bytes held (unacknowledged or unsent). */
   get length(): number {
@@ -78,7 +82,7 @@ export class SendBuffer {
     const c = this.chunks[i];
     const rel = offset - base;
     if (rel + len <= c.length) {
-      if (retransmission) this.lent.add(c);
+      if (retransmission) lent.add(c);
       return c.subarray(rel, rel + len);
     }
     const out = new Uint8Array(len);
@@ -103,7 +107,7 @@ export class SendBuffer {
       const done = this.chunks[0];
       this.chunkBase += done.length;
       this.chunks.shift();
-      if (done.length === CHUNK && !this.lent.has(done)) this.spare = done;
+      if (done.length === CHUNK && !lent.has(done)) this.spare = done;
       if (this.cursor > 0) this.cursor--;
       else this.cursorBase = this.chunkBase;
     }
