@@ -6,7 +6,7 @@
  * interleaved on the one shared kernel, results owned by the caller.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { WasmProviderChaCha20Poly1305, wasmCrypto } from '../../../../../plugins/security/dtls/crypto/wasm.js';
 import { WasmChaCha20Poly1305, chachaKernel } from '../../../../../plugins/security/dtls/crypto/wasm/aead.js';
@@ -38,6 +38,46 @@ function split(data: Uint8Array, cuts: number[]): Uint8Array[] {
   parts.push(data.subarray(from));
   return parts;
 }
+
+describe('kernel instantiation', () => {
+  const real = (globalThis as { WebAssembly?: unknown }).WebAssembly as { Module: new (b: Uint8Array) => object; Instance: unknown };
+
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it('falls back to the scalar module when the engine rejects the SIMD one', () => {
+    let attempts = 0;
+    vi.stubGlobal('WebAssembly', {
+      Instance: real.Instance,
+      Module: class {
+        constructor(bytes: Uint8Array) {
+          if (attempts++ === 0) throw new Error('no SIMD here');
+          return new real.Module(bytes);
+        }
+      },
+    });
+    const kernel = instantiateKernel();
+    expect(attempts).toBe(2);
+    expect(kernel?.simd).toBe(false);
+    const k = new Uint8Array(32).fill(9);
+    const out = new WasmChaCha20Poly1305(kernel!, k).seal(new Uint8Array(12), new Uint8Array(13), [new Uint8Array(300).fill(1)]);
+    expect(toHex(cat(out))).toBe(toHex(nodeSeal(k, new Uint8Array(12), new Uint8Array(13), new Uint8Array(300).fill(1))));
+  });
+
+  it('is undefined without WebAssembly (node --jitless), and the wasm provider then uses node:crypto', async () => {
+    vi.stubGlobal('WebAssembly', undefined);
+    expect(instantiateKernel()).toBeUndefined();
+    vi.resetModules(); // a fresh provider module graph, whose kernel is made without WebAssembly
+    const fresh = await import('../../../../../plugins/security/dtls/crypto/wasm.js');
+    const freshNode = await import('../../../../../plugins/security/dtls/crypto/node.js');
+    const k = new Uint8Array(32).fill(4);
+    const key = fresh.wasmCrypto.aead('chacha20-poly1305', k);
+    expect(key.constructor).toBe(freshNode.nodeCrypto.aead('chacha20-poly1305', k).constructor);
+    const out = key.seal(new Uint8Array(12), new Uint8Array(13), [new Uint8Array(50)]);
+    expect(toHex(cat(out))).toBe(toHex(nodeSeal(k, new Uint8Array(12), new Uint8Array(13), new Uint8Array(50))));
+  });
+});
 
 describe('the shared kernel', () => {
   it('the wasm provider uses the SIMD kernel for chacha20-poly1305 (Node 20 has WebAssembly SIMD)', () => {
