@@ -9,20 +9,21 @@
  *
  * Memory layout (byte offsets): key at 0 (32), nonce at 32 (12), computed
  * tag at 48 (16), received tag at 64 (16), Poly1305 scratch block at 96
- * (16), one-time key block at 128 (64),
- * AAD at 256, then the data at the next multiple of 16, so that the
- * Poly1305 input of §2.8 (AAD, zero padding, ciphertext, zero padding,
- * lengths) is one contiguous run of 16-byte blocks.
+ * (16), one-time key block at 128 (64), AAD at 256, then the data at the
+ * next multiple of 16, so that the Poly1305 input of §2.8 (AAD, zero
+ * padding, ciphertext, zero padding, lengths) is one contiguous run of
+ * 16-byte blocks; room for whole groups of four keystream blocks follows.
  *
- * Text form of the two exports (`$chacha20_xor` in `chacha20.ts`,
- * `$poly1305` in `poly1305.ts`):
+ * Text form (`$chacha20_xor` in `chacha20.ts`, `$chacha20_xor_simd` in
+ * `chacha20-simd.ts`, `$poly1305` in `poly1305.ts`; `$chacha` is
+ * `$chacha20_xor_simd`, or `$chacha20_xor` in the scalar module):
  *
  * ```wat
  * (module
  *   (memory (export "mem") 1)
- *   (func $chacha20_xor …) (func $poly1305 …)
+ *   (func $chacha20_xor …) (func $chacha20_xor_simd …) (func $poly1305 …)
  *   (func $prepare (param $aadLen i32) (param $len i32) (result i32)  ;; returns $data
- *     (local $data i32) (local $end i32)
+ *     (local $data i32)
  *     (local.set $data (i32.add (i32.const 256) (i32.and (i32.add (local.get $aadLen) (i32.const 15)) (i32.const -16))))
  *     (memory.fill (i32.add (i32.const 256) (local.get $aadLen)) (i32.const 0)     ;; pad16(aad)
  *       (i32.sub (local.get $data) (i32.add (i32.const 256) (local.get $aadLen))))
@@ -41,7 +42,7 @@
  *   (func (export "seal") (param $aadLen i32) (param $len i32)                  ;; tag lands right after the ciphertext
  *     (local $data i32)
  *     (local.set $data (call $prepare (local.get $aadLen) (local.get $len)))
- *     (call $chacha20_xor (local.get $data) (i32.shr_u (i32.add (local.get $len) (i32.const 63)) (i32.const 6)) (i32.const 1))
+ *     (call $chacha (local.get $data) (i32.shr_u (i32.add (local.get $len) (i32.const 63)) (i32.const 6)) (i32.const 1))
  *     (call $authenticate (local.get $data) (local.get $aadLen) (local.get $len) (i32.add (local.get $data) (local.get $len)))
  *     (call $wipe))
  *   (func (export "open") (param $aadLen i32) (param $len i32) (result i32)     ;; 1: authentic, decrypted in place
@@ -52,7 +53,7 @@
  *           (i64.or (i64.xor (i64.load offset=48 (i32.const 0)) (i64.load offset=64 (i32.const 0)))
  *                   (i64.xor (i64.load offset=56 (i32.const 0)) (i64.load offset=72 (i32.const 0)))))
  *       (then (call $wipe) (return (i32.const 0))))
- *     (call $chacha20_xor (local.get $data) (i32.shr_u (i32.add (local.get $len) (i32.const 63)) (i32.const 6)) (i32.const 1))
+ *     (call $chacha (local.get $data) (i32.shr_u (i32.add (local.get $len) (i32.const 63)) (i32.const 6)) (i32.const 1))
  *     (call $wipe)
  *     (i32.const 1)))
  * ```
