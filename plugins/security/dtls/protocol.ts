@@ -19,7 +19,6 @@ import { cryptoProvider } from './crypto/index.js';
 import type { CryptoProvider, SigningKey } from './crypto/provider.js';
 import { ConfigError } from '../../../core/errors.js';
 import type { PeerAddress } from '../../../core/contracts/address.js';
-import { bytesEqual } from './bytes.js';
 import { DtlsDecodeError } from './errors.js';
 import { DtlsClient } from './client.js';
 import { encodeHandshake, parseHandshakeFragments } from './handshake/header.js';
@@ -114,7 +113,8 @@ export class DtlsProtocol implements SecurityProtocol {
       accepted: (body) => {
         const a = accepted;
         accepted = undefined;
-        return a !== undefined && bytesEqual(a.body, body) ? a.hello : undefined;
+        // A ClientHello is public: a native comparison, no constant-time loop needed.
+        return a !== undefined && a.body.length === body.length && Buffer.compare(a.body, body) === 0 ? a.hello : undefined;
       },
     });
   }

@@ -22,11 +22,9 @@ interface Entry {
   fingerprint: string | undefined;
 }
 
-/** Whether `a` and `b` hold the same bytes (certificates are public: an early exit is fine). */
+/** Whether `a` and `b` hold the same bytes (certificates are public: a native, early-exit comparison is fine). */
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = a.length - 1; i >= 0; i--) if (a[i] !== b[i]) return false;
-  return true;
+  return a.length === b.length && Buffer.compare(a, b) === 0;
 }
 
 /** Parsed certificates and fingerprints by exact DER, the most recent {@link CERTIFICATE_CACHE_SIZE}. */
