@@ -2,8 +2,8 @@
  * ChaCha20-Poly1305 (RFC 8439 §2.8) as an {@link AeadKey} on the shared
  * WebAssembly kernel: per call, one copy of the key, nonce, AAD and input
  * into the kernel's memory, one synchronous kernel call, and one copy of
- * the result into a fresh buffer owned by the caller (a pooled
- * `Buffer.allocUnsafe` slice, returned as plain `Uint8Array` views). No cipher object per
+ * the result into fresh bytes owned by the caller (plain `Uint8Array`
+ * views into a pool of 16 KiB buffers). No cipher object per
  * record (node:crypto needs a `createCipheriv` per record, a fixed cost of
  * several microseconds).
  *
@@ -17,6 +17,35 @@ import type { AeadKernel } from './kernel.js';
 const TAG_LENGTH = 16;
 
 let kernel: AeadKernel | undefined | null = null;
+
+/**
+ * Results are carved from shared 16 KiB ArrayBuffers, like Node's Buffer
+ * pool but without a Buffer object per result (a plain view each); larger
+ * results get their own buffer. A retained result keeps its 16 KiB alive.
+ */
+const POOL_SIZE = 16384;
+let pool = new Uint8Array(0);
+let poolUsed = 0;
+
+/** Copy `length` bytes at `from` in the kernel memory `m` into fresh caller-owned bytes; returns their buffer and offset through {@link carved}. */
+function copyOut(m: Uint8Array, from: number, length: number): void {
+  if (length > POOL_SIZE >> 1) {
+    carved.bytes = m.slice(from, from + length);
+    carved.offset = 0;
+    return;
+  }
+  if (poolUsed + length > pool.length) {
+    pool = new Uint8Array(POOL_SIZE);
+    poolUsed = 0;
+  }
+  pool.set(m.subarray(from, from + length), poolUsed);
+  carved.bytes = pool;
+  carved.offset = poolUsed;
+  poolUsed += length;
+}
+
+/** Where {@link copyOut} put the bytes (one reused object: no allocation per call). */
+const carved = { bytes: pool, offset: 0 };
 
 /** The shared kernel, instantiated on first use; undefined where WebAssembly is unavailable. */
 export function chachaKernel(): AeadKernel | undefined {
@@ -62,11 +91,12 @@ export class WasmChaCha20Poly1305 implements AeadKey {
       at += parts[i].length;
     }
     this.kernel.seal(aad.length, length);
-    const sealed = Buffer.allocUnsafe(length + TAG_LENGTH);
-    sealed.set(m.subarray(data, data + length + TAG_LENGTH));
+    copyOut(m, data, length + TAG_LENGTH);
+    const { buffer, byteOffset } = carved.bytes;
+    const at0 = byteOffset + carved.offset;
     // plain Uint8Array views (not Buffers, whose slice() does not copy)
-    if (length > 0) out.push(new Uint8Array(sealed.buffer, sealed.byteOffset, length));
-    out.push(new Uint8Array(sealed.buffer, sealed.byteOffset + length, TAG_LENGTH));
+    if (length > 0) out.push(new Uint8Array(buffer, at0, length));
+    out.push(new Uint8Array(buffer, at0 + length, TAG_LENGTH));
     return out;
   }
 
@@ -79,8 +109,7 @@ export class WasmChaCha20Poly1305 implements AeadKey {
     m.set(ciphertext, data);
     m.set(tag, TAG_IN);
     if (this.kernel.open(aad.length, length) !== 1) return null;
-    const plain = Buffer.allocUnsafe(length);
-    plain.set(m.subarray(data, data + length));
-    return new Uint8Array(plain.buffer, plain.byteOffset, length);
+    copyOut(m, data, length);
+    return new Uint8Array(carved.bytes.buffer, carved.bytes.byteOffset + carved.offset, length);
   }
 }
