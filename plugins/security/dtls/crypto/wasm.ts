@@ -18,7 +18,7 @@ import { WasmChaCha20Poly1305, chachaKernel } from './wasm/aead.js';
 /**
  * Largest plaintext (bytes) sealed or opened by the WebAssembly kernel; above
  * it node:crypto is faster (measured crossover about 5 KB on the project
- * machine: node ≈ 10.8 µs + 0.31 ns/B, the kernel ≈ 0.2 µs + 2.5 ns/B).
+ * machine: node ≈ 9–11 µs + 0.3 ns/B, the kernel ≈ 0.5 µs + 2–2.5 ns/B).
  */
 export const WASM_MAX_RECORD = 4096;
 
