@@ -51,7 +51,7 @@ describe('certificate handshakes', () => {
     expect(pair.serverLog.established?.peerCertificates).toBeUndefined();
   });
 
-  it.each(['node', 'noble'] as const)('a client certificate is verified with CertificateVerify and reported (%s)', async (crypto) => {
+  it.each(['node', 'noble', 'wasm'] as const)('a client certificate is verified with CertificateVerify and reported (%s)', async (crypto) => {
     const p = pki();
     const pair = new SecurityPair(
       dtls({ cipherSuites: [...SUITE], ca: p.ca.certificate, certificate: p.client.certificate, privateKey: p.client.privateKey, crypto }),

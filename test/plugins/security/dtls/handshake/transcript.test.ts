@@ -3,10 +3,11 @@ import { Transcript } from '../../../../../plugins/security/dtls/handshake/trans
 import { encodeHandshake } from '../../../../../plugins/security/dtls/handshake/header.js';
 import { nodeCrypto } from '../../../../../plugins/security/dtls/crypto/node.js';
 import { nobleCrypto } from '../../../../../plugins/security/dtls/crypto/noble.js';
+import { wasmCrypto } from '../../../../../plugins/security/dtls/crypto/wasm.js';
 import { toHex } from '../../../../../plugins/security/dtls/bytes.js';
 import { joinBytes } from '../../../../../core/bytes.js';
 
-describe.each([nodeCrypto, nobleCrypto])('handshake transcript ($name)', (crypto) => {
+describe.each([nodeCrypto, nobleCrypto, wasmCrypto])('handshake transcript ($name)', (crypto) => {
   const body = (n: number, fill: number) => new Uint8Array(n).fill(fill);
 
   it('hashes incrementally: every digest equals SHA-256 of the whole messages so far, and hashing continues after it', () => {

@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { createPrivateKey } from 'node:crypto';
 import { nodeCrypto } from '../../../../../plugins/security/dtls/crypto/node.js';
 import { nobleCrypto } from '../../../../../plugins/security/dtls/crypto/noble.js';
+import { wasmCrypto } from '../../../../../plugins/security/dtls/crypto/wasm.js';
 import { generateCertificate } from '../../../../../plugins/security/dtls/x509/selfsigned.js';
 import { parseCertificate } from '../../../../../plugins/security/dtls/x509/certificate.js';
 import { pemCertificates, pemPrivateKey } from '../../../../../plugins/security/dtls/x509/pem.js';
@@ -58,7 +59,7 @@ describe('X.509 parsing and PEM keys', () => {
   });
 });
 
-describe.each([nodeCrypto, nobleCrypto])('peer chain validation ($name)', (crypto) => {
+describe.each([nodeCrypto, nobleCrypto, wasmCrypto])('peer chain validation ($name)', (crypto) => {
   const { ca, server } = pki();
   const caCert = parseCertificate(ca.der);
 
