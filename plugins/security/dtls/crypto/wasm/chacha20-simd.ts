@@ -109,48 +109,8 @@ function output(g: number): Code[] {
   ];
 }
 
-/**
- * `$chacha20_xor_simd(p, blocks, counter)`: XOR `blocks` keystream blocks,
- * the first with block counter `counter`, into memory at `p`, four at a
- * time; a last single block goes to the scalar `$chacha20_xor`. Key at
- * `key`, nonce at `nonce`. Memory up to the next multiple of four blocks
- * past the data may be overwritten.
- */
-export function chacha20XorSimdFunc(key: number, nonce: number): Func {
-  const body: Code[] = [];
-  for (let j = 0; j < 8; j++) body.push(set(`$k${j}`, i32x4.splat(i32.load(key + 4 * j, i32.const(0)))));
-  for (let j = 0; j < 3; j++) body.push(set(`$n${j}`, i32x4.splat(i32.load(nonce + 4 * j, i32.const(0)))));
-  body.push(
-    block(
-      '$done',
-      loop(
-        '$quad',
-        br_if('$done', i32.lt_s(get('$blocks'), i32.const(2))),
-        set('$ctr', i32x4.add(i32x4.splat(get('$counter')), v128.const_i32x4(0, 1, 2, 3))),
-        range(0, 16).map((j) => set(x(j), initial(j))),
-        set('$i', i32.const(10)),
-        loop(
-          '$rounds',
-          quarterRound(0, 4, 8, 12),
-          quarterRound(1, 5, 9, 13),
-          quarterRound(2, 6, 10, 14),
-          quarterRound(3, 7, 11, 15),
-          quarterRound(0, 5, 10, 15),
-          quarterRound(1, 6, 11, 12),
-          quarterRound(2, 7, 8, 13),
-          quarterRound(3, 4, 9, 14),
-          br_if('$rounds', tee('$i', i32.sub(get('$i'), i32.const(1)))),
-        ),
-        range(0, 16).map((j) => set(x(j), i32x4.add(get(x(j)), initial(j)))),
-        range(0, 4).map(output),
-        set('$p', i32.add(get('$p'), i32.const(256))),
-        set('$counter', i32.add(get('$counter'), i32.const(4))),
-        set('$blocks', i32.sub(get('$blocks'), i32.const(4))),
-        br('$quad'),
-      ),
-    ),
-    if_('$last', i32.eq(get('$blocks'), i32.const(1)), [call('chacha20_xor', get('$p'), i32.const(1), get('$counter'))]),
-  );
+/** The locals of the four-block ChaCha20 (`$k*`, `$n*`, `$ctr`, `$x*`, `$t*` v128; `$i` i32). */
+export function simdLocals(): [string, ValType][] {
   const locals: [string, ValType][] = [];
   for (let j = 0; j < 8; j++) locals.push([`$k${j}`, 'v128']);
   for (let j = 0; j < 3; j++) locals.push([`$n${j}`, 'v128']);
@@ -158,6 +118,72 @@ export function chacha20XorSimdFunc(key: number, nonce: number): Func {
   for (let j = 0; j < 16; j++) locals.push([x(j), 'v128']);
   for (let j = 0; j < 4; j++) locals.push([`$t${j}`, 'v128']);
   locals.push(['$i', 'i32']);
+  return locals;
+}
+
+/** Key and nonce words (at `key`, `nonce`), each splat to four lanes. */
+export function simdSetup(key: number, nonce: number): Code[] {
+  const body: Code[] = [];
+  for (let j = 0; j < 8; j++) body.push(set(`$k${j}`, i32x4.splat(i32.load(key + 4 * j, i32.const(0)))));
+  for (let j = 0; j < 3; j++) body.push(set(`$n${j}`, i32x4.splat(i32.load(nonce + 4 * j, i32.const(0)))));
+  return body;
+}
+
+/**
+ * Four keystream blocks, counters `$counter` … `$counter + 3`, XORed into
+ * the 256 bytes at `$p`; `inRounds` runs once per double round (work to
+ * interleave), `beforeOutput` after the rounds and before memory is written.
+ */
+export function quad(inRounds: readonly Code[] = [], beforeOutput: readonly Code[] = []): Code[] {
+  return [
+    set('$ctr', i32x4.add(i32x4.splat(get('$counter')), v128.const_i32x4(0, 1, 2, 3))),
+    range(0, 16).map((j) => set(x(j), initial(j))),
+    set('$i', i32.const(10)),
+    loop(
+      '$rounds',
+      quarterRound(0, 4, 8, 12),
+      quarterRound(1, 5, 9, 13),
+      quarterRound(2, 6, 10, 14),
+      quarterRound(3, 7, 11, 15),
+      quarterRound(0, 5, 10, 15),
+      quarterRound(1, 6, 11, 12),
+      quarterRound(2, 7, 8, 13),
+      quarterRound(3, 4, 9, 14),
+      inRounds,
+      br_if('$rounds', tee('$i', i32.sub(get('$i'), i32.const(1)))),
+    ),
+    beforeOutput,
+    range(0, 16).map((j) => set(x(j), i32x4.add(get(x(j)), initial(j)))),
+    range(0, 4).map(output),
+  ];
+}
+
+/**
+ * `$chacha20_xor_simd(p, blocks, counter)`: XOR `blocks` keystream blocks,
+ * the first with block counter `counter`, into memory at `p`, four at a
+ * time; a last single block goes to the scalar `$chacha20_xor`. Key at
+ * `key`, nonce at `nonce`. Memory up to the next multiple of four blocks
+ * past the data may be overwritten. The kernel itself runs {@link quad}
+ * inside its stitched seal and open (stitched.ts); this standalone form is
+ * what the tests check against RFC 8439 and node:crypto.
+ */
+export function chacha20XorSimdFunc(key: number, nonce: number): Func {
+  const body: Code[] = [
+    simdSetup(key, nonce),
+    block(
+      '$done',
+      loop(
+        '$quad',
+        br_if('$done', i32.lt_s(get('$blocks'), i32.const(2))),
+        quad(),
+        set('$p', i32.add(get('$p'), i32.const(256))),
+        set('$counter', i32.add(get('$counter'), i32.const(4))),
+        set('$blocks', i32.sub(get('$blocks'), i32.const(4))),
+        br('$quad'),
+      ),
+    ),
+    if_('$last', i32.eq(get('$blocks'), i32.const(1)), [call('chacha20_xor', get('$p'), i32.const(1), get('$counter'))]),
+  ];
   return {
     name: 'chacha20_xor_simd',
     params: [
@@ -165,7 +191,7 @@ export function chacha20XorSimdFunc(key: number, nonce: number): Func {
       ['$blocks', 'i32'],
       ['$counter', 'i32'],
     ],
-    locals,
+    locals: simdLocals(),
     body,
   };
 }

@@ -14,14 +14,15 @@
  * padding, ciphertext, zero padding, lengths) is one contiguous run of
  * 16-byte blocks; room for whole groups of four keystream blocks follows.
  *
- * Text form (`$chacha20_xor` in `chacha20.ts`, `$chacha20_xor_simd` in
- * `chacha20-simd.ts`, `$poly1305` in `poly1305.ts`; `$chacha` is
- * `$chacha20_xor_simd`, or `$chacha20_xor` in the scalar module):
+ * Text form of the scalar module (`$chacha20_xor` in `chacha20.ts`,
+ * `$poly1305` in `poly1305.ts`, `$chacha` is `$chacha20_xor`); the SIMD
+ * module shares `$chacha20_xor` (the one-time key and a last single block),
+ * `$prepare` and `$wipe`, and has the `seal` and `open` of `stitched.ts`:
  *
  * ```wat
  * (module
  *   (memory (export "mem") 1)
- *   (func $chacha20_xor …) (func $chacha20_xor_simd …) (func $poly1305 …)
+ *   (func $chacha20_xor …) (func $poly1305 …)
  *   (func $prepare (param $aadLen i32) (param $len i32) (result i32)  ;; returns $data
  *     (local $data i32)
  *     (local.set $data (i32.add (i32.const 256) (i32.and (i32.add (local.get $aadLen) (i32.const 15)) (i32.const -16))))
@@ -61,10 +62,10 @@
  * @module
  */
 import { chacha20XorFunc } from './chacha20.js';
-import { chacha20XorSimdFunc } from './chacha20-simd.js';
 import { assemble, call, get, i32, i64, if_, memoryFill, return_, set } from './emit.js';
-import type { Func } from './emit.js';
+import type { Code, Func } from './emit.js';
 import { poly1305Func } from './poly1305.js';
+import { openStitchedFunc, sealStitchedFunc } from './stitched.js';
 
 /** Offset of the 32-byte key. */
 export const KEY = 0;
@@ -165,9 +166,13 @@ function sealFunc(chacha: string): Func {
   };
 }
 
-function openFunc(chacha: string): Func {
+/** Whether the computed and the received tag differ, in constant time (OR of XORs, one comparison at the end). */
+function forged(): Code {
   const word = (off: number) => i64.load(off, i32.const(0));
-  const diff = i64.or(i64.xor(word(TAG), word(TAG_IN)), i64.xor(word(TAG + 8), word(TAG_IN + 8)));
+  return i64.ne(i64.const(0), i64.or(i64.xor(word(TAG), word(TAG_IN)), i64.xor(word(TAG + 8), word(TAG_IN + 8))));
+}
+
+function openFunc(chacha: string): Func {
   return {
     name: 'open',
     exported: true,
@@ -177,7 +182,7 @@ function openFunc(chacha: string): Func {
     body: [
       set('$data', call('prepare', get('$aadLen'), get('$len'))),
       call('authenticate', get('$data'), get('$aadLen'), get('$len'), i32.const(TAG)),
-      if_('$forged', i64.ne(i64.const(0), diff), [call('wipe'), return_(i32.const(0))]),
+      if_('$forged', forged(), [call('wipe'), return_(i32.const(0))]),
       call(chacha, get('$data'), blocks64(get('$len')), i32.const(1)),
       call('wipe'),
       i32.const(1),
@@ -186,25 +191,20 @@ function openFunc(chacha: string): Func {
 }
 
 /**
- * The kernel's binary module; with `simd` the data is encrypted four blocks
- * at a time with 128-bit vectors (`$chacha20_xor_simd`), else one block at
- * a time with i32 instructions.
+ * The kernel's binary module. With `simd`, seal and open encrypt four
+ * blocks at a time with 128-bit vectors while Poly1305 runs interleaved
+ * with the rounds (stitched.ts); without, the scalar module above: one
+ * block at a time with i32 instructions, then `$poly1305`.
  */
 export function kernelModule(simd: boolean): Uint8Array {
-  const chacha = simd ? 'chacha20_xor_simd' : 'chacha20_xor';
+  const layout = { key: KEY, nonce: NONCE, tag: TAG, otk: OTK, aad: AAD };
+  const common = [chacha20XorFunc(KEY, NONCE), prepareFunc(), wipeFunc()];
   return assemble({
     memoryPages: 1,
     memoryExport: 'mem',
-    funcs: [
-      chacha20XorFunc(KEY, NONCE),
-      ...(simd ? [chacha20XorSimdFunc(KEY, NONCE)] : []),
-      poly1305Func(SCRATCH),
-      prepareFunc(),
-      authenticateFunc(),
-      wipeFunc(),
-      sealFunc(chacha),
-      openFunc(chacha),
-    ],
+    funcs: simd
+      ? [...common, sealStitchedFunc(layout), openStitchedFunc(layout, forged())]
+      : [...common, poly1305Func(SCRATCH), authenticateFunc(), sealFunc('chacha20_xor'), openFunc('chacha20_xor')],
   });
 }
 

@@ -30,7 +30,7 @@
  * @module
  */
 import { block, br, br_if, get, i64, i32, if_, loop, memoryCopy, memoryFill, set } from './emit.js';
-import type { Code, Func } from './emit.js';
+import type { Code, Func, ValType } from './emit.js';
 
 const MASK26 = 0x3ffffff;
 
@@ -46,9 +46,9 @@ function carry(src: string, dst: string, into: string, times5 = false): Code[] {
   ];
 }
 
-/** Add limb `i` of the 16-byte block at `$p` (bytes 3.25·i onwards, 26 bits; limb 4 with the 2^128 bit when `whole`) to `$h{i}`. */
-function addLimb(i: number, whole: boolean): Code {
-  const word = i64.load32_u([0, 3, 6, 9, 12][i], get('$p'));
+/** Add limb `i` of the 16-byte block at `ptr` (bytes 3.25·i onwards, 26 bits; limb 4 with the 2^128 bit when `whole`) to `$h{i}`. */
+function addLimb(ptr: string, i: number, whole: boolean): Code {
+  const word = i64.load32_u([0, 3, 6, 9, 12][i], get(ptr));
   const top = i64.shr_u(word, i64.const(8));
   const limb = i === 4 ? (whole ? i64.or(top, i64.const(1 << 24)) : top) : i64.and(i === 0 ? word : i64.shr_u(word, i64.const(2 * i)), i64.const(MASK26));
   return set(`$h${i}`, i64.add(get(`$h${i}`), limb));
@@ -60,19 +60,23 @@ function hWord(j: number): Code {
   return i64.and(i64.or(lo, i64.shl(get(`$h${j + 1}`), i64.const(26 - 6 * j))), i64.const(0xffffffff));
 }
 
-/**
- * `$poly1305(key, p, end, tag)`: the Poly1305 tag of the bytes `[p, end)`
- * under the one-time key at `key` (r ‖ s, 32 bytes), written as 16 bytes to
- * `tag`. A last block shorter than 16 bytes is padded in the 16 bytes at
- * `scratch`.
- */
-export function poly1305Func(scratch: number): Func {
-  const r = (i: number): string => `$r${i}`;
-  const s = (i: number): string => `$s${i}`;
-  const h = (i: number): string => `$h${i}`;
-  const d = (i: number): string => `$d${i}`;
-  const g = (i: number): string => `$g${i}`;
-  // r with the clamping of §2.5.1, split into 26-bit limbs
+const r = (i: number): string => `$r${i}`;
+const s = (i: number): string => `$s${i}`;
+const h = (i: number): string => `$h${i}`;
+const d = (i: number): string => `$d${i}`;
+const g = (i: number): string => `$g${i}`;
+
+/** The i64 locals of the Poly1305 state (`$r*`, `$s*`, `$h*`, `$d*`, `$g*`, `$mask`, `$f`). */
+export function polyLocals(): [string, ValType][] {
+  const locals: [string, ValType][] = [];
+  for (const name of ['r', 'h', 'd', 'g']) for (let i = 0; i < 5; i++) locals.push([`$${name}${i}`, 'i64']);
+  for (let i = 1; i < 5; i++) locals.push([s(i), 'i64']);
+  locals.push(['$mask', 'i64'], ['$f', 'i64']);
+  return locals;
+}
+
+/** Start a MAC: r from the one-time key at `key` with the clamping of §2.5.1, in 26-bit limbs; s_i = 5 r_i; h = 0. */
+export function polyInit(key: Code): Code[] {
   const rLimbs = [
     [0, 0, 0x3ffffff],
     [3, 2, 0x3ffff03],
@@ -80,18 +84,21 @@ export function poly1305Func(scratch: number): Func {
     [9, 6, 0x3f03fff],
     [12, 8, 0x00fffff],
   ] as const;
-  const body: Code[] = rLimbs.map(([off, shift, mask], i) =>
-    set(r(i), i64.and(i64.shr_u(i64.load32_u(off, get('$key')), i64.const(shift)), i64.const(mask))),
-  );
+  const body: Code[] = rLimbs.map(([off, shift, mask], i) => set(r(i), i64.and(i64.shr_u(i64.load32_u(off, key), i64.const(shift)), i64.const(mask))));
   for (let i = 1; i < 5; i++) body.push(set(s(i), i64.mul(get(r(i)), i64.const(5))));
+  for (let i = 0; i < 5; i++) body.push(set(h(i), i64.const(0)));
+  return body;
+}
+
+/** h = (h + the 16-byte block at local `ptr`) · r, partly reduced (`whole`: with the 2^128 bit). */
+export function polyAbsorb(ptr: string, whole: boolean): Code[] {
   // d_i = Σ_j h_j · (r_(i−j) when j ≤ i, else s_(5+i−j)): the wrapped terms carry 2^130 ≡ 5
   const products: Code[] = [];
   for (let i = 0; i < 5; i++) {
     products.push(set(d(i), sum(...[0, 1, 2, 3, 4].map((j) => mul(h(j), j <= i ? r(i - j) : s(5 + i - j))))));
   }
-  /** h = (h + block at $p) · r, partly reduced. */
-  const absorb = (whole: boolean): Code[] => [
-    [0, 1, 2, 3, 4].map((i) => addLimb(i, whole)),
+  return [
+    [0, 1, 2, 3, 4].map((i) => addLimb(ptr, i, whole)),
     products,
     carry(d(0), h(0), d(1)),
     carry(d(1), h(1), d(2)),
@@ -100,27 +107,11 @@ export function poly1305Func(scratch: number): Func {
     carry(d(4), h(4), h(0), true),
     carry(h(0), h(0), h(1)),
   ];
-  const tail = i32.sub(get('$end'), get('$full'));
-  body.push(
-    set('$full', i32.add(get('$p'), i32.and(i32.sub(get('$end'), get('$p')), i32.const(-16)))),
-    block(
-      '$done',
-      loop(
-        '$block',
-        br_if('$done', i32.eqz(i32.lt_u(get('$p'), get('$full')))),
-        absorb(true),
-        set('$p', i32.add(get('$p'), i32.const(16))),
-        br('$block'),
-      ),
-    ),
-    if_('$partial', i32.ne(get('$full'), get('$end')), [
-      memoryFill(i32.const(scratch), i32.const(0), i32.const(16)),
-      memoryCopy(i32.const(scratch), get('$full'), tail),
-      i32.store8(scratch, tail, i32.const(1)), // the 0x01 after the last byte (§2.5.1), no 2^128 bit
-      set('$p', i32.const(scratch)),
-      absorb(false),
-    ]),
-  );
+}
+
+/** End the MAC: tag = (h mod p + s) mod 2^128 (s the second half of the one-time key at `key`), 16 bytes to `tag`. */
+export function polyFinish(key: Code, tag: Code): Code[] {
+  const body: Code[] = [];
   // full carry (§2.5.1: the accumulator is taken mod p)
   body.push(carry(h(1), h(1), h(2)), carry(h(2), h(2), h(3)), carry(h(3), h(3), h(4)), carry(h(4), h(4), h(0), true), carry(h(0), h(0), h(1)));
   // g = h + 5 − 2^130; take g when it is not negative (h ≥ p), in constant time
@@ -137,14 +128,43 @@ export function poly1305Func(scratch: number): Func {
   body.push(set('$f', i64.const(0)));
   for (let j = 0; j < 4; j++) {
     body.push(
-      set('$f', i64.add(i64.add(hWord(j), i64.load32_u(16 + 4 * j, get('$key'))), i64.shr_u(get('$f'), i64.const(32)))),
-      i64.store32(4 * j, get('$tag'), get('$f')),
+      set('$f', i64.add(i64.add(hWord(j), i64.load32_u(16 + 4 * j, key)), i64.shr_u(get('$f'), i64.const(32)))),
+      i64.store32(4 * j, tag, get('$f')),
     );
   }
-  const locals: [string, 'i64'][] = [];
-  for (const name of ['r', 'h', 'd', 'g']) for (let i = 0; i < 5; i++) locals.push([`$${name}${i}`, 'i64']);
-  for (let i = 1; i < 5; i++) locals.push([s(i), 'i64']);
-  locals.push(['$mask', 'i64'], ['$f', 'i64']);
+  return body;
+}
+
+/**
+ * `$poly1305(key, p, end, tag)`: the Poly1305 tag of the bytes `[p, end)`
+ * under the one-time key at `key` (r ‖ s, 32 bytes), written as 16 bytes to
+ * `tag`. A last block shorter than 16 bytes is padded in the 16 bytes at
+ * `scratch`.
+ */
+export function poly1305Func(scratch: number): Func {
+  const tail = i32.sub(get('$end'), get('$full'));
+  const body: Code[] = [
+    polyInit(get('$key')),
+    set('$full', i32.add(get('$p'), i32.and(i32.sub(get('$end'), get('$p')), i32.const(-16)))),
+    block(
+      '$done',
+      loop(
+        '$block',
+        br_if('$done', i32.eqz(i32.lt_u(get('$p'), get('$full')))),
+        polyAbsorb('$p', true),
+        set('$p', i32.add(get('$p'), i32.const(16))),
+        br('$block'),
+      ),
+    ),
+    if_('$partial', i32.ne(get('$full'), get('$end')), [
+      memoryFill(i32.const(scratch), i32.const(0), i32.const(16)),
+      memoryCopy(i32.const(scratch), get('$full'), tail),
+      i32.store8(scratch, tail, i32.const(1)), // the 0x01 after the last byte (§2.5.1), no 2^128 bit
+      set('$p', i32.const(scratch)),
+      polyAbsorb('$p', false),
+    ]),
+    polyFinish(get('$key'), get('$tag')),
+  ];
   return {
     name: 'poly1305',
     params: [
@@ -153,7 +173,7 @@ export function poly1305Func(scratch: number): Func {
       ['$end', 'i32'],
       ['$tag', 'i32'],
     ],
-    locals: [...locals, ['$full', 'i32']],
+    locals: [...polyLocals(), ['$full', 'i32']],
     body,
   };
 }
