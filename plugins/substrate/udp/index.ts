@@ -7,9 +7,12 @@ import { createSocket, type Socket } from 'node:dgram';
 import { familyOf } from '../../../core/contracts/address.js';
 import type { BindOptions, Substrate, SubstrateSocket } from '../../../core/contracts/substrate.js';
 import { ToukitError } from '../../../core/errors.js';
+import { literalLookup } from './lookup.js';
 import { UdpSocket } from './socket.js';
 
 export { UdpSocket, SEND_BATCH, MAX_SEND_QUEUE } from './socket.js';
+export { literalLookup } from './lookup.js';
+export type { LookupCallback } from './lookup.js';
 
 /** Receive and send buffer size requested for every socket: 4 MiB. */
 export const SOCKET_BUFFER_SIZE = 4 * 1024 * 1024;
@@ -47,7 +50,7 @@ export class UdpSubstrate implements Substrate {
   async bind(options: BindOptions): Promise<SubstrateSocket> {
     const family = familyOf(options.connect?.address ?? options.host);
     const size = this.options.bufferSize ?? SOCKET_BUFFER_SIZE;
-    const socket = createSocket({ type: family === 'IPv6' ? 'udp6' : 'udp4', ipv6Only: family === 'IPv6' });
+    const socket = createSocket({ type: family === 'IPv6' ? 'udp6' : 'udp4', ipv6Only: family === 'IPv6', lookup: literalLookup });
     try {
       await new Promise<void>((resolve, reject) => {
         socket.once('error', reject);
