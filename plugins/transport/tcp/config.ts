@@ -27,7 +27,7 @@ export interface TcpConfig {
   readonly timeWait: number;
   /** Disable Nagle's algorithm (RFC 9293 §3.7.4) by default (default `false`). */
   readonly noDelay: boolean;
-  /** Send buffer high-water mark in bytes: `write()` returns false above it (default 1 MiB). */
+  /** Bytes written and not yet sent before `write()` returns false; `'drain'` follows when half went out. Sent data is also held until acknowledged (default 1 MiB). */
   readonly sendBuffer: number;
   /** Receive buffer in bytes: the largest window advertised (RFC 7323 window scaling picks the shift; default 1 MiB). */
   readonly receiveBuffer: number;
@@ -76,7 +76,7 @@ export const tcpOptionsSchema: z.ZodType<TcpConfig, TcpConfigInput> = z
     initialRto: z.number().min(1).default(1000).describe('retransmission timeout before the first RTT sample in ms (RFC 6298 §2.1)'),
     timeWait: z.number().min(0).default(60_000).describe('TIME-WAIT duration (2·MSL) in ms (RFC 9293 §3.4.2)'),
     noDelay: z.boolean().default(false).describe("disable Nagle's algorithm (RFC 9293 §3.7.4) by default"),
-    sendBuffer: z.number().int().min(1024).default(1 << 20).describe('send buffer high-water mark in bytes: write() returns false above it'),
+    sendBuffer: z.number().int().min(1024).default(1 << 20).describe("bytes written and not yet sent before write() returns false; 'drain' follows when half went out (sent data is also held until acknowledged)"),
     receiveBuffer: z
       .number()
       .int()

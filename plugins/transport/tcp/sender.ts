@@ -145,11 +145,20 @@ export class TcpSender implements RecoveryHost {
     return Math.max(0, this.sb.pipe - this.recovery.renoDupBytes);
   }
 
-  /** Queue application data; false above the high-water mark. */
+  /** Bytes written and not yet sent once (the part of {@link Sender.buffered} beyond SND.NXT). */
+  get unsent(): number {
+    return this.buf.end - (this.sndNxt - this.iss - 1);
+  }
+
+  /**
+   * Queue application data; false once `sendBuffer` bytes wait to be sent. Sent
+   * data is held until acknowledged on top of that (at most the send window), so
+   * a full window in flight never leaves the sender without queued data.
+   */
   write(data: Uint8Array): boolean {
     if (data.length > 0) this.buf.push(data);
     this.trySend();
-    const ok = this.buf.length < this.host.cfg.sendBuffer;
+    const ok = this.unsent < this.host.cfg.sendBuffer;
     if (!ok) this.writeBlocked = true;
     return ok;
   }
@@ -264,10 +273,6 @@ export class TcpSender implements RecoveryHost {
         this.finAckedFlag = true;
         h.finAcked();
       }
-      if (this.writeBlocked && this.buf.length < h.cfg.sendBuffer) {
-        this.writeBlocked = false;
-        h.writable();
-      }
       if (h.ctx.tracer.enabled) this.traceMetrics();
     } else if (
       ack === this.sndUna &&
@@ -289,6 +294,15 @@ export class TcpSender implements RecoveryHost {
    *   once, at the first transmission
    */
   trySend(now = -1): void {
+    this.sendLoop(now);
+    // Ask the application for more once half the send buffer went out (not on every ACK).
+    if (this.writeBlocked && this.unsent <= this.host.cfg.sendBuffer / 2) {
+      this.writeBlocked = false;
+      this.host.writable();
+    }
+  }
+
+  private sendLoop(now: number): void {
     const h = this.host;
     const st = h.state;
     if (st !== 'ESTABLISHED' && st !== 'CLOSE-WAIT' && st !== 'FIN-WAIT-1' && st !== 'CLOSING' && st !== 'LAST-ACK') return;

@@ -327,14 +327,26 @@ describe('scripted: flow control (RFC 9293 §3.8.6, RFC 7323)', () => {
     expect(bytes).toBe(10_000); // min(initial window 10·MSS, 16000) in full segments
   });
 
-  it('returns false from write() above sendBuffer and signals writable() once acknowledged', () => {
-    const { s, data, peerAck } = established({ ts: false }, { sendBuffer: 4096 });
-    expect(s.session.write(new Uint8Array(3000))).toBe(true);
-    expect(s.session.write(new Uint8Array(3000))).toBe(false);
+  it('returns false from write() once sendBuffer bytes wait to be sent, and signals writable() when half went out', () => {
+    // The peer's 1000-byte window lets one segment out per ACK.
+    const { s, data, peerAck } = established({ ts: false, window: 1000 }, { sendBuffer: 4096 });
+    expect(s.session.write(new Uint8Array(3000))).toBe(true); // 1000 sent, 2000 wait
+    expect(s.session.write(new Uint8Array(3000))).toBe(false); // 5000 wait
+    expect(s.session.bufferedAmount).toBe(6000);
+    peerAck(data + 1000);
+    peerAck(data + 2000);
+    expect(s.ep.writableCount).toBe(0); // 3000 still wait to be sent
+    peerAck(data + 3000);
+    expect(s.ep.writableCount).toBe(1); // 2000 ≤ half of sendBuffer
+    expect(s.session.bufferedAmount).toBe(3000);
+  });
+
+  it('does not count data in flight against sendBuffer: a full window in flight still accepts writes', () => {
+    const { s } = established({ ts: false }, { sendBuffer: 4096 });
+    expect(s.session.write(new Uint8Array(3000))).toBe(true); // the initial window goes out at once
+    expect(s.session.write(new Uint8Array(3000))).toBe(true); // 6000 unacknowledged, none waiting
     expect(s.session.bufferedAmount).toBe(6000);
     expect(s.ep.writableCount).toBe(0);
-    peerAck(data + 3000);
-    expect(s.ep.writableCount).toBe(1);
   });
 
   it('delays ACKs for one segment, ACKs every second full segment at once', () => {
