@@ -7,6 +7,7 @@
 import 'reflect-metadata';
 import type { DependencyContainer } from 'tsyringe';
 import { EventEmitter } from 'eventemitter3';
+import { totalLength } from '../bytes.js';
 import { familyOf, type PeerAddress } from '../contracts/address.js';
 import type { CongestionContext, CongestionController } from '../contracts/congestion.js';
 import { PROTO_NONE, type Decapsulated, type Encapsulation, type EncapsulationHeaderSpec } from '../contracts/encapsulation.js';
@@ -427,7 +428,7 @@ export class Stack extends EventEmitter<StackEvents> implements ConnectionOwner 
   /** @internal */
   countSent(parts: readonly Uint8Array[]): void {
     this.counters.datagramsSent++;
-    for (let i = 0; i < parts.length; i++) this.counters.bytesSent += parts[i].length;
+    this.counters.bytesSent += totalLength(parts);
   }
 
   /** @internal */

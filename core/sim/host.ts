@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { totalLength } from '../bytes.js';
 import { familyOf, type AddressFamily, type PeerAddress } from '../contracts/address.js';
 import type {
   BindOptions,
@@ -138,8 +139,7 @@ export class SimSocket implements SubstrateSocket, LinkSocket {
       this.countSendError('closed');
       return;
     }
-    let total = 0;
-    for (let i = 0; i < parts.length; i++) total += parts[i].length;
+    const total = totalLength(parts);
     const data = allocate(total);
     let off = 0;
     for (let i = 0; i < parts.length; i++) {

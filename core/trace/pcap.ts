@@ -15,6 +15,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { isIPv4, isIPv6 } from 'node:net';
 import type { PeerAddress } from '../contracts/address.js';
+import { totalLength } from '../bytes.js';
 import type { DatagramCapture } from './capture.js';
 import { StateError, ToukitError } from '../errors.js';
 
@@ -156,8 +157,7 @@ export class PcapWriter implements DatagramCapture {
     const v6 = s.length === 16 || d.length === 16;
     if (v6 && s.length === 4) s = mapped(s);
     if (v6 && d.length === 4) d = mapped(d);
-    let payloadLen = 0;
-    for (const p of parts) payloadLen += p.length;
+    const payloadLen = totalLength(parts);
     const udpLen = UDP_HEADER_LEN + payloadLen;
     const ipLen = v6 ? IPV6_HEADER_LEN : IPV4_HEADER_LEN;
     if (udpLen > 0xffff || (!v6 && ipLen + udpLen > 0xffff)) {

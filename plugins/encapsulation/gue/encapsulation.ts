@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { totalLength } from '../../../core/bytes.js';
 import type { Decapsulated, Encapsulation, EncapsulationHeaderSpec } from '../../../core/contracts/encapsulation.js';
 import { CTYPE_NEEDS_CONTEXT, PROTO_NO_NEXT_HEADER, TRANSFORM_TYPE_DTLS, type GueProfile } from './constants.js';
 import { GueUnsupportedError } from './errors.js';
@@ -80,9 +81,7 @@ export class GueEncapsulation implements Encapsulation {
   sealedHeader(spec: EncapsulationHeaderSpec, payload: readonly Uint8Array[]): Uint8Array {
     if (!this.checksum) throw new GueUnsupportedError('sealedHeader needs the checksum option');
     const h = this.header(spec).slice();
-    let total = 0;
-    for (const part of payload) total += part.length;
-    sealGueChecksum(h, payload, Math.min(total, 0xffff));
+    sealGueChecksum(h, payload, Math.min(totalLength(payload), 0xffff));
     return h;
   }
 

@@ -8,6 +8,7 @@
  * @module
  */
 import type { SecurityContext, SecuritySession } from '../../../core/contracts/security.js';
+import { totalLength } from '../../../core/bytes.js';
 import { PayloadTooLargeError, StateError } from '../../../core/errors.js';
 import { AlertDescription, AlertLevel, ContentType } from './constants.js';
 import { DtlsAlertError, DtlsDecodeError, DtlsHandshakeError } from './errors.js';
@@ -339,10 +340,8 @@ export abstract class DtlsRecordSession implements SecuritySession {
 
   /** Send one datagram made of `parts`, counting it. */
   protected sendDown(parts: Uint8Array[], kind: 'handshake' | 'application'): void {
-    let n = 0;
-    for (const p of parts) n += p.length;
     this.counters.recordsSent++;
-    this.counters.bytesSent += n;
+    this.counters.bytesSent += totalLength(parts);
     this.ctx.sendDown(parts, kind);
   }
 

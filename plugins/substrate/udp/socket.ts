@@ -13,6 +13,7 @@
  *
  * @module
  */
+import { totalLength } from '../../../core/bytes.js';
 import type { Socket } from 'node:dgram';
 import type { PeerAddress } from '../../../core/contracts/address.js';
 import type { DatagramHandler, SubstrateSocket, SubstrateStats } from '../../../core/contracts/substrate.js';
@@ -93,10 +94,8 @@ export class UdpSocket implements SubstrateSocket {
       this.turnResetScheduled = true;
       setImmediate(this.resetTurn);
     }
-    let bytes = 0;
-    for (let i = 0; i < parts.length; i++) bytes += parts[i].length;
     this.counters.datagramsSent++;
-    this.counters.bytesSent += bytes;
+    this.counters.bytesSent += totalLength(parts);
     // No per-send callback: it would cost a process.nextTick per datagram. Asynchronous
     // send errors arrive as 'error' events and are counted there.
     try {

@@ -13,6 +13,7 @@
  */
 import { nodeCrypto } from './node.js';
 import type { AeadAlgorithm, AeadKey, CryptoProvider } from './provider.js';
+import { totalLength } from '../../../../core/bytes.js';
 import { WasmChaCha20Poly1305, chachaKernel } from './wasm/aead.js';
 
 /**
@@ -41,8 +42,7 @@ export class WasmProviderChaCha20Poly1305 implements AeadKey {
 
   /** {@inheritDoc AeadKey.seal} */
   seal(nonce: Uint8Array, aad: Uint8Array, parts: readonly Uint8Array[], out?: Uint8Array[]): Uint8Array[] {
-    let length = 0;
-    for (let i = 0; i < parts.length; i++) length += parts[i].length;
+    const length = totalLength(parts);
     return length <= WASM_MAX_RECORD ? this.small.seal(nonce, aad, parts, out) : this.node().seal(nonce, aad, parts, out);
   }
 

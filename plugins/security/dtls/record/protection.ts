@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { totalLength } from '../../../../core/bytes.js';
 import { RECORD_HEADER_LENGTH, writeRecordHeader } from './codec.js';
 import type { AeadKey, CryptoProvider } from '../crypto/provider.js';
 import type { CipherSuite } from '../suites.js';
@@ -73,8 +74,7 @@ export class RecordProtection {
    * header (with explicit nonce), ciphertext chunks, tag.
    */
   seal(type: number, version: number, epoch: number, seq: number, parts: readonly Uint8Array[]): Uint8Array[] {
-    let plainLength = 0;
-    for (let i = 0; i < parts.length; i++) plainLength += parts[i].length;
+    const plainLength = totalLength(parts);
     this.setNonceAndAad(type, version, epoch, seq, plainLength);
     const header = new Uint8Array(RECORD_HEADER_LENGTH + this.explicit);
     writeRecordHeader(header, 0, type, version, epoch, seq, this.explicit + plainLength + TAG);

@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { totalLength } from '../../../../core/bytes.js';
 import { ChunkType } from '../chunk-types.js';
 import { pad4, u16, u32, w16, w32 } from '../bytes.js';
 import { SctpDecodeError } from '../errors.js';
@@ -180,8 +181,7 @@ export function encodeReconfigResponse(respSeq: number, result: number): Uint8Ar
  * The chunk length excludes the padding of the last parameter (RFC 9260 §3.2).
  */
 export function encodeReconfig(params: readonly Uint8Array[]): Uint8Array {
-  let size = 4;
-  for (const p of params) size += p.length;
+  const size = 4 + totalLength(params);
   const last = params[params.length - 1];
   const length = size - (last.length - u16(last, 2));
   const out = new Uint8Array(length);

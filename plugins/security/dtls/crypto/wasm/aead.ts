@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { totalLength } from '../../../../../core/bytes.js';
 import type { AeadKey } from '../provider.js';
 import { AAD, KEY, NONCE, TAG_IN, dataOffset, instantiateKernel, memoryNeeded } from './kernel.js';
 import type { AeadKernel } from './kernel.js';
@@ -81,8 +82,7 @@ export class WasmChaCha20Poly1305 implements AeadKey {
   /** {@inheritDoc AeadKey.seal} */
   seal(nonce: Uint8Array, aad: Uint8Array, parts: readonly Uint8Array[], out: Uint8Array[] = []): Uint8Array[] {
     if (nonce.length !== 12) throw new RangeError('ChaCha20-Poly1305 nonce must be 12 bytes');
-    let length = 0;
-    for (let i = 0; i < parts.length; i++) length += parts[i].length;
+    const length = totalLength(parts);
     const m = this.load(nonce, aad, length);
     const data = dataOffset(aad.length);
     let at = data;
