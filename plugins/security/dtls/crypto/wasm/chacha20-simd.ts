@@ -42,6 +42,7 @@
  *
  * @module
  */
+import { doubleRound } from './chacha20.js';
 import { block, br, br_if, call, get, i32, i32x4, if_, loop, set, tee, v128 } from './emit.js';
 import type { Code, Func, ValType } from './emit.js';
 
@@ -141,14 +142,7 @@ export function quad(inRounds: readonly Code[] = [], beforeOutput: readonly Code
     set('$i', i32.const(10)),
     loop(
       '$rounds',
-      quarterRound(0, 4, 8, 12),
-      quarterRound(1, 5, 9, 13),
-      quarterRound(2, 6, 10, 14),
-      quarterRound(3, 7, 11, 15),
-      quarterRound(0, 5, 10, 15),
-      quarterRound(1, 6, 11, 12),
-      quarterRound(2, 7, 8, 13),
-      quarterRound(3, 4, 9, 14),
+      doubleRound(quarterRound),
       inRounds,
       br_if('$rounds', tee('$i', i32.sub(get('$i'), i32.const(1)))),
     ),

@@ -54,6 +54,23 @@ function quarterRound(a: number, b: number, c: number, d: number): Code[] {
   return [step(a, b, d, 16), step(c, d, b, 12), step(a, b, d, 8), step(c, d, b, 7)];
 }
 
+/**
+ * One double round (RFC 8439 §2.3): four column rounds, then four diagonal
+ * rounds, each a `quarterRound` on the state words it names.
+ */
+export function doubleRound(quarterRound: (a: number, b: number, c: number, d: number) => Code[]): Code[] {
+  return [
+    quarterRound(0, 4, 8, 12),
+    quarterRound(1, 5, 9, 13),
+    quarterRound(2, 6, 10, 14),
+    quarterRound(3, 7, 11, 15),
+    quarterRound(0, 5, 10, 15),
+    quarterRound(1, 6, 11, 12),
+    quarterRound(2, 7, 8, 13),
+    quarterRound(3, 4, 9, 14),
+  ];
+}
+
 /** The initial value of state word `j` for the block whose counter is in `$counter`. */
 function initial(j: number): Code {
   if (j < 4) return i32.const(SIGMA[j]);
@@ -87,14 +104,7 @@ export function chacha20XorFunc(key: number, nonce: number): Func {
         set('$i', i32.const(10)),
         loop(
           '$rounds',
-          quarterRound(0, 4, 8, 12),
-          quarterRound(1, 5, 9, 13),
-          quarterRound(2, 6, 10, 14),
-          quarterRound(3, 7, 11, 15),
-          quarterRound(0, 5, 10, 15),
-          quarterRound(1, 6, 11, 12),
-          quarterRound(2, 7, 8, 13),
-          quarterRound(3, 4, 9, 14),
+          doubleRound(quarterRound),
           br_if('$rounds', tee('$i', i32.sub(get('$i'), i32.const(1)))),
         ),
         output,
