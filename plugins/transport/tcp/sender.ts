@@ -265,7 +265,7 @@ export class TcpSender implements RecoveryHost {
       // Not cwnd-limited (RFC 9438 §5.8, RFC 7661): nothing more to send, or a flight at least
       // one SMSS below cwnd (held back by the peer's receive window or the application).
       const appLimited =
-        priorInFlight + this.sendMss <= cc.cwnd || (this.buf.end - (this.sndNxt - this.iss - 1) <= 0 && priorInFlight < cc.cwnd);
+        priorInFlight + this.sendMss <= cc.cwnd || (this.unsent <= 0 && priorInFlight < cc.cwnd);
       ev.ackEnd(cc, now, acked, priorInFlight, this.inFlight(), rttSample !== undefined && rttSample > 0 ? rttSample : undefined, appLimited, rec.inRecovery);
       if (this.sndUna < this.sndNxt) this.rtoTimer.arm(now + this.rtt.rto);
       else this.rtoTimer.cancel();
