@@ -6,30 +6,22 @@
  * pseudo-header, and see a clean connection (no malformed packets, no
  * retransmissions, handshake and FINs in order).
  */
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, it, expect } from 'vitest';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createStack } from '../../../core/composition/stack.js';
 import type { Connection } from '../../../core/connection/connection.js';
 import tcpPlugin from '../../../plugins/transport/tcp/index.js';
 import renoPlugin from '../../../plugins/congestion/reno/index.js';
-import { runTshark, tsharkPresent, warnIfSkipped, SEVERITY_ERROR } from '../../tools/wireshark/tshark.js';
+import { runTshark, tsharkPresent, warnIfSkipped, SEVERITY_ERROR, suiteTempDir } from '../../tools/wireshark/tshark.js';
 
 warnIfSkipped('interop/tcp/tshark.test');
 
 describe.skipIf(!tsharkPresent)('tcp wire format as decoded by tshark', () => {
-  let dir = '';
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'toukit-tcp-tshark-'));
-  });
-  afterAll(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const tmp = suiteTempDir('toukit-tcp-tshark-');
 
   it('decodes SYN options, validates every checksum and finds no malformed segment', async () => {
-    const pcap = join(dir, 'tcp.pcap');
+    const pcap = join(tmp(), 'tcp.pcap');
     const config = { encapsulation: 'gue', security: 'none', transport: 'tcp', congestion: 'reno' } as const;
     // Only the client captures, so every datagram appears once.
     const stack = await createStack(config, { plugins: [tcpPlugin, renoPlugin], pcap });

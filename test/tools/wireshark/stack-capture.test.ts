@@ -5,9 +5,8 @@
  * the outer pseudo-header, and GUE (payload transform DTLS) → DTLS with the
  * handshake and application records visible.
  */
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, it, expect } from 'vitest';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { createStack } from '../../../core/index.js';
@@ -15,7 +14,7 @@ import tcpTransport from '../../../plugins/transport/tcp/index.js';
 import renoCongestion from '../../../plugins/congestion/reno/index.js';
 import dtlsSecurity from '../../../plugins/security/dtls/index.js';
 import sctpTransport from '../../../plugins/transport/sctp/index.js';
-import { runTshark, tsharkPresent, warnIfSkipped, SEVERITY_ERROR, type Row } from './tshark.js';
+import { runTshark, tsharkPresent, warnIfSkipped, SEVERITY_ERROR, suiteTempDir, type Row } from './tshark.js';
 
 warnIfSkipped('stack-capture.test');
 
@@ -62,16 +61,10 @@ async function echoThroughStack(
 }
 
 describe.skipIf(!tsharkPresent)('captures of a real stack decode in tshark with the GUE dissector', () => {
-  let dir = '';
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'toukit-gue-stack-'));
-  });
-  afterAll(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const tmp = suiteTempDir('toukit-gue-stack-');
 
   it('gue + tcp: every datagram is UDP → GUE (Proto 6) → TCP with a valid TCP checksum', async () => {
-    const pcap = join(dir, 'tcp.pcap');
+    const pcap = join(tmp(), 'tcp.pcap');
     const message = Buffer.alloc(30_000, 0x5a);
     const { port, echoed } = await echoThroughStack(
       { encapsulation: 'gue', security: 'none', transport: 'tcp', congestion: 'reno' },
@@ -96,7 +89,7 @@ describe.skipIf(!tsharkPresent)('captures of a real stack decode in tshark with 
   });
 
   it('gue + sctp: every datagram is UDP → GUE (Proto 132) → SCTP with a valid CRC32c, the association setup visible', async () => {
-    const pcap = join(dir, 'sctp.pcap');
+    const pcap = join(tmp(), 'sctp.pcap');
     const message = Buffer.from('hello through GUE and SCTP');
     const { port, echoed } = await echoThroughStack(
       { encapsulation: 'gue', security: 'none', transport: 'sctp', congestion: 'reno' },
@@ -122,7 +115,7 @@ describe.skipIf(!tsharkPresent)('captures of a real stack decode in tshark with 
   });
 
   it('gue + dtls: every datagram is UDP → GUE (Proto 59, transform DTLS) → DTLS; with the key log, tshark decrypts the application data', async () => {
-    const pcap = join(dir, 'dtls.pcap');
+    const pcap = join(tmp(), 'dtls.pcap');
     const message = Buffer.from('hello through GUE and DTLS');
     const keylog: string[] = [];
     const { port, echoed } = await echoThroughStack(
@@ -142,7 +135,7 @@ describe.skipIf(!tsharkPresent)('captures of a real stack decode in tshark with 
     );
     expect(echoed.equals(message)).toBe(true);
     expect(keylog.length).toBeGreaterThan(0);
-    const keys = join(dir, 'keys.txt');
+    const keys = join(tmp(), 'keys.txt');
     writeFileSync(keys, keylog.join('\n') + '\n');
     const rows = runTshark(
       pcap,

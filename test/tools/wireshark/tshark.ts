@@ -3,10 +3,28 @@
  * returns one record of fields per frame. Test files using it skip when
  * tshark is missing, unless CI is set (then a missing tshark fails).
  */
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+/**
+ * A temporary directory for the pcaps of the calling `describe` block:
+ * created before its tests, removed after them. Returns its path (valid
+ * once the tests run).
+ */
+export function suiteTempDir(prefix: string): () => string {
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), prefix));
+  });
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+  return () => dir;
+}
 
 /** Absolute path of tools/wireshark/gue.lua. */
 export const GUE_LUA = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../tools/wireshark/gue.lua');

@@ -5,30 +5,22 @@
  * Extensions, the Outgoing SSN Reset Request fields and the response,
  * every packet with a valid CRC32c and no expert error.
  */
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, it, expect } from 'vitest';
 import { join } from 'node:path';
 import { createStack, type Connection } from '../../../../core/index.js';
 import type { MessageInfo } from '../../../../core/contracts/transport.js';
 import sctpTransport from '../../../../plugins/transport/sctp/index.js';
 import renoCongestion from '../../../../plugins/congestion/reno/index.js';
 import type { SctpAssociation } from '../../../../plugins/transport/sctp/association.js';
-import { runTshark, tsharkPresent, warnIfSkipped, SEVERITY_ERROR } from '../../../tools/wireshark/tshark.js';
+import { runTshark, tsharkPresent, warnIfSkipped, SEVERITY_ERROR, suiteTempDir } from '../../../tools/wireshark/tshark.js';
 
 warnIfSkipped('stream-reset-tshark.test');
 
 describe.skipIf(!tsharkPresent)('stream reset in tshark (RFC 6525 wire format)', () => {
-  let dir = '';
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'toukit-sctp-reset-'));
-  });
-  afterAll(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const tmp = suiteTempDir('toukit-sctp-reset-');
 
   it('INIT lists RE-CONFIG, the request carries the stream, sequence number and last assigned TSN, the answer is Performed', async () => {
-    const pcap = join(dir, 'reset.pcap');
+    const pcap = join(tmp(), 'reset.pcap');
     const config = { encapsulation: 'gue', security: 'none', transport: { use: 'sctp', options: { streamReset: true } }, congestion: 'reno' } as const;
     const stack = await createStack(config, { plugins: [sctpTransport, renoCongestion], pcap });
     let port = 0;

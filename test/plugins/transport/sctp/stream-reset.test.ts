@@ -36,6 +36,21 @@ function dataOnWire(pair: SctpPair, dir: 'c2s' | 's2c'): { tsn: number; stream: 
   return out;
 }
 
+/** A link that drops the first packet carrying RE-CONFIG in direction `dir`; `lost` counts the drops. */
+function loseFirstReconfig(dir: 'c2s' | 's2c'): { script: LinkScript; readonly lost: number } {
+  const loss = {
+    lost: 0,
+    script: ((d, _i, p) => {
+      if (d === dir && loss.lost === 0 && chunksOf(p).some((c) => c.type === ChunkType.RE_CONFIG)) {
+        loss.lost++;
+        return 'drop';
+      }
+      return 'pass';
+    }) as LinkScript,
+  };
+  return loss;
+}
+
 /** RE-CONFIG chunks of one direction, decoded. */
 function reconfigOnWire(pair: SctpPair, dir: 'c2s' | 's2c'): ReconfigParam[][] {
   const out: ReconfigParam[][] = [];
@@ -340,15 +355,8 @@ describe('outgoing SSN reset (RFC 6525 §5.1.2, §5.2.2)', () => {
   });
 
   it('retransmits a lost request after one RTO, with the same sequence number', () => {
-    let lost = 0;
-    const script: LinkScript = (dir, _i, p) => {
-      if (dir === 'c2s' && lost === 0 && chunksOf(p).some((c) => c.type === ChunkType.RE_CONFIG)) {
-        lost++;
-        return 'drop';
-      }
-      return 'pass';
-    };
-    const pair = new SctpPair({ client: on, server: on, script }).connect();
+    const loss = loseFirstReconfig('c2s');
+    const pair = new SctpPair({ client: on, server: on, script: loss.script }).connect();
     pair.client.sendMessage!(Uint8Array.of(1), { stream: 1 });
     pair.time.run(pair.time.now() + 1000);
     const t0 = pair.time.now();
@@ -356,7 +364,7 @@ describe('outgoing SSN reset (RFC 6525 §5.1.2, §5.2.2)', () => {
     pair.time.run(t0 + 500);
     expect(pair.clientLog.events).toEqual([]);
     pair.time.run(t0 + 5000);
-    expect(lost).toBe(1);
+    expect(loss.lost).toBe(1);
     // The harness records what passed the link: only the retransmission, with the first sequence number (the Initial TSN).
     const initChunk = chunksOf(pair.wire.c2s[0])[0];
     const sent = reconfigOnWire(pair, 'c2s');
@@ -370,20 +378,13 @@ describe('outgoing SSN reset (RFC 6525 §5.1.2, §5.2.2)', () => {
   });
 
   it('answers a retransmitted request with the same result, a lost response is recovered by the retransmission', () => {
-    let lost = 0;
-    const script: LinkScript = (dir, _i, p) => {
-      if (dir === 's2c' && lost === 0 && chunksOf(p).some((c) => c.type === ChunkType.RE_CONFIG)) {
-        lost++;
-        return 'drop';
-      }
-      return 'pass';
-    };
-    const pair = new SctpPair({ client: on, server: on, script }).connect();
+    const loss = loseFirstReconfig('s2c');
+    const pair = new SctpPair({ client: on, server: on, script: loss.script }).connect();
     pair.client.sendMessage!(Uint8Array.of(1), { stream: 1 });
     pair.time.run(pair.time.now() + 1000);
     pair.client.resetStreams([1]);
     pair.time.run(pair.time.now() + 5000);
-    expect(lost).toBe(1);
+    expect(loss.lost).toBe(1);
     // Performed once by the server, answered twice (the first answer was lost on the link).
     expect(pair.server!.stats()).toMatchObject({ peerResetsPerformed: 1 });
     expect(reconfigOnWire(pair, 's2c').flat()).toEqual([{ kind: 'response', respSeq: expect.any(Number), result: 1, senderNextTsn: -1, receiverNextTsn: -1 }]);
@@ -510,21 +511,14 @@ describe('deferred reset on the receiver (RFC 6525 §5.2.2)', () => {
 
 describe('stream reset and shutdown', () => {
   it('a graceful shutdown waits for the reset and sends the messages it held (nothing lost)', () => {
-    let lost = 0;
-    const script: LinkScript = (dir, _i, p) => {
-      if (dir === 'c2s' && lost === 0 && chunksOf(p).some((c) => c.type === ChunkType.RE_CONFIG)) {
-        lost++;
-        return 'drop';
-      }
-      return 'pass';
-    };
-    const pair = new SctpPair({ client: on, server: on, script }).connect();
+    const loss = loseFirstReconfig('c2s');
+    const pair = new SctpPair({ client: on, server: on, script: loss.script }).connect();
     pair.client.sendMessage!(Uint8Array.of(1), { stream: 1 });
     pair.client.resetStreams([1]);
     pair.client.sendMessage!(Uint8Array.of(2), { stream: 1 });
     pair.client.end();
     pair.time.run(pair.time.now() + 10_000);
-    expect(lost).toBe(1);
+    expect(loss.lost).toBe(1);
     expect(pair.serverLog.messages.map((m) => m.data[0])).toEqual([1, 2]);
     expect(dataOnWire(pair, 'c2s').map((d) => d.ssn)).toEqual([0, 0]);
     expect(pair.clientLog.closed).toBe(1);
