@@ -15,8 +15,9 @@ over a pseudo-header of the OUTER (UDP) addresses. This relay:
   pseudo-header (127.0.0.1 -> toukit address), prepends a 4-byte GUE header
   (version 0, C=0, Hlen 0, Proto 6, flags 0) and sends it to toukit;
 * runs the kernel's side of the test inside the namespace: `--mode server`
-  accepts one connection and reads to EOF; `--mode client` connects, sends
-  `--size` random bytes, half-closes and reads to EOF. Results go to stdout:
+  listens (and only then prints READY), accepts one connection and reads to
+  EOF; `--mode client` connects, sends `--size` random bytes, half-closes and
+  reads to EOF. Results go to stdout:
   `READY <udp-port>`, then `RESULT <bytes> <sha256>` (server) or
   `SENT <bytes> <sha256>` (client), then `COUNTERS ...`.
 
@@ -173,7 +174,6 @@ def main() -> None:
 
     t = threading.Thread(target=relay, daemon=True)
     t.start()
-    print("READY %d" % udp.getsockname()[1], flush=True)
 
     if a.mode == "server":
         srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -183,6 +183,8 @@ def main() -> None:
         srv.bind((a.kernel_ip, a.tcp_port))
         srv.listen(1)
         srv.settimeout(60)
+        # READY only once the kernel listens: a SYN that arrives earlier is answered with RST.
+        print("READY %d" % udp.getsockname()[1], flush=True)
         conn, _ = srv.accept()
         conn.settimeout(120)
         h = hashlib.sha256()
@@ -196,6 +198,7 @@ def main() -> None:
         print("RESULT %d %s" % (n, h.hexdigest()), flush=True)
         conn.close()
     else:
+        print("READY %d" % udp.getsockname()[1], flush=True)
         c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         if a.cc:
             c.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, a.cc.encode())
