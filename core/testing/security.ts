@@ -85,6 +85,7 @@ export class VirtualTime implements TimerService {
     if (next === undefined || next.deadline > limit) return false;
     this.heap.pop();
     this.t = next.deadline;
+    next.deadline = Infinity;
     next.run?.();
     return true;
   }

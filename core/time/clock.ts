@@ -16,7 +16,12 @@ export interface Clock {
  * then armed and re-armed cheaply: no closure or allocation per packet.
  */
 export interface Timer {
-  /** Arm (or re-arm) the timer to fire at the absolute time `deadline` (ms). */
+  /**
+   * Arm (or re-arm) the timer to fire at the absolute time `deadline` (ms).
+   * A deadline at or before the current time never fires inside `arm()`: it
+   * fires once the input being handled is done (on real sockets, after the
+   * event loop's I/O phase, so after every datagram read in the same turn).
+   */
   arm(deadline: number): void;
   /** Disarm the timer; a no-op when it is not armed. */
   cancel(): void;

@@ -5,6 +5,11 @@
  * pushed back by every ACK) leave it alone, and its early wake-up re-arms
  * it once. So there is never one `setTimeout` per segment.
  *
+ * A deadline that is already due (at or before `now`) is served by one
+ * `setImmediate` instead: it fires right after the event loop's I/O phase,
+ * so every datagram read in the same loop turn is handled first. That is
+ * how a receiver sends one ACK for a whole batch of segments.
+ *
  * @module
  */
 import { DeadlineHeap, type HeapEntry } from './heap.js';
@@ -34,6 +39,7 @@ export class RealTimerService implements TimerService {
   private readonly heap = new DeadlineHeap<HeapTimer>();
   private handle: NodeJS.Timeout | undefined;
   private handleDeadline = Infinity;
+  private immediate: NodeJS.Immediate | undefined;
   private firing = false;
   private closed = false;
 
@@ -55,15 +61,18 @@ export class RealTimerService implements TimerService {
   /** @internal */
   unschedule(t: HeapTimer): void {
     this.heap.remove(t);
+    t.deadline = Infinity;
     // A stale host timeout is harmless: it fires, finds nothing due and re-arms.
   }
 
   /** {@inheritDoc TimerService.close} */
   close(): void {
     this.closed = true;
-    this.heap.clear();
+    for (let t = this.heap.pop(); t !== undefined; t = this.heap.pop()) t.deadline = Infinity;
     if (this.handle) clearTimeout(this.handle);
+    if (this.immediate) clearImmediate(this.immediate);
     this.handle = undefined;
+    this.immediate = undefined;
     this.handleDeadline = Infinity;
   }
 
@@ -73,21 +82,36 @@ export class RealTimerService implements TimerService {
     // Lazy: keep a host timeout that fires at or before the earliest deadline. Deadlines that
     // move later (an RTO pushed back by every ACK) cost nothing; the early wake-up re-arms once.
     if (this.handle !== undefined && this.handleDeadline <= first.deadline) return;
-    const delay = Math.max(0, first.deadline - this.clock.now());
+    const delay = first.deadline - this.clock.now();
+    if (delay <= 0) {
+      // Already due: fire after this loop turn's I/O, not a full timeout tick (≥ 1 ms) later.
+      this.immediate ??= setImmediate(this.fireImmediate).unref();
+      return;
+    }
     this.handleDeadline = first.deadline;
     if (this.handle !== undefined) clearTimeout(this.handle);
     this.handle = setTimeout(this.fire, Math.ceil(delay));
     this.handle.unref();
   }
 
+  private readonly fireImmediate = (): void => {
+    this.immediate = undefined;
+    this.runDue();
+  };
+
   private readonly fire = (): void => {
     this.handle = undefined;
     this.handleDeadline = Infinity;
+    this.runDue();
+  };
+
+  private runDue(): void {
     this.firing = true;
     try {
       const now = this.clock.now();
       for (let t = this.heap.peek(); t !== undefined && t.deadline <= now + 0.5; t = this.heap.peek()) {
         this.heap.remove(t);
+        t.deadline = Infinity;
         try {
           t.callback();
         } catch (err) {
@@ -98,5 +122,5 @@ export class RealTimerService implements TimerService {
       this.firing = false;
     }
     if (!this.closed) this.rearm();
-  };
+  }
 }

@@ -267,9 +267,12 @@ export abstract class TcpSegmentArrival extends TcpSessionCore {
     if (immediate) this.sendAck(now);
     else {
       this.ackDebt += data.length;
-      // RFC 5681 §4.2 / RFC 9293 §3.8.6.3: an ACK for at least every second full-sized segment.
-      if (this.ackDebt >= 2 * fullSize) this.sendAck(now);
-      else if (!this.delAckTimer.armed) this.delAckTimer.arm(now + this.cfg.delayedAck);
+      // RFC 5681 §4.2 / RFC 9293 §3.8.6.3: an ACK for at least every second full-sized segment;
+      // with ackCoalescing, once this batch of datagrams is handled (a timer due now).
+      if (this.ackDebt < 2 * fullSize) {
+        if (!this.delAckTimer.armed) this.delAckTimer.arm(now + this.cfg.delayedAck);
+      } else if (!this.cfg.ackCoalescing) this.sendAck(now);
+      else if (!this.delAckTimer.armed || this.delAckTimer.deadline > now) this.delAckTimer.arm(now);
     }
     snd.trySend(now);
   }

@@ -33,6 +33,14 @@ export interface TcpConfig {
   readonly receiveBuffer: number;
   /** Delayed-ACK bound in ms, 0 to ACK every segment (RFC 9293 §3.8.6.3; default 40). */
   readonly delayedAck: number;
+  /**
+   * Send the ACK owed for every second full-sized segment (RFC 9293 §3.8.6.3)
+   * once the current batch of received datagrams has been handled, so one ACK
+   * covers every in-order segment read in the same event-loop turn, as Linux
+   * does with GRO (default `true`); `false` sends it at once. Out-of-order
+   * segments, FINs and pushed short segments are always ACKed at once.
+   */
+  readonly ackCoalescing: boolean;
   /** Offer SACK (RFC 2018) and use SACK-based loss recovery (RFC 6675; default `true`). */
   readonly sack: boolean;
   /** Offer the Timestamps option (RFC 7323; default `true`). */
@@ -85,6 +93,12 @@ export const tcpOptionsSchema: z.ZodType<TcpConfig, TcpConfigInput> = z
       .default(1 << 20)
       .describe('receive buffer in bytes: the largest window advertised (RFC 7323 window scaling picks the shift)'),
     delayedAck: z.number().min(0).max(500).default(40).describe('delayed-ACK bound in ms, 0 to ACK every segment (RFC 9293 §3.8.6.3)'),
+    ackCoalescing: z
+      .boolean()
+      .default(true)
+      .describe(
+        'send the ACK owed for every second full-sized segment once the current batch of received datagrams is handled (one ACK per event-loop turn, like Linux with GRO); false: at once (RFC 9293 §3.8.6.3)',
+      ),
     sack: z.boolean().default(true).describe('offer SACK (RFC 2018) and use SACK-based loss recovery (RFC 6675)'),
     timestamps: z.boolean().default(true).describe('offer the Timestamps option (RFC 7323)'),
     windowScaling: z.boolean().default(true).describe('offer window scaling (RFC 7323 §2)'),

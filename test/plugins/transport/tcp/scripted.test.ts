@@ -349,7 +349,7 @@ describe('scripted: flow control (RFC 9293 §3.8.6, RFC 7323)', () => {
     expect(s.ep.writableCount).toBe(0);
   });
 
-  it('delays ACKs for one segment, ACKs every second full segment at once', () => {
+  it('delays ACKs for one segment, ACKs every second full segment once the batch of input is handled', () => {
     const { s, data } = established({ ts: false });
     s.clear();
     s.inject({ flags: F.ACK, seq: PEER_ISN + 1, ack: data, payload: 1000 });
@@ -360,7 +360,37 @@ describe('scripted: flow control (RFC 9293 §3.8.6, RFC 7323)', () => {
     expect(s.next().header.ack).toBe(PEER_ISN + 1001);
     s.inject({ flags: F.ACK, seq: PEER_ISN + 1001, ack: data, payload: 1432 });
     s.inject({ flags: F.ACK, seq: PEER_ISN + 2433, ack: data, payload: 1432 });
+    expect(s.sent).toEqual([]); // owed, but not inside the arrival of the second segment
+    s.advance(0);
     expect(s.next().header.ack).toBe(PEER_ISN + 3865);
+    expect(s.sent).toEqual([]);
+  });
+
+  it('with ackCoalescing, one ACK covers every in-order segment of a batch', () => {
+    const { s, data } = established({ ts: false });
+    s.clear();
+    for (let i = 0; i < 6; i++) s.inject({ flags: F.ACK, seq: PEER_ISN + 1 + 1432 * i, ack: data, payload: 1432 });
+    expect(s.sent).toEqual([]);
+    s.advance(0);
+    expect(s.next().header.ack).toBe(PEER_ISN + 1 + 6 * 1432);
+    expect(s.sent).toEqual([]);
+  });
+
+  it('with ackCoalescing false, ACKs every second full segment at once (RFC 9293 §3.8.6.3)', () => {
+    const { s, data } = established({ ts: false }, { ackCoalescing: false });
+    s.clear();
+    for (let i = 0; i < 6; i++) s.inject({ flags: F.ACK, seq: PEER_ISN + 1 + 1432 * i, ack: data, payload: 1432 });
+    expect(s.sent.map((w) => w.header.ack)).toEqual([PEER_ISN + 1 + 2 * 1432, PEER_ISN + 1 + 4 * 1432, PEER_ISN + 1 + 6 * 1432]);
+  });
+
+  it('with ackCoalescing, still ACKs an out-of-order segment at once', () => {
+    const { s, data } = established({ ts: false });
+    s.clear();
+    s.inject({ flags: F.ACK, seq: PEER_ISN + 1, ack: data, payload: 1000 });
+    s.inject({ flags: F.ACK, seq: PEER_ISN + 1001, ack: data, payload: 1000 });
+    s.inject({ flags: F.ACK, seq: PEER_ISN + 3001, ack: data, payload: 1000 }); // a hole at 2001
+    expect(s.next().header.ack).toBe(PEER_ISN + 2001);
+    expect(s.sent).toEqual([]);
   });
 
   it('ACKs out-of-order data at once with SACK blocks and a D-SACK for duplicates', () => {
