@@ -105,9 +105,9 @@ async function measure(v: Variant, durationMs: number): Promise<BenchRow[]> {
     workers.push(srv.worker);
     const cli = await startWorker('dtls-handshake.ts', { role: 'client', config: v.client, port: srv.ready.port }, { timeoutMs: 30_000 });
     workers.push(cli.worker);
-    const count = async (): Promise<{ handshakes: number; cpuMs: number }> => {
+    const count = async (): Promise<{ handshakes: number; cpuMs: number; systemMs: number }> => {
       const c = await srv.worker.request({ type: 'count' }, 'count', 5000);
-      return { handshakes: Number(c.handshakes), cpuMs: cpuMs(c.cpu) };
+      return { handshakes: Number(c.handshakes), cpuMs: cpuMs(c.cpu), systemMs: Number((c.cpu as { system?: number } | undefined)?.system ?? 0) / 1000 };
     };
     // Untimed warm-up: V8 optimises the once-per-handshake functions only after hundreds of
     // calls, and a long-running server is past that; every figure below is steady state.
@@ -127,6 +127,7 @@ async function measure(v: Variant, durationMs: number): Promise<BenchRow[]> {
     const perSecond = (completed * 1000) / Number(rate.elapsedMs);
     const clientCpuPer = completed > 0 ? cpuMs(rate.cpu) / completed : NaN;
     const serverCpuPer = served > 0 ? (c1.cpuMs - c0.cpuMs) / served : NaN;
+    const serverSystemShare = c1.cpuMs > c0.cpuMs ? (c1.systemMs - c0.systemMs) / (c1.cpuMs - c0.cpuMs) : NaN;
     const name = `dtls-handshake ${v.name}`;
     const failedNote = Number(rate.failed) > 0 ? `, ${Number(rate.failed)} failed` : '';
     return [
@@ -162,7 +163,7 @@ async function measure(v: Variant, durationMs: number): Promise<BenchRow[]> {
         unit: 'ms',
         ...(v.targets === true ? { target: SERVER_CPU_TARGET } : {}),
         status: Number.isFinite(serverCpuPer) ? judge(serverCpuPer, v.targets === true ? SERVER_CPU_TARGET : undefined) : 'failed',
-        note: Number.isFinite(serverCpuPer) ? `≈ ${Math.round(1000 / serverCpuPer)} handshakes/s per server core (server process CPU during the rate run ÷ handshakes it completed)` : 'no handshake completed',
+        note: Number.isFinite(serverCpuPer) ? `≈ ${Math.round(1000 / serverCpuPer)} handshakes/s per server core (server process CPU during the rate run ÷ handshakes it completed; ${Math.round(100 * serverSystemShare)} % of it in the kernel)` : 'no handshake completed',
       },
     ];
   } finally {
