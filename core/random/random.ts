@@ -17,14 +17,38 @@ export interface RandomSource {
   float(): number;
 }
 
-/** Cryptographically secure randomness from `node:crypto`. */
+/** Requests up to this many bytes are served from {@link CryptoRandom}'s byte pool. */
+const POOLED_FILL_MAX = 256;
+
+/**
+ * Cryptographically secure randomness from `node:crypto`. Small requests
+ * (keys, nonces, randoms: up to 256 bytes) are copied from a 4 KiB pool
+ * refilled by `randomFillSync`, and the bytes handed out are wiped from the
+ * pool; one `randomFillSync` call costs several microseconds whatever its size.
+ */
 export class CryptoRandom implements RandomSource {
   private readonly pool = new Uint32Array(256);
   private pos = 256;
+  private readonly bytePool = new Uint8Array(4096);
+  private bytePos = 4096;
 
   /** {@inheritDoc RandomSource.fill} */
   fill(bytes: Uint8Array): void {
-    randomFillSync(bytes);
+    const n = bytes.length;
+    if (n > POOLED_FILL_MAX) {
+      randomFillSync(bytes);
+      return;
+    }
+    const pool = this.bytePool;
+    if (this.bytePos + n > pool.length) {
+      randomFillSync(pool);
+      this.bytePos = 0;
+    }
+    const start = this.bytePos;
+    const end = start + n;
+    bytes.set(pool.subarray(start, end));
+    pool.fill(0, start, end); // handed out: not kept in memory
+    this.bytePos = end;
   }
 
   /** {@inheritDoc RandomSource.uint32} */
