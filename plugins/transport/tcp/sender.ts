@@ -1,10 +1,13 @@
 /**
  * The send half of a connection: send buffer, retransmission queue, RTO
- * (RFC 6298), fast retransmit / NewReno (RFC 5681 §3.2, RFC 6582), SACK
- * loss recovery (RFC 6675), spurious-retransmission detection with
- * timestamps (Eifel, RFC 3522) and D-SACK accounting (RFC 2883), flow
- * control with Nagle and sender SWS avoidance (RFC 9293 §3.7.4, §3.8.6.2.1),
- * zero-window probing (RFC 9293 §3.8.6.1) and the congestion controller.
+ * (RFC 6298), the handshake's SYN, ACK processing (window updates, RTT
+ * samples, the congestion controller) and, through `recovery.ts`, fast
+ * retransmit / NewReno (RFC 5681 §3.2, RFC 6582), SACK loss recovery
+ * (RFC 6675), spurious-retransmission detection with timestamps (Eifel,
+ * RFC 3522) and D-SACK accounting (RFC 2883). What goes out when (flow
+ * control with Nagle and sender SWS avoidance, RFC 9293 §3.7.4,
+ * §3.8.6.2.1; zero-window probing, RFC 9293 §3.8.6.1) and the building of
+ * segments are in `sender-transmit.ts`.
  *
  * Sequence numbers are unwrapped (see `seq.ts`).
  *
@@ -26,12 +29,9 @@ import type { RecoveryHost } from './recovery.js';
 import type { Tracer } from '../../../core/trace/tracer.js';
 import type { SenderHost } from './sender-host.js';
 import { senderStats, traceSenderMetrics } from './sender-stats.js';
+import { onPersist, retransmitSegment, sackBlocksRoom, sendLoop, sendProbe } from './sender-transmit.js';
 
 export type { SenderHost } from './sender-host.js';
-
-
-
-const EMPTY = new Uint8Array(0);
 
 /** Send-side state of one connection. */
 export class TcpSender implements RecoveryHost {
@@ -73,31 +73,42 @@ export class TcpSender implements RecoveryHost {
     return this.ev.cc;
   }
 
-  private readonly buf = new SendBuffer();
+  /** Bytes written and not yet acknowledged, by stream offset. @internal */
+  readonly buf = new SendBuffer();
   /** Retransmission queue and SACK scoreboard. */
   readonly sb = new Scoreboard();
   /** Loss detection and recovery. */
   readonly recovery: LossRecovery;
-  private readonly rtoTimer: Timer;
-  private readonly persistTimer: Timer;
-  private tsOk = false;
+  /** Retransmission timer (RFC 6298). @internal */
+  readonly rtoTimer: Timer;
+  /** Persist timer for zero-window probing (RFC 9293 §3.8.6.1). @internal */
+  readonly persistTimer: Timer;
+  /** Timestamps negotiated (RFC 7323). @internal */
+  tsOk = false;
   /** 2^(peer's window-scale shift): multiplies the window field of non-SYN segments (RFC 7323 §2.3). */
   private sndScale = 1;
-  private finSent = false;
-  private finSeq = -1;
+  /** Our FIN was sent. @internal */
+  finSent = false;
+  /** Sequence number of our FIN (−1 until sent). @internal */
+  finSeq = -1;
   private synAt = 0;
   private synRetransmitted = false;
   private consecutiveRtos = 0;
-  private persistBackoff = 0;
+  /** Persist-timer backoff exponent (reset by an ACK of new data). @internal */
+  persistBackoff = 0;
   private writeBlocked = false;
   /**
    * One past the latest sub-MSS data segment sent for the first time (Minshall's
    * variant of Nagle: while SND.UNA is below it a short segment is unacknowledged);
    * sequence numbers are unwrapped from a 32-bit ISS, so 0 means none.
+   * @internal
    */
-  private smallEnd = 0;
-  /** Reused congestion-controller events. */
-  private readonly ev = new CongestionEvents();
+  smallEnd = 0;
+  /** Reused congestion-controller events. @internal */
+  readonly ev = new CongestionEvents();
+
+  /** The session. @internal */
+  readonly host: SenderHost;
 
   /** Retransmitted segments. */
   retransmissions = 0;
@@ -113,11 +124,8 @@ export class TcpSender implements RecoveryHost {
    * @param iss - initial send sequence number
    * @param maxSegment - largest payload that fits one datagram without options
    */
-  constructor(
-    private readonly host: SenderHost,
-    iss: number,
-    maxSegment: number,
-  ) {
+  constructor(host: SenderHost, iss: number, maxSegment: number) {
+    this.host = host;
     this.iss = iss;
     this.sndUna = iss;
     this.sndNxt = iss;
@@ -127,7 +135,7 @@ export class TcpSender implements RecoveryHost {
     this.noDelay = host.cfg.noDelay;
     this.rtt = new RttEstimator(host.cfg.minRto, host.cfg.maxRto, host.cfg.initialRto);
     this.rtoTimer = host.ctx.timers.createTimer(() => host.guarded(() => this.onRto()));
-    this.persistTimer = host.ctx.timers.createTimer(() => host.guarded(() => this.onPersist()));
+    this.persistTimer = host.ctx.timers.createTimer(() => host.guarded(() => onPersist(this)));
   }
 
   /** Connection tracer (RecoveryHost). */
@@ -294,7 +302,7 @@ export class TcpSender implements RecoveryHost {
    *   once, at the first transmission
    */
   trySend(now = -1): void {
-    this.sendLoop(now);
+    sendLoop(this, now);
     // Ask the application for more once half the send buffer went out (not on every ACK).
     if (this.writeBlocked && this.unsent <= this.host.cfg.sendBuffer / 2) {
       this.writeBlocked = false;
@@ -302,124 +310,22 @@ export class TcpSender implements RecoveryHost {
     }
   }
 
-  private sendLoop(now: number): void {
-    const h = this.host;
-    const st = h.state;
-    if (st !== 'ESTABLISHED' && st !== 'CLOSE-WAIT' && st !== 'FIN-WAIT-1' && st !== 'CLOSING' && st !== 'LAST-ACK') return;
-    const cc = this.cc;
-    if (cc === undefined) return;
-    for (let guard = 0; guard < 100_000; guard++) {
-      const lost = this.sb.nextLost();
-      if (lost !== undefined) {
-        if (!cc.canSend(this.inFlight())) return;
-        if (now < 0) now = h.ctx.clock.now();
-        this.retransmit(lost, now);
-        continue;
-      }
-      const off = this.sndNxt - this.iss - 1;
-      const unsent = this.buf.end - off;
-      if (unsent > 0) {
-        const usable = this.sndUna + this.sndWnd - this.sndNxt;
-        const len = Math.min(unsent, usable, this.sendMss);
-        if (len <= 0) {
-          this.armPersist();
-          return;
-        }
-        if (len < this.sendMss) {
-          // Nagle (RFC 9293 §3.7.4) in Minshall's variant (draft-minshall-nagle, as Linux): a short
-          // segment waits while an earlier short segment is unacknowledged, not behind full-sized
-          // ones, so a write's short tail does not wait for the delayed ACK of an odd last full
-          // segment (up to `delayedAck` ms). Sender SWS avoidance (§3.8.6.2.1) is unchanged.
-          const idle = this.sndUna >= this.smallEnd || this.noDelay;
-          if (!(idle && (unsent <= usable || len >= this.maxSndWnd / 2))) {
-            if (this.sndNxt === this.sndUna) this.armPersist();
-            return;
-          }
-        }
-        if (!cc.canSend(this.inFlight())) return;
-        if (now < 0) now = h.ctx.clock.now();
-        this.sendNew(off, len, this.finQueued && len === unsent, now);
-        continue;
-      }
-      if (this.finQueued && !this.finSent) {
-        if (this.inFlight() > 0 && !cc.canSend(this.inFlight())) return;
-        this.sendNew(off, 0, true, now < 0 ? h.ctx.clock.now() : now);
-      }
-      return;
-    }
-  }
-
-  private armPersist(): void {
-    if (this.sndNxt === this.sndUna && !this.persistTimer.armed) {
-      const d = Math.min(this.host.cfg.maxRto, this.rtt.rto * 2 ** this.persistBackoff);
-      this.persistTimer.arm(this.host.ctx.clock.now() + d);
-    }
-  }
-
-  private sendNew(off: number, len: number, fin: boolean, now: number): void {
-    const h = this.host;
-    const cc = this.cc as CongestionController;
-    if (this.sndNxt === this.sndUna && this.lastSendAt > 0 && now - this.lastSendAt > this.rtt.rto) cc.onIdleRestart?.(now);
-    const data = len > 0 ? this.buf.read(off, len) : EMPTY;
-    const seq = this.sndNxt;
-    const flags = TcpFlags.ACK | (fin ? TcpFlags.FIN : 0) | (off + len === this.buf.end ? TcpFlags.PSH : 0);
-    const o = h.opts.forSegment(h.rcv, this.sackBlocksRoom(len), true, now);
-    const tsVal = o !== undefined && o.hasTimestamps ? o.tsVal : 0;
-    const before = this.inFlight();
-    h.out.send(seq, h.rcv.rcvNxt, flags, h.windowField(), o, data);
-    const end = seq + len + (fin ? 1 : 0);
-    this.sb.add(seq, end, fin, now, tsVal);
-    this.sndNxt = end;
-    if (len > 0 && len < this.sendMss) this.smallEnd = seq + len;
-    if (fin) {
-      this.finSent = true;
-      this.finSeq = seq + len;
-    }
-    this.bytesSent += len;
-    this.lastSendAt = now;
-    h.ackSent();
-    this.persistTimer.cancel();
-    this.ev.segmentSent(now, end - seq, before, false);
-    if (!this.rtoTimer.armed) this.rtoTimer.arm(now + this.rtt.rto);
-  }
-
   /**
-   * Retransmit `r` now (RecoveryHost; also used by the send loop and the RTO).
+   * Retransmit `r` now, whatever the windows (RecoveryHost; also used by the RTO).
    * @param now - the current time in ms, if the caller has it
    */
   retransmit(r: SegmentRecord, now: number = this.host.ctx.clock.now()): void {
-    const h = this.host;
-    const len = r.end - r.seq - (r.fin ? 1 : 0);
-    const data = len > 0 ? this.buf.read(r.seq - this.iss - 1, len, true) : EMPTY;
-    const flags = TcpFlags.ACK | (r.fin ? TcpFlags.FIN : 0);
-    const o = h.opts.forSegment(h.rcv, this.sackBlocksRoom(len), true, now);
-    const tsVal = o !== undefined && o.hasTimestamps ? o.tsVal : 0;
-    const before = this.inFlight();
-    h.out.send(r.seq, h.rcv.rcvNxt, flags, h.windowField(), o, data);
-    this.sb.retransmitted(r, now, tsVal, this.recovery.epoch, this.sndNxt);
-    this.recovery.onRetransmit(r, tsVal);
-    this.retransmissions++;
-    this.bytesRetransmitted += len;
-    this.lastSendAt = now;
-    h.ackSent();
-    this.ev.segmentSent(now, r.end - r.seq, before, true);
-    if (!this.rtoTimer.armed) this.rtoTimer.arm(now + this.rtt.rto);
+    retransmitSegment(this, r, now);
   }
 
   /** SACK blocks that fit next to `payload` bytes and the timestamps in one datagram (RFC 2018 §3). */
   sackBlocksRoom(payload: number): number {
-    const ts = this.tsOk ? TIMESTAMPS_SPACE : 0;
-    const optRoom = 40 - ts - 4;
-    const dgRoom = this.host.ctx.maxDatagramSize - 20 - ts - payload - 4;
-    return Math.max(0, Math.min(4, Math.floor(Math.min(optRoom, dgRoom) / 8)));
+    return sackBlocksRoom(this, payload);
   }
 
   /** A zero-window / keepalive probe: SEG.SEQ = SND.UNA − 1, no data (elicits an ACK). */
   sendProbe(): void {
-    const h = this.host;
-    const o = h.opts.forSegment(h.rcv, 0, false);
-    h.out.send(this.sndUna - 1, h.rcv.rcvNxt, TcpFlags.ACK, h.windowField(), o);
-    h.ackSent();
+    sendProbe(this);
   }
 
   // ------------------------------------------------------------ timers
@@ -452,23 +358,6 @@ export class TcpSender implements RecoveryHost {
     if (head !== undefined) this.retransmit(head);
     this.trySend();
     if (!this.rtoTimer.armed) this.rtoTimer.arm(now + this.rtt.rto);
-  }
-
-  private onPersist(): void {
-    const h = this.host;
-    const off = this.sndNxt - this.iss - 1;
-    const unsent = this.buf.end - off;
-    if (unsent <= 0 || this.sndNxt !== this.sndUna) return;
-    const usable = this.sndUna + this.sndWnd - this.sndNxt;
-    if (usable > 0 && this.cc !== undefined) {
-      const len = Math.min(unsent, usable, this.sendMss);
-      this.sendNew(off, len, this.finQueued && len === unsent, h.ctx.clock.now()); // SWS override (RFC 9293 §3.8.6.2.1)
-    } else {
-      this.sendProbe();
-      this.persistBackoff++;
-      const d = Math.min(h.cfg.maxRto, this.rtt.rto * 2 ** this.persistBackoff);
-      this.persistTimer.arm(h.ctx.clock.now() + d);
-    }
   }
 
   /** Cancel timers. */
