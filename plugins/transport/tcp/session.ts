@@ -3,7 +3,8 @@
  * calls: write, end, abort, options) on top of segment arrival
  * (`arrival.ts`, RFC 9293 §3.10.7) and the shared connection state
  * (`session-core.ts`). The send half (retransmission, loss recovery,
- * congestion and flow control) lives in `sender.ts`, the receive half in
+ * congestion and flow control) lives in `sender.ts` and `sender-transmit.ts`,
+ * the receive half in
  * `receiver.ts`, the wire format in `header.ts` / `options.ts`.
  *
  * @module
