@@ -4,8 +4,8 @@
  * (`arrival.ts`, RFC 9293 §3.10.7) and the shared connection state
  * (`session-core.ts`). The send half (retransmission, loss recovery,
  * congestion and flow control) lives in `sender.ts` and `sender-transmit.ts`,
- * the receive half in
- * `receiver.ts`, the wire format in `header.ts` / `options.ts`.
+ * the receive half in `receiver.ts`, the wire format in `header.ts` /
+ * `options.ts`.
  *
  * @module
  */
