@@ -5,29 +5,36 @@
  * with a {@link Packetizer}. Sans-IO: it talks to the world only through
  * its `TransportContext`.
  *
+ * The class holds the state and the session API; the data path (building
+ * it, user messages, bundling) is in association-data.ts, the hosts of
+ * setup, shutdown and heartbeats in association-hosts.ts, and opening,
+ * failure, abort and release in association-lifecycle.ts.
+ *
  * @module
  */
 import type { MessageInfo, SendOptions, SessionInit, TransportContext, TransportSession } from '../../../core/contracts/transport.js';
-import { PayloadTooLargeError, StateError, ToukitError, dropReasonOf } from '../../../core/errors.js';
+import { StateError, dropReasonOf } from '../../../core/errors.js';
 import type { Timer } from '../../../core/time/clock.js';
-import { w32 } from './bytes.js';
+import { afterAckOn, establishDataPath, flushPacket, queueOnDataPath, sendUserMessage, writeBytes } from './association-data.js';
+import { heartbeatHost, negotiatedFromCookie, setupHost, shutdownHost } from './association-hosts.js';
+import { abortWithCause, countTimeout, releaseAssociation } from './association-lifecycle.js';
 import { Heartbeat } from './heartbeat.js';
-import { COMMON_HEADER_SIZE, DATA_HEADER_SIZE, I_DATA_HEADER_SIZE } from './chunk-types.js';
+import { COMMON_HEADER_SIZE, I_DATA_HEADER_SIZE } from './chunk-types.js';
 import { encodeAbort, type ErrorCause } from './chunks/control.js';
 import type { CookieState } from './cookie.js';
-import { SctpInvalidStreamError, SctpPeerRestartedError, SctpPeerUnreachableError, SctpProtocolViolationError } from './errors.js';
+import { SctpInvalidStreamError, SctpPeerRestartedError, SctpProtocolViolationError } from './errors.js';
 import type { SctpOptions } from './options.js';
 import type { OutMessage } from './outbound.js';
 import { ChunkReader, buildPacket } from './packet.js';
 import { Packetizer, type PacketSentListener } from './packetizer.js';
 import { receivePacket } from './receive.js';
-import { StreamReset, streamResetHost } from './reconfig.js';
+import type { StreamReset } from './reconfig.js';
 import { CauseCode } from './params.js';
-import { Receiver, type ReceiverHost } from './receiver.js';
+import type { Receiver, ReceiverHost } from './receiver.js';
 import { RtoEstimator } from './rto.js';
-import { Setup, type Negotiated } from './setup.js';
+import { Setup } from './setup.js';
 import { Shutdown } from './shutdown.js';
-import { Sender, type SenderHost } from './sender.js';
+import type { Sender, SenderHost } from './sender.js';
 import type { AssociationState, SctpEndpoint } from './state.js';
 import { associationStats } from './stats.js';
 
@@ -69,27 +76,44 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
   readonly drops: Record<string, number> = {};
   /** Packets received. */
   packetsReceived = 0;
-  private readonly initialTsn: number;
-  private peerArwnd = 0;
+  /** @internal Own Initial TSN. */
+  readonly initialTsn: number;
+  /** @internal The peer's a_rwnd from setup. */
+  peerArwnd = 0;
   /** @internal Cursor over the chunks of the packet being received. */
   readonly reader = new ChunkReader();
-  private readonly pk: Packetizer;
-  private readonly mtu: number;
-  private readonly preOpen: OutMessage[] = [];
-  private preOpenBytes = 0;
+  /** @internal Bundles outgoing chunks into packets. */
+  readonly pk: Packetizer;
+  /** @internal Largest SCTP packet in bytes. */
+  readonly mtu: number;
+  /** @internal Messages sent before the data path exists (before ESTABLISHED). */
+  readonly preOpen: OutMessage[] = [];
+  /** @internal Bytes of {@link SctpAssociation.preOpen}. */
+  preOpenBytes = 0;
   /** @internal Association setup (§5.1, §5.2). */
   readonly setup: Setup;
   /** @internal Graceful shutdown (§9.2). */
   readonly shutdown: Shutdown;
   /** @internal Heartbeats (§8.3). */
   readonly heartbeat: Heartbeat;
-  private errorCount = 0;
-  private isOpened = false;
+  /** @internal Consecutive timeouts not yet cleared by an acknowledgement (RFC 9260 §8.1). */
+  errorCount = 0;
+  /** @internal The context was told the association is up. */
+  isOpened = false;
   /** @internal The association reached CLOSED (it handles nothing more). */
   closedOnce = false;
-  private remoteEndedSent = false;
-  private wantWritable = false;
-  private readonly pendingControl: Uint8Array[] = [];
+  /** @internal The context was told the peer will send no more. */
+  remoteEndedSent = false;
+  /** @internal A send returned false: notify `writable` once half the send buffer drained. */
+  wantWritable = false;
+  /** @internal Control chunks for the next packet. */
+  readonly pendingControl: Uint8Array[] = [];
+  /** @internal The session context. */
+  readonly ctx: TransportContext;
+  /** @internal Resolved plugin options. */
+  readonly opts: SctpOptions;
+  /** @internal The protocol instance's services (the demux table). */
+  readonly endpoint: SctpEndpoint;
   /** @internal Scratch list of unrecognized-chunk causes of the packet being read (reused, no allocation per packet). */
   readonly unrecognized: ErrorCause[] = [];
 
@@ -101,12 +125,15 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
    * @param setup - tags, initial TSN, and for servers the cookie
    */
   constructor(
-    private readonly ctx: TransportContext,
+    ctx: TransportContext,
     private readonly init: SessionInit,
-    private readonly opts: SctpOptions,
-    private readonly endpoint: SctpEndpoint,
+    opts: SctpOptions,
+    endpoint: SctpEndpoint,
     setup: AssociationSetup,
   ) {
+    this.ctx = ctx;
+    this.endpoint = endpoint;
+    this.opts = opts;
     this.localTag = setup.localTag;
     this.initialTsn = setup.initialTsn;
     this.outStreams = opts.outboundStreams;
@@ -114,76 +141,14 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
     this.mtu = Math.max(COMMON_HEADER_SIZE + I_DATA_HEADER_SIZE + 4, ctx.maxDatagramSize);
     this.pk = new Packetizer(this.mtu, init.localPort, init.remotePort, (parts) => this.emit(parts), this);
     this.rto = new RtoEstimator(opts.rtoInitial, opts.rtoMin, opts.rtoMax);
-    this.shutdown = new Shutdown(
-      this.rto,
-      {
-        state: () => this.state,
-        setState: (st) => this.setState(st),
-        sender: () => this.tx,
-        receiver: () => this.rx,
-        resetPending: () => this.reconfig !== null && this.reconfig.busy,
-        send: (chunk) => this.sendControl(this.peerTag, chunk),
-        queue: (chunk) => this.pendingControl.push(chunk),
-        timeout: () => this.timeout(),
-        remoteEnded: () => this.signalRemoteEnded(),
-        close: () => this.finish(),
-        now: () => this.now(),
-      },
-      (cb) => ctx.timers.createTimer(cb),
-    );
-    this.heartbeat = new Heartbeat(
-      opts.heartbeatInterval,
-      this.rto,
-      ctx.random,
-      {
-        now: () => this.now(),
-        timeout: () => this.timeout(),
-        progress: () => this.progress(),
-        idle: () => this.tx !== null && this.tx.out.outstanding === 0,
-        send: (chunk) => this.sendControl(this.peerTag, chunk),
-        drop: (reason) => this.drop(reason),
-      },
-      (cb) => ctx.timers.createTimer(cb),
-    );
-    this.setup = new Setup(
-      opts,
-      this.localTag,
-      this.initialTsn,
-      { local: init.localPort, remote: init.remotePort },
-      ctx.peer,
-      endpoint,
-      ctx.random,
-      this.rto,
-      {
-        state: () => this.state,
-        setState: (st) => this.setState(st),
-        peerTag: () => this.peerTag,
-        setPeerTag: (tag) => void (this.peerTag = tag),
-        send: (vtag, chunk) => this.sendControl(vtag, chunk),
-        queue: (chunk) => this.pendingControl.push(chunk),
-        establish: (n) => this.establish(n),
-        opened: () => this.markOpened(),
-        fail: (err) => this.finish(err),
-        drop: (reason) => this.drop(reason),
-        now: () => this.now(),
-      },
-      (cb) => ctx.timers.createTimer(cb),
-      ctx.secured && opts.zeroChecksum,
-    );
-    const c = setup.cookie;
-    if (c !== undefined) {
-      this.establish({
-        peerTag: c.peerTag,
-        peerInitialTsn: c.peerInitialTsn,
-        peerArwnd: c.peerArwnd,
-        outStreams: c.outboundStreams,
-        inStreams: c.inboundStreams,
-        forwardTsn: c.forwardTsn,
-        iData: c.iData,
-        streamReset: c.streamReset,
-        zeroChecksum: c.zeroChecksum,
-      });
-    }
+    const timer = (cb: () => void): Timer => ctx.timers.createTimer(cb);
+    this.shutdown = new Shutdown(this.rto, shutdownHost(this), timer);
+    this.heartbeat = new Heartbeat(opts.heartbeatInterval, this.rto, ctx.random, heartbeatHost(this), timer);
+    const ports = { local: init.localPort, remote: init.remotePort };
+    const zeroChecksum = ctx.secured && opts.zeroChecksum;
+    this.setup = new Setup(opts, this.localTag, this.initialTsn, ports, ctx.peer, endpoint, ctx.random, this.rto, setupHost(this), timer, zeroChecksum);
+    // A server starts from the validated State Cookie (§5.1 D).
+    if (setup.cookie !== undefined) establishDataPath(this, negotiatedFromCookie(setup.cookie));
   }
 
   /** The demux key: own verification tag. */
@@ -224,53 +189,6 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
   start(): void {
     if (this.init.role !== 'client' || this.state !== 'CLOSED' || this.closedOnce) return;
     this.setup.start();
-  }
-
-  /** Build the data path once both sides agreed (COOKIE ACK, or a valid COOKIE ECHO). */
-  private establish(n: Negotiated): void {
-    const { peerInitialTsn: peerTsn, peerArwnd, outStreams, inStreams, forwardTsn: fwd, iData } = n;
-    this.peerTag = n.peerTag;
-    this.peerArwnd = peerArwnd;
-    this.outStreams = outStreams;
-    this.inStreams = inStreams;
-    this.forwardTsnOk = fwd;
-    this.iDataOk = iData;
-    this.pk.tag = this.peerTag;
-    // RFC 9653 §5.1: zero checksums once the peer announced it takes them under DTLS
-    // (INIT and COOKIE ECHO go out through sendControl, always with a CRC32c).
-    this.pk.zeroChecksum = n.zeroChecksum;
-    const timer = (cb: () => void): Timer => this.ctx.timers.createTimer(cb);
-    this.rx = new Receiver(peerTsn, inStreams, this.opts, this, timer);
-    const mss = this.mtu - COMMON_HEADER_SIZE;
-    const cc = this.ctx.createCongestionController(mss, this.rto, {
-      // RFC 9260 §7.2.1: initial cwnd = min(4·MTU, max(2·MTU, 4380)).
-      initialWindow: Math.min(4 * mss, Math.max(2 * mss, 4380)),
-      // §7.2.3: ssthresh = max(cwnd/2, 4·MTU).
-      minSsthresh: 4 * mss,
-      // §7.2.3: cwnd = 1·MTU after T3-rtx.
-      minCwnd: mss,
-      growOnlyWhenCwndFull: true,
-      maxBurst: this.opts.maxBurst,
-    });
-    // Largest user data per chunk: one chunk header short of a full packet (§6.9).
-    const maxData = (this.mtu - COMMON_HEADER_SIZE - (iData ? I_DATA_HEADER_SIZE : DATA_HEADER_SIZE)) & ~3;
-    this.tx = new Sender(this.initialTsn, outStreams, peerArwnd, fwd, iData, cc, this.rto, this.opts, maxData, this, timer);
-    if (n.streamReset) {
-      const host = streamResetHost(this, (name, args) => this.ctx.emitEvent(name, ...args));
-      this.reconfig = new StreamReset(this.initialTsn, peerTsn, this.rto, host, timer);
-    }
-    for (const m of this.preOpen) this.queueMessage(m);
-    this.preOpen.length = 0;
-    this.preOpenBytes = 0;
-    this.setState('ESTABLISHED');
-    this.heartbeat.arm();
-  }
-
-  private markOpened(): void {
-    if (this.isOpened) return;
-    this.isOpened = true;
-    this.ctx.opened();
-    if (this.shutdown.requested) this.end();
   }
 
   // ------------------------------------------------------------ receiving
@@ -322,25 +240,7 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
 
   /** Send control chunks, SACK, FORWARD TSN and DATA allowed now. */
   flush(): void {
-    if (this.closedOnce) return;
-    const pk = this.pk;
-    for (const c of this.pendingControl) pk.put(c);
-    if (this.pendingControl.length !== 0) this.pendingControl.length = 0;
-    const rx = this.rx;
-    if (rx !== null && rx.sackNeeded) pk.put(rx.buildSack());
-    const tx = this.tx;
-    if (tx !== null) {
-      const dataOk = this.state === 'ESTABLISHED' || this.state === 'SHUTDOWN-PENDING' || this.state === 'SHUTDOWN-RECEIVED';
-      tx.fill(pk, this.now(), dataOk);
-      const rc = this.reconfig;
-      if (rc !== null && rc.busy) {
-        // RFC 6525: a request waiting for its streams to drain goes out once they did (in this packet).
-        rc.poll();
-        for (const c of this.pendingControl) pk.put(c);
-        this.pendingControl.length = 0;
-      }
-    }
-    pk.send();
+    if (!this.closedOnce) flushPacket(this);
   }
 
   /** A packet carrying `dataBytes` of DATA chunks was sent with `flightBefore` bytes in flight: tell the congestion controller. */
@@ -350,14 +250,7 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
 
   /** Queue one message on stream 0, PPID 0 (the Duplex interface); larger writes are split at `maxMessageSize`. */
   write(data: Uint8Array): boolean {
-    if (data.length !== 0 && data.length <= this.opts.maxMessageSize) {
-      this.sendMessage(data, {});
-      return this.unsentAmount < this.opts.sendBufferSize;
-    }
-    for (let off = 0; off < data.length; off += this.opts.maxMessageSize) {
-      this.sendMessage(data.subarray(off, Math.min(data.length, off + this.opts.maxMessageSize)), {});
-    }
-    return this.unsentAmount < this.opts.sendBufferSize;
+    return writeBytes(this, data);
   }
 
   /**
@@ -367,44 +260,12 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
    *   SctpInvalidStreamError for a stream beyond the negotiated count; ToukitError `ERR_SCTP_EMPTY_MESSAGE`
    */
   sendMessage(data: Uint8Array, options: SendOptions): boolean {
-    if (this.closedOnce) throw new StateError('ERR_SCTP_CLOSED', 'association is closed');
-    const s = this.state;
-    if (this.shutdown.requested || (s !== 'ESTABLISHED' && s !== 'COOKIE-WAIT' && s !== 'COOKIE-ECHOED' && s !== 'CLOSED')) {
-      throw new StateError('ERR_SCTP_SHUTDOWN', `cannot send in state ${s}`);
-    }
-    if (data.length === 0) throw new ToukitError('ERR_SCTP_EMPTY_MESSAGE', 'SCTP cannot send an empty message');
-    if (data.length > this.opts.maxMessageSize) throw new PayloadTooLargeError(data.length, this.opts.maxMessageSize);
-    const stream = options.stream ?? 0;
-    if (!(stream >= 0 && stream < this.outStreams)) throw new SctpInvalidStreamError(stream, this.outStreams);
-    const m: OutMessage = {
-      stream,
-      ppid: (options.ppid ?? 0) >>> 0,
-      unordered: options.unordered === true,
-      data,
-      maxRetransmits: options.maxRetransmits ?? -1,
-      expiresAt: options.lifetime !== undefined ? this.now() + options.lifetime : Infinity,
-      ssn: 0,
-      offset: 0,
-      abandoned: false,
-    };
-    if (this.tx === null) {
-      this.preOpen.push(m);
-      this.preOpenBytes += data.length;
-    } else {
-      this.queueMessage(m);
-      this.flush();
-    }
-    const ok = this.unsentAmount < this.opts.sendBufferSize;
-    if (!ok) this.wantWritable = true;
-    return ok;
+    return sendUserMessage(this, data, options);
   }
 
   /** @internal Queue a message for sending (held instead while its stream is being reset, RFC 6525 §5.1.2). */
   queueMessage(m: OutMessage): void {
-    const tx = this.tx as Sender;
-    if (m.stream >= tx.out.outboundStreams) return void this.drop('sctp_stream_not_negotiated');
-    if (this.reconfig !== null && this.reconfig.hold(m)) return;
-    tx.enqueue(m);
+    queueOnDataPath(this, m);
   }
 
   /**
@@ -427,11 +288,7 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
 
   /** Count one timeout toward Association.Max.Retrans (RFC 9260 §8.1); true when the association failed and closed. */
   timeout(): boolean {
-    const limit = Math.min(this.opts.associationMaxRetrans, this.opts.pathMaxRetrans);
-    if (++this.errorCount <= limit) return false;
-    // §8.1: stop and close; the ABORT (no cause) only helps if the peer is in fact still there.
-    this.abortWith(0, new SctpPeerUnreachableError(`peer unreachable after ${limit} retransmissions`));
-    return true;
+    return countTimeout(this);
   }
 
   /** The peer acknowledged something: clear the error counter (RFC 9260 §8.3). */
@@ -446,24 +303,7 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
 
   /** After a SACK or T3 expiry: writable notification, shutdown progress, metrics trace. */
   afterAck(): void {
-    if (this.closedOnce) return;
-    const tracer = this.ctx.tracer;
-    if (tracer.enabled && this.tx !== null) {
-      const cc = this.tx.cc;
-      tracer.emit('metrics_updated', {
-        congestion_window: cc.cwnd,
-        ssthresh: Number.isFinite(cc.ssthresh) ? cc.ssthresh : null,
-        bytes_in_flight: this.tx.out.bytesInFlight,
-        smoothed_rtt: this.rto.smoothed,
-        rtt_variance: this.rto.variance,
-        rto: this.rto.rto,
-      });
-    }
-    if (this.wantWritable && this.unsentAmount <= this.opts.sendBufferSize / 2) {
-      this.wantWritable = false;
-      this.ctx.writable();
-    }
-    this.shutdown.check();
+    if (!this.closedOnce) afterAckOn(this);
   }
 
   // --------------------------------------------------------- shutdown/abort
@@ -471,13 +311,6 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
   /** Graceful shutdown (RFC 9260 §9.2): SHUTDOWN once all data is acknowledged. */
   end(): void {
     if (!this.closedOnce) this.shutdown.end(this.isOpened);
-  }
-
-  private signalRemoteEnded(): void {
-    if (this.remoteEndedSent) return;
-    this.remoteEndedSent = true;
-    this.rx?.inbound.flush();
-    this.ctx.remoteEnded();
   }
 
   /** Abort (RFC 9260 §9.1): send ABORT with User-Initiated Abort and close. */
@@ -489,43 +322,26 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
 
   /** @internal Send ABORT with cause `code` (and the TSN for No User Data), then close with `err`. */
   abortWith(code: number, err: Error, tsn?: number): void {
-    let info: Uint8Array | undefined;
-    if (tsn !== undefined) {
-      info = new Uint8Array(4);
-      w32(info, 0, tsn);
-    }
-    if (this.peerTag !== 0) this.sendControl(this.peerTag, encodeAbort(false, code === 0 ? [] : [{ code, info }]));
-    this.finish(err);
+    abortWithCause(this, code, err, tsn);
   }
 
   /** @internal Close (with `err` on failure): stop timers, tell the context once. */
   finish(err?: Error): void {
     if (this.closedOnce) return;
-    this.release();
+    releaseAssociation(this);
     this.trace('CLOSED');
     this.ctx.closed(err);
   }
 
   /** Release timers without sending anything. */
   dispose(): void {
-    if (!this.closedOnce) this.release();
-  }
-
-  private release(): void {
-    this.closedOnce = true;
-    this.state = 'CLOSED';
-    this.setup.stop();
-    this.shutdown.stop();
-    this.heartbeat.stop();
-    this.tx?.stopTimer();
-    this.reconfig?.stop();
-    this.rx?.dispose();
-    this.endpoint.unregister(this);
+    if (!this.closedOnce) releaseAssociation(this);
   }
 
   // ------------------------------------------------------------------ misc
 
-  private sendControl(vtag: number, chunk: Uint8Array): void {
+  /** @internal Send `chunk` alone in a packet with verification tag `vtag` (always with a CRC32c). */
+  sendControl(vtag: number, chunk: Uint8Array): void {
     this.emit([buildPacket(this.init.localPort, this.init.remotePort, vtag, [chunk])]);
     this.pk.packetsSent++;
   }
@@ -547,7 +363,8 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
     return this.ctx.clock.now();
   }
 
-  private setState(state: AssociationState): void {
+  /** @internal Move to `state` (traced). */
+  setState(state: AssociationState): void {
     this.state = state;
     this.trace(state);
   }
