@@ -1,6 +1,7 @@
 /**
  * A running stack: listening, connecting, describing, statistics and
- * teardown. Built by `createStack` (`create-stack.ts`).
+ * teardown. Built by `createStack` (`create-stack.ts`); its connections and
+ * the DI scopes of their sessions are kept in `stack-connections.ts`.
  *
  * @module
  */
@@ -15,17 +16,17 @@ import type { Layer } from '../contracts/plugin.js';
 import type { HandshakeInfo, SecurityProtocol, SecuritySession } from '../contracts/security.js';
 import type { Substrate } from '../contracts/substrate.js';
 import type { SessionInit, TransportProtocol, TransportSession } from '../contracts/transport.js';
-import { Connection, type ConnectionOwner } from '../connection/connection.js';
+import type { Connection, ConnectionOwner } from '../connection/connection.js';
 import { Server } from '../connection/server.js';
-import { ConfigError, StateError, ToukitError } from '../errors.js';
+import { ConfigError, StateError } from '../errors.js';
 import type { RandomSource } from '../random/random.js';
 import { realClock, type Clock, type TimerService } from '../time/clock.js';
 import type { DatagramCapture } from '../trace/capture.js';
 import type { Tracer } from '../trace/tracer.js';
 import type { ResolvedStackConfig } from './config.js';
-import { ConnectionContext, PeerSecurityContext } from './contexts.js';
 import { Endpoint, type Peer } from './endpoint.js';
 import { SharedSocket } from './socket-mux.js';
+import { StackConnections, whenConnected } from './stack-connections.js';
 import { TOKENS } from './tokens.js';
 
 /** Options of {@link Stack.listen}. */
@@ -98,8 +99,6 @@ export interface StackDescription {
   readonly maxTransportDatagram: number;
 }
 
-let connectionCounter = 0;
-
 /** A running stack. Create with {@link createStack}. */
 export class Stack extends EventEmitter<StackEvents> implements ConnectionOwner {
   /** @internal */ readonly clock: Clock;
@@ -120,15 +119,15 @@ export class Stack extends EventEmitter<StackEvents> implements ConnectionOwner 
 
   private readonly endpoints = new Set<Endpoint>();
   private readonly servers = new Set<Server>();
-  private readonly connections = new Map<Connection, { endpoint: Endpoint; peer: Peer }>();
   private readonly drops: Record<string, number> = {};
   private readonly counters = { datagramsSent: 0, bytesSent: 0, datagramsReceived: 0, bytesReceived: 0, connectionsOpened: 0 };
+  private readonly connections: StackConnections;
   private closed = false;
 
   /** @internal Use {@link createStack}. */
   constructor(
     private readonly resolved: ResolvedStackConfig,
-    private readonly container: DependencyContainer,
+    container: DependencyContainer,
     private readonly substrate: Substrate,
     env: { clock: Clock; timers: TimerService; random: RandomSource; tracer: Tracer; capture?: DatagramCapture },
     private readonly ownsTimers: boolean,
@@ -140,6 +139,7 @@ export class Stack extends EventEmitter<StackEvents> implements ConnectionOwner 
     this.tracer = env.tracer;
     this.capture = env.capture;
     this.captureEpoch = env.clock === realClock ? Date.now() - performance.now() : 0;
+    this.connections = new StackConnections(this, container, this.counters);
     this.encapsulation = container.resolve<Encapsulation>(TOKENS.Encapsulation);
     this.security = container.resolve<SecurityProtocol>(TOKENS.Security);
     this.transport = container.resolve<TransportProtocol>(TOKENS.Transport);
@@ -247,33 +247,9 @@ export class Stack extends EventEmitter<StackEvents> implements ConnectionOwner 
     this.endpoints.add(endpoint);
     shared.add(endpoint);
     const peer = endpoint.addPeer(remote);
-    const conn = this.newConnection(endpoint, peer);
+    const conn = this.connections.newConnection(endpoint, peer);
     const init: SessionInit = { role: 'client', localPort: endpoint.localAddress.port, remotePort: options.transportPort ?? port };
-    const done = new Promise<Connection>((resolve, reject) => {
-      const onConnect = (): void => {
-        cleanup();
-        resolve(conn);
-      };
-      const onClose = (): void => {
-        cleanup();
-        reject(conn.errored ?? new StateError('ERR_CONNECTION_CLOSED', 'the connection closed before it was established'));
-      };
-      const onAbort = (): void => {
-        cleanup();
-        const reason: unknown = options.signal?.reason;
-        conn.destroy();
-        reject(reason instanceof Error ? reason : new ToukitError('ABORT_ERR', 'connect aborted'));
-      };
-      const cleanup = (): void => {
-        conn.off('connect', onConnect);
-        conn.off('close', onClose);
-        options.signal?.removeEventListener('abort', onAbort);
-      };
-      conn.on('connect', onConnect);
-      conn.on('close', onClose);
-      conn.on('error', () => {}); // the rejection reports it
-      options.signal?.addEventListener('abort', onAbort, { once: true });
-    });
+    const done = whenConnected(conn, options.signal);
     if (this.passthrough) this.startSession(endpoint, peer, conn, init);
     else {
       peer.pendingClient = { conn, init };
@@ -289,7 +265,7 @@ export class Stack extends EventEmitter<StackEvents> implements ConnectionOwner 
     this.closed = true;
     const endpoints = [...this.endpoints];
     for (const s of [...this.servers]) await s.close();
-    for (const conn of [...this.connections.keys()]) conn.abortSession();
+    for (const conn of this.connections.list()) conn.abortSession();
     for (const e of endpoints) {
       for (const p of e.allPeers()) {
         p.pendingClient?.conn.destroy();
@@ -314,86 +290,29 @@ export class Stack extends EventEmitter<StackEvents> implements ConnectionOwner 
 
   // ---------------------------------------------------------------- internals
 
-  private newConnection(endpoint: Endpoint, peer: Peer): Connection {
-    const conn = new Connection(
-      this,
-      `c${++connectionCounter}`,
-      {
-        localAddress: endpoint.localAddress.address,
-        localPort: endpoint.localAddress.port,
-        remoteAddress: peer.address.address,
-        remotePort: peer.address.port,
-        remoteFamily: peer.address.family,
-      },
-      this.clock.now(),
-    );
-    conn.handshake = peer.handshake;
-    this.connections.set(conn, { endpoint, peer });
-    this.counters.connectionsOpened++;
-    return conn;
-  }
-
-  private createTransportSession(endpoint: Endpoint, peer: Peer, conn: Connection, init: SessionInit): TransportSession {
-    const scope = this.container.createChildContainer();
-    const tracer = this.tracer.enabled ? this.tracer.child(conn.id) : this.tracer;
-    const ctx = new ConnectionContext(init.role, conn, peer, endpoint, tracer, scope);
-    scope.register(TOKENS.TransportContext, { useValue: ctx });
-    scope.register(TOKENS.SessionInit, { useValue: init });
-    const session = scope.resolve<TransportSession>(TOKENS.TransportSession);
-    conn.session = session;
-    peer.sessions.set(session.demuxKey, conn);
-    return session;
-  }
-
   /** @internal Start a client session once the security layer (if any) is up. */
   startSession(endpoint: Endpoint, peer: Peer, conn: Connection, init: SessionInit): void {
-    let session: TransportSession;
-    try {
-      session = this.createTransportSession(endpoint, peer, conn, init);
-    } catch (err) {
-      conn.destroy(err as Error);
-      return;
-    }
-    session.start();
+    this.connections.startSession(endpoint, peer, conn, init);
   }
 
   /** @internal A listener accepted a connection. */
   acceptConnection(endpoint: Endpoint, peer: Peer, server: Server, init: SessionInit): TransportSession {
-    const conn = this.newConnection(endpoint, peer);
-    server.track(conn);
-    return this.createTransportSession(endpoint, peer, conn, init);
+    return this.connections.acceptConnection(endpoint, peer, server, init);
   }
 
   /** @internal */
   createSecuritySession(endpoint: Endpoint, peer: Peer, role: 'client' | 'server'): SecuritySession {
-    const scope = this.container.createChildContainer();
-    scope.register(TOKENS.SecurityContext, { useValue: new PeerSecurityContext(role, peer, endpoint) });
-    return scope.resolve<SecuritySession>(TOKENS.SecuritySession);
+    return this.connections.createSecuritySession(endpoint, peer, role);
   }
 
   /** @internal */
   createCongestionController(ctx: CongestionContext, scope: DependencyContainer): CongestionController {
-    const s = scope.createChildContainer();
-    s.register(TOKENS.CongestionContext, { useValue: ctx });
-    return s.resolve<CongestionController>(TOKENS.CongestionController);
+    return this.connections.createCongestionController(ctx, scope);
   }
 
   /** @internal ConnectionOwner: a connection's session ended. */
   release(conn: Connection): void {
-    const entry = this.connections.get(conn);
-    if (entry === undefined) return;
-    this.connections.delete(conn);
-    const { endpoint, peer } = entry;
-    if (conn.session !== undefined && peer.sessions.get(conn.session.demuxKey) === conn) peer.sessions.delete(conn.session.demuxKey);
-    if (peer.pendingClient?.conn === conn) peer.pendingClient = undefined;
-    if (peer.sessions.size === 0 && peer.pendingClient === undefined) {
-      if (peer.security !== null) {
-        const s = peer.security;
-        peer.security = null;
-        s.close();
-      }
-      endpoint.removePeer(peer);
-    }
+    this.connections.release(conn);
   }
 
   /** @internal */
