@@ -272,7 +272,7 @@ export abstract class TcpSegmentArrival extends TcpSessionCore {
       if (this.ackDebt < 2 * fullSize) {
         if (!this.delAckTimer.armed) this.delAckTimer.arm(now + this.cfg.delayedAck);
       } else if (!this.cfg.ackCoalescing) this.sendAck(now);
-      else if (!this.delAckTimer.armed || this.delAckTimer.deadline > now) this.delAckTimer.arm(now);
+      else if (this.delAckTimer.deadline > now) this.delAckTimer.arm(now); // a disarmed timer's deadline is Infinity
     }
     snd.trySend(now);
   }

@@ -153,7 +153,7 @@ export class TcpSender implements RecoveryHost {
     return Math.max(0, this.sb.pipe - this.recovery.renoDupBytes);
   }
 
-  /** Bytes written and not yet sent once (the part of {@link Sender.buffered} beyond SND.NXT). */
+  /** Bytes written and not yet sent once (the part of {@link TcpSender.buffered} beyond SND.NXT). */
   get unsent(): number {
     return this.buf.end - (this.sndNxt - this.iss - 1);
   }
