@@ -1,7 +1,10 @@
 /**
  * The `node` crypto provider: node:crypto (OpenSSL). Per record it creates
  * one cipher with `createCipheriv` and returns ciphertext chunks and tag
- * without concatenating them.
+ * without concatenating them. HMACs over short messages (up to
+ * {@link JS_HMAC_MAX_INPUT} bytes: every HMAC of a handshake) are computed in
+ * JavaScript (`hmac-sha256.ts`), which is cheaper than creating an
+ * OpenSSL 3 HMAC context for them.
  *
  * @module
  */
@@ -20,6 +23,7 @@ import {
 } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import type { AeadAlgorithm, AeadKey, CryptoProvider, EcdhGroup, EcdhKeyPair, Sha256Stream, SigningKey } from './provider.js';
+import { hmacSha256 as jsHmacSha256, JS_HMAC_MAX_INPUT } from './hmac-sha256.js';
 
 const X25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex');
 
@@ -139,7 +143,8 @@ export const nodeCrypto: CryptoProvider = {
       digest: () => u8(h.copy().digest()),
     };
   },
-  hmacSha256: (key, data) => u8(createHmac('sha256', key).update(data).digest()),
+  // Short messages (every HMAC of a handshake): the JavaScript HMAC beats creating an OpenSSL 3 HMAC context.
+  hmacSha256: (key, data) => (data.length <= JS_HMAC_MAX_INPUT ? jsHmacSha256(key, data) : u8(createHmac('sha256', key).update(data).digest())),
   aead: (algorithm, key) => new NodeAead(algorithm, key),
   ecdh(group: EcdhGroup, privateKey: Uint8Array): EcdhKeyPair {
     if (group === 'secp256r1') {
