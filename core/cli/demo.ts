@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { Buffer } from 'node:buffer';
 import { createHash, randomBytes } from 'node:crypto';
 import { createStack, type Stack } from '../composition/stack.js';
 import type { StackConfig } from '../composition/config.js';

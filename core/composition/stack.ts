@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { performance } from 'node:perf_hooks';
 import 'reflect-metadata';
 import type { DependencyContainer } from 'tsyringe';
 import { EventEmitter } from 'eventemitter3';

@@ -6,6 +6,8 @@
  *
  * @module
  */
+// Imported, not the global: `globalThis.Buffer` is an accessor in Node 20, a getter call per read.
+import { Buffer } from 'node:buffer';
 import { Duplex } from 'node:stream';
 import type { HandshakeInfo } from '../contracts/security.js';
 import type { MessageInfo, SendOptions, TransportSession } from '../contracts/transport.js';

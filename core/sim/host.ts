@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { Buffer } from 'node:buffer';
 import { totalLength } from '../bytes.js';
 import { familyOf, type AddressFamily, type PeerAddress } from '../contracts/address.js';
 import type {

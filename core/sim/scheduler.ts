@@ -16,6 +16,7 @@
  *
  * @module
  */
+import { performance } from 'node:perf_hooks';
 import { DeadlineHeap } from '../time/heap.js';
 import type { Clock } from '../time/clock.js';
 import type { SimEvent } from './event.js';

@@ -15,6 +15,7 @@
  *
  * @module
  */
+import { Buffer } from 'node:buffer';
 import { describe, it, expect } from 'vitest';
 import type { CreateStackOptions } from '../composition/stack.js';
 import type { StackConfig } from '../composition/config.js';

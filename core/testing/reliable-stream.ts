@@ -21,6 +21,7 @@
  *
  * @module
  */
+import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { describe, it, expect } from 'vitest';
 import type { CreateStackOptions } from '../composition/stack.js';

@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { Buffer } from 'node:buffer';
 import { describe, it, expect } from 'vitest';
 import { createStack, type CreateStackOptions, type Stack } from '../composition/stack.js';
 import type { StackConfig } from '../composition/config.js';

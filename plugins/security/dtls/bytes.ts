@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { Buffer } from 'node:buffer';
 import { decodeError } from './errors.js';
 import { joinBytes } from '../../../core/bytes.js';
 

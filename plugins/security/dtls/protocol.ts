@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { Buffer } from 'node:buffer';
 import type {
   SecurityAcceptContext,
   SecurityContext,

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { Buffer } from 'node:buffer';
 import type { MessageInfo } from '../../../core/contracts/transport.js';
 import { FLAG_B, FLAG_E, FLAG_U } from './chunk-types.js';
 import { ssnLt, tsnAdd, tsnLe, tsnLt } from './bytes.js';

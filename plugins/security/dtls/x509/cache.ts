@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { Buffer } from 'node:buffer';
 import { toHex } from '../bytes.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import { parseCertificate } from './certificate.js';

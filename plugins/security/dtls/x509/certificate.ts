@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { Buffer } from 'node:buffer';
 import { decodeError } from '../errors.js';
 import { OID, derChildren, expectTag, oidHex, readDer } from './der.js';
 import type { Der } from './der.js';

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { Buffer } from 'node:buffer';
 import { concatBytes } from '../bytes.js';
 import { decodeError } from '../errors.js';
 

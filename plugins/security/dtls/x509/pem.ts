@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { Buffer } from 'node:buffer';
 import { ConfigError } from '../../../../core/errors.js';
 import { OID, derChildren, expectTag, oidHex, readDer } from './der.js';
 
