@@ -9,10 +9,21 @@
  *   peer in the same process is not starved (libuv reads at most 32
  *   datagrams per socket per loop turn);
  * - errors (e.g. ICMP port unreachable on a connected socket) are counted,
- *   never thrown.
+ *   never thrown;
+ * - a datagram given as several parts (encapsulation header, transport
+ *   header, payload) is copied into one reused send buffer and sent as one
+ *   buffer. Given a list, `node:dgram` makes a new `Buffer` view of every
+ *   element on every send and the kernel gathers the pieces; with one
+ *   buffer at one address, GUE + tcp (three parts per segment) gained about
+ *   10 % in alternating benchmark runs. The buffer is reused only while
+ *   every send completes at once (libuv's send queue is empty after the
+ *   call); when the kernel cannot take a datagram at once, libuv keeps the
+ *   buffer until it can, and the next datagram gets a new one.
  *
  * @module
  */
+import { Buffer } from 'node:buffer';
+import { isIP } from 'node:net';
 import { totalLength } from '../../../core/bytes.js';
 import type { Socket } from 'node:dgram';
 import type { PeerAddress } from '../../../core/contracts/address.js';
@@ -23,6 +34,12 @@ export const SEND_BATCH = 32;
 
 /** Datagrams queued while yielding before further sends are dropped. */
 export const MAX_SEND_QUEUE = 16384;
+
+/** Initial size of the reused send buffer, in bytes (it grows to the largest datagram sent). */
+export const SEND_BUFFER_INITIAL = 2048;
+
+/** Largest UDP payload over IPv4 and IPv6 without jumbograms, in bytes. */
+const MAX_UDP_PAYLOAD = 65535;
 
 const noop = (): void => {};
 
@@ -43,6 +60,10 @@ export class UdpSocket implements SubstrateSocket {
   private flushScheduled = false;
   private closed = false;
   private readonly local: PeerAddress;
+  /** The reused send buffer, or undefined when libuv still holds the last one. */
+  private sendBuffer: Buffer | undefined;
+  /** The last destination address found to be an IP literal. */
+  private lastLiteral: string | undefined;
 
   /**
    * @param socket - a bound (and, for clients, connected) dgram socket
@@ -94,17 +115,46 @@ export class UdpSocket implements SubstrateSocket {
       this.turnResetScheduled = true;
       setImmediate(this.resetTurn);
     }
+    const length = totalLength(parts);
     this.counters.datagramsSent++;
-    this.counters.bytesSent += totalLength(parts);
+    this.counters.bytesSent += length;
+    if (this.remote === undefined && to === undefined) {
+      this.countError('no_destination');
+      return;
+    }
+    let data: Uint8Array | Uint8Array[] = parts as Uint8Array[];
+    let copied = false;
+    // An unconnected send to a host name resolves it first, asynchronously: node:dgram still
+    // holds what it was given after send() returns, so only IP literals (answered at once) use the copy.
+    if (parts.length > 1 && length <= MAX_UDP_PAYLOAD && (this.remote !== undefined || this.isLiteral((to as PeerAddress).address))) {
+      let buf = this.sendBuffer;
+      if (buf === undefined || buf.length < length) buf = this.sendBuffer = Buffer.allocUnsafeSlow(Math.max(length, SEND_BUFFER_INITIAL));
+      let off = 0;
+      for (let i = 0; i < parts.length; i++) {
+        buf.set(parts[i], off);
+        off += parts[i].length;
+      }
+      data = buf.subarray(0, length);
+      copied = true;
+    }
     // No per-send callback: it would cost a process.nextTick per datagram. Asynchronous
     // send errors arrive as 'error' events and are counted there.
     try {
-      if (this.remote !== undefined) this.socket.send(parts as Uint8Array[]);
-      else if (to !== undefined) this.socket.send(parts as Uint8Array[], to.port, to.address);
-      else this.countError('no_destination');
+      if (this.remote !== undefined) this.socket.send(data);
+      else this.socket.send(data, (to as PeerAddress).port, (to as PeerAddress).address);
     } catch (err) {
       this.countError((err as NodeJS.ErrnoException).code ?? 'send_failed');
     }
+    // libuv queued the datagram instead of sending it at once: it reads the buffer later.
+    if (copied && this.socket.getSendQueueCount() !== 0) this.sendBuffer = undefined;
+  }
+
+  /** Whether `address` is an IP literal (the last answer is kept: replies mostly go to one peer). */
+  private isLiteral(address: string): boolean {
+    if (address === this.lastLiteral) return true;
+    if (isIP(address) === 0) return false;
+    this.lastLiteral = address;
+    return true;
   }
 
   private readonly resetTurn = (): void => {
