@@ -1,7 +1,8 @@
 /**
  * Byte-array helpers shared by plugins. The send path passes lists of
- * parts down instead of concatenating: {@link totalLength} is the one
- * helper meant for it, {@link joinBytes} is not.
+ * parts down instead of concatenating: {@link totalLength} and
+ * {@link copyParts} (into memory the caller owns) are meant for it,
+ * {@link joinBytes} (a new array) is not.
  *
  * @module
  */
@@ -13,13 +14,21 @@ export function totalLength(parts: readonly Uint8Array[]): number {
   return n;
 }
 
+/**
+ * Copy `parts` back to back into `target` from `offset` (no allocation);
+ * returns the offset after the last byte written. `target` must have room.
+ */
+export function copyParts(parts: readonly Uint8Array[], target: Uint8Array, offset = 0): number {
+  for (let i = 0; i < parts.length; i++) {
+    target.set(parts[i], offset);
+    offset += parts[i].length;
+  }
+  return offset;
+}
+
 /** Concatenate `parts` into one new array (always a copy). */
 export function joinBytes(parts: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(totalLength(parts));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
+  copyParts(parts, out);
   return out;
 }

@@ -6,7 +6,7 @@
  * @module
  */
 import { Buffer } from 'node:buffer';
-import { totalLength } from '../bytes.js';
+import { copyParts, totalLength } from '../bytes.js';
 import { familyOf, type AddressFamily, type PeerAddress } from '../contracts/address.js';
 import type {
   BindOptions,
@@ -142,11 +142,7 @@ export class SimSocket implements SubstrateSocket, LinkSocket {
     }
     const total = totalLength(parts);
     const data = allocate(total);
-    let off = 0;
-    for (let i = 0; i < parts.length; i++) {
-      data.set(parts[i], off);
-      off += parts[i].length;
-    }
+    copyParts(parts, data);
     this.st.datagramsSent++;
     this.st.bytesSent += total;
     this.host.transmit(this, data, dest);

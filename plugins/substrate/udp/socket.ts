@@ -24,7 +24,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { isIP } from 'node:net';
-import { totalLength } from '../../../core/bytes.js';
+import { copyParts, totalLength } from '../../../core/bytes.js';
 import type { Socket } from 'node:dgram';
 import type { PeerAddress } from '../../../core/contracts/address.js';
 import type { DatagramHandler, SubstrateSocket, SubstrateStats } from '../../../core/contracts/substrate.js';
@@ -129,11 +129,7 @@ export class UdpSocket implements SubstrateSocket {
     if (parts.length > 1 && length <= MAX_UDP_PAYLOAD && (this.remote !== undefined || this.isLiteral((to as PeerAddress).address))) {
       let buf = this.sendBuffer;
       if (buf === undefined || buf.length < length) buf = this.sendBuffer = Buffer.allocUnsafeSlow(Math.max(length, SEND_BUFFER_INITIAL));
-      let off = 0;
-      for (let i = 0; i < parts.length; i++) {
-        buf.set(parts[i], off);
-        off += parts[i].length;
-      }
+      copyParts(parts, buf);
       data = buf.subarray(0, length);
       copied = true;
     }

@@ -9,6 +9,7 @@
  * @module
  */
 import { isIPv4, isIPv6 } from 'node:net';
+import { copyParts } from '../../../core/bytes.js';
 import { wordSumKernel } from './checksum-wasm.js';
 import type { WordSumKernel } from './checksum-wasm.js';
 
@@ -186,11 +187,7 @@ function addressSum(a: Uint8Array): number {
  */
 function kernelSum(k: WordSumKernel, parts: readonly Uint8Array[], length: number, skipField: boolean): number {
   const m = k.memory;
-  let off = 0;
-  for (let i = 0; i < parts.length; i++) {
-    m.set(parts[i], off);
-    off += parts[i].length;
-  }
+  copyParts(parts, m);
   if (skipField && parts[0].length >= 18) {
     m[16] = 0;
     m[17] = 0;
