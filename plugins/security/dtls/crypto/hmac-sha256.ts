@@ -9,7 +9,10 @@
  * than hashing the four or five 64-byte blocks involved, so for short inputs
  * this implementation is faster; for long inputs OpenSSL's SHA-256
  * instructions win, and {@link JS_HMAC_MAX_INPUT} is where the node provider
- * switches.
+ * switches. `@noble/hashes` (already a dependency, used by the `noble`
+ * provider) is not reused here: its `hmac` creates hash objects per call and
+ * measured 14–16 µs per 77-byte HMAC against 3–5 µs for this one and 6–7 µs
+ * for node:crypto (2026-11-26, same machine).
  *
  * Timing: SHA-256 uses only additions, rotations and bitwise operations on
  * 32-bit words, with no secret-dependent branches or table lookups. The
