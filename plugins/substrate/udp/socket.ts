@@ -62,6 +62,8 @@ export class UdpSocket implements SubstrateSocket {
   private readonly local: PeerAddress;
   /** The reused send buffer, or undefined when libuv still holds the last one. */
   private sendBuffer: Buffer | undefined;
+  /** The last view of {@link UdpSocket.sendBuffer} passed to `node:dgram` (a bulk transfer sends one size again and again). */
+  private sendView: Buffer | undefined;
   /** The last destination address found to be an IP literal. */
   private lastLiteral: string | undefined;
 
@@ -130,7 +132,9 @@ export class UdpSocket implements SubstrateSocket {
       let buf = this.sendBuffer;
       if (buf === undefined || buf.length < length) buf = this.sendBuffer = Buffer.allocUnsafeSlow(Math.max(length, SEND_BUFFER_INITIAL));
       copyParts(parts, buf);
-      data = buf.subarray(0, length);
+      let view = this.sendView;
+      if (view === undefined || view.length !== length || view.buffer !== buf.buffer) view = this.sendView = buf.subarray(0, length);
+      data = view;
       copied = true;
     }
     // No per-send callback: it would cost a process.nextTick per datagram. Asynchronous
@@ -142,7 +146,7 @@ export class UdpSocket implements SubstrateSocket {
       this.countError((err as NodeJS.ErrnoException).code ?? 'send_failed');
     }
     // libuv queued the datagram instead of sending it at once: it reads the buffer later.
-    if (copied && this.socket.getSendQueueCount() !== 0) this.sendBuffer = undefined;
+    if (copied && this.socket.getSendQueueCount() !== 0) this.sendBuffer = this.sendView = undefined;
   }
 
   /** Whether `address` is an IP literal (the last answer is kept: replies mostly go to one peer). */

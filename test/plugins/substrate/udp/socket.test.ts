@@ -63,6 +63,20 @@ describe('UdpSocket send', () => {
     expect(a.buffer).toBe(b.buffer);
   });
 
+  it('passes the same view again for datagrams of the same length, a new one when the length changes', () => {
+    const fake = new FakeDgram();
+    const s = new UdpSocket(fake as unknown as Socket, REMOTE);
+    s.send(parts([1], [2, 3]));
+    s.send(parts([4], [5, 6]));
+    s.send(parts([7], [8]));
+    const [a, b, c] = fake.calls.map((x) => x.data as Buffer);
+    expect(b).toBe(a);
+    expect([...fake.calls[1].bytes]).toEqual([4, 5, 6]);
+    expect(c).not.toBe(a);
+    expect(c.length).toBe(2);
+    expect([...fake.calls[2].bytes]).toEqual([7, 8]);
+  });
+
   it('never overwrites a buffer libuv still holds: the next datagram gets a new one', () => {
     const fake = new FakeDgram();
     const s = new UdpSocket(fake as unknown as Socket, REMOTE);
@@ -72,6 +86,7 @@ describe('UdpSocket send', () => {
     s.send(parts([2, 2], [2, 2]));
     const held = fake.calls[0].data as Buffer;
     expect([...held]).toEqual([1, 1, 1, 1]);
+    expect(fake.calls[1].data).not.toBe(held);
     expect((fake.calls[1].data as Buffer).buffer).not.toBe(held.buffer);
   });
 
