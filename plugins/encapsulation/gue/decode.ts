@@ -222,6 +222,20 @@ function walkLinuxFields(d: Uint8Array, flags: number, optLen: number, layout: G
 export function decodeGue(d: Uint8Array, profile: GueProfile, out: Decapsulated, layout: GueLayout): void {
   const n = d.length;
   resetLayout(layout);
+  // The common header first: variant 0, a data message, Hlen 0, no flags (both profiles
+  // accept it). It needs no field walk; the general path below gives the same result.
+  if (n >= GUE_BASE_LEN && d[0] === 0 && d[2] === 0 && d[3] === 0) {
+    const proto = d[1];
+    layout.headerLength = GUE_BASE_LEN;
+    out.control = false;
+    out.proto = proto;
+    out.payloadOffset = GUE_BASE_LEN;
+    out.transformType = 0;
+    out.originalProto = proto;
+    out.vnid = -1;
+    out.directIp = false;
+    return;
+  }
   if (n === 0) throw new GueTruncatedError(0);
   const b0 = d[0];
   const variant = b0 >>> 6;

@@ -64,6 +64,21 @@ describe('decapsulateGue fills the Decapsulated record', () => {
   it('a 4-byte header with no payload is a valid (empty) datagram', () => {
     expect(decap(hex('00 11 00 00')).payloadOffset).toBe(4);
   });
+  it('the plain 4-byte header after one with fields leaves nothing of the earlier record or layout behind, in both profiles', () => {
+    for (const [profile, earlier] of [
+      ['draft', '01 3b 08 00 01 06 00 00 16'],
+      ['draft', '20 07 00 00 01'],
+      ['draft', '45 00'],
+      ['linux', '01 06 00 01 00 00 00 00'],
+    ] as const) {
+      const out = emptyDecapsulated();
+      const layout = emptyGueLayout();
+      decapsulateGue(hex(earlier), profile, out, layout);
+      decapsulateGue(hex('00 fd 00 00 aa'), profile, out, layout);
+      expect(out).toEqual({ control: false, proto: 253, payloadOffset: 4, transformType: 0, originalProto: 253, vnid: -1, directIp: false });
+      expect(layout).toEqual({ ...emptyGueLayout(), headerLength: 4 });
+    }
+  });
 });
 
 describe('remote checksum offload is completed in place', () => {
