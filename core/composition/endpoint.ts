@@ -26,8 +26,14 @@ export class Peer {
   security: SecuritySession | null = null;
   /** Result of the security handshake, once complete. */
   handshake: HandshakeInfo | undefined;
-  /** Connections with this peer, by transport demux key. */
-  readonly sessions = new Map<number, Connection>();
+  /** Connections with this peer, by transport demux key (changed through {@link Peer.addSession} and {@link Peer.removeSession}). */
+  get sessions(): ReadonlyMap<number, Connection> {
+    return this.table;
+  }
+  private readonly table = new Map<number, Connection>();
+  /** The connection the last lookup found and its key: one peer mostly has one connection. */
+  private lastSession: Connection | undefined;
+  private lastSessionKey = 0;
   /** A client connection waiting for the security handshake. */
   pendingClient: { conn: Connection; init: SessionInit } | undefined;
 
@@ -39,6 +45,30 @@ export class Peer {
     readonly endpoint: Endpoint,
     readonly address: PeerAddress,
   ) {}
+
+  /** The connection with demux key `key`, if any. */
+  session(key: number): Connection | undefined {
+    if (this.lastSession !== undefined && this.lastSessionKey === key) return this.lastSession;
+    const conn = this.table.get(key);
+    if (conn !== undefined) {
+      this.lastSession = conn;
+      this.lastSessionKey = key;
+    }
+    return conn;
+  }
+
+  /** Register `conn` under demux key `key`. */
+  addSession(key: number, conn: Connection): void {
+    this.table.set(key, conn);
+    if (this.lastSessionKey === key) this.lastSession = undefined;
+  }
+
+  /** Forget `conn` if it is the connection under `key`. */
+  removeSession(key: number, conn: Connection): void {
+    if (this.table.get(key) !== conn) return;
+    this.table.delete(key);
+    if (this.lastSession === conn) this.lastSession = undefined;
+  }
 
   /** @internal */
   securityEstablished(info: HandshakeInfo): void {
@@ -91,7 +121,10 @@ export class Peer {
 export class Endpoint implements DatagramReceiver {
   /** Peers by address, then port. */
   private readonly peers = new Map<string, Map<number, Peer>>();
+  /** The peer of the last datagram, with its address and port copied here (see {@link Endpoint.peer}). */
   private lastPeer: Peer | undefined;
+  private lastPeerAddress = '';
+  private lastPeerPort = -1;
   /** Servers accepting connections on this socket. */
   readonly listeners: Server[] = [];
   /** The socket's local address. */
@@ -129,11 +162,15 @@ export class Endpoint implements DatagramReceiver {
   /** Look up a peer. */
   peer(from: PeerAddress): Peer | undefined {
     // Most datagrams come from the peer of the previous one (always, on a client socket):
-    // compare with it before the two map lookups.
-    const last = this.lastPeer;
-    if (last !== undefined && last.address.port === from.port && last.address.address === from.address) return last;
+    // compare with it before the two map lookups. Its address and port are copied onto the
+    // endpoint, so this common case reads no other object (see the performance guide).
+    if (this.lastPeerPort === from.port && this.lastPeerAddress === from.address) return this.lastPeer;
     const p = this.peers.get(from.address)?.get(from.port);
-    if (p !== undefined) this.lastPeer = p;
+    if (p !== undefined) {
+      this.lastPeer = p;
+      this.lastPeerAddress = p.address.address;
+      this.lastPeerPort = p.address.port;
+    }
     return p;
   }
 
@@ -152,7 +189,11 @@ export class Endpoint implements DatagramReceiver {
   /** Forget a peer (its security session must be closed already). */
   removePeer(peer: Peer): void {
     const ports = this.peers.get(peer.address.address);
-    if (this.lastPeer === peer) this.lastPeer = undefined;
+    if (this.lastPeer === peer) {
+      this.lastPeer = undefined;
+      this.lastPeerAddress = '';
+      this.lastPeerPort = -1;
+    }
     if (ports?.get(peer.address.port) === peer) {
       ports.delete(peer.address.port);
       if (ports.size === 0) this.peers.delete(peer.address.address);
@@ -216,7 +257,7 @@ export class Endpoint implements DatagramReceiver {
       stack.countDrop(dropReasonOf(err));
       return;
     }
-    const conn = peer?.sessions.get(key);
+    const conn = peer?.session(key);
     if (conn !== undefined && conn.session !== undefined) {
       conn.session.handleDatagram(payload);
       return;

@@ -74,7 +74,7 @@ export class StackConnections {
     scope.register(TOKENS.SessionInit, { useValue: init });
     const session = scope.resolve<TransportSession>(TOKENS.TransportSession);
     conn.session = session;
-    peer.sessions.set(session.demuxKey, conn);
+    peer.addSession(session.demuxKey, conn);
     return session;
   }
 
@@ -117,7 +117,7 @@ export class StackConnections {
     if (entry === undefined) return;
     this.table.delete(conn);
     const { endpoint, peer } = entry;
-    if (conn.session !== undefined && peer.sessions.get(conn.session.demuxKey) === conn) peer.sessions.delete(conn.session.demuxKey);
+    if (conn.session !== undefined) peer.removeSession(conn.session.demuxKey, conn);
     if (peer.pendingClient?.conn === conn) peer.pendingClient = undefined;
     if (peer.sessions.size === 0 && peer.pendingClient === undefined) {
       if (peer.security !== null) {

@@ -117,6 +117,13 @@ export class Stack extends EventEmitter<StackEvents> implements ConnectionOwner 
   /** @internal */ readonly handshakeHeader: Uint8Array;
   /** @internal */ readonly transportMaxDatagram: number;
   /** @internal */ readonly securityMaxDatagram: number;
+  /**
+   * What {@link Stack.acceptsHeader} compares, read once here: the receive path then
+   * touches only this object and the decoded header, not the three plugin instances.
+   */
+  private readonly demultiplexes: boolean;
+  private readonly expectedTransform: number;
+  private readonly transportProto: number;
 
   private readonly endpoints = new Set<Endpoint>();
   private readonly servers = new Set<Server>();
@@ -146,6 +153,9 @@ export class Stack extends EventEmitter<StackEvents> implements ConnectionOwner 
     this.transport = container.resolve<TransportProtocol>(TOKENS.Transport);
     this.passthrough = this.security.passthrough === true;
     const t = this.security.transformType;
+    this.demultiplexes = this.encapsulation.demultiplexes;
+    this.expectedTransform = this.passthrough ? 0 : t;
+    this.transportProto = this.transport.proto;
     const dataSpec: EncapsulationHeaderSpec =
       this.passthrough || t === 0 ? { proto: this.transport.proto } : { proto: PROTO_NONE, transform: { type: t, originalProto: this.transport.proto } };
     const hsSpec: EncapsulationHeaderSpec =
@@ -323,11 +333,11 @@ export class Stack extends EventEmitter<StackEvents> implements ConnectionOwner 
 
   /** @internal Whether a decoded header is for this stack's transport and security. */
   acceptsHeader(dec: Decapsulated): boolean {
-    if (!this.encapsulation.demultiplexes) return true;
+    if (!this.demultiplexes) return true;
     if (dec.directIp) return false;
-    const t = this.security.transformType;
-    if (this.passthrough || t === 0) return dec.transformType === 0 && dec.proto === this.transport.proto;
-    return dec.transformType === t && (dec.originalProto === this.transport.proto || dec.originalProto === PROTO_NONE);
+    const t = this.expectedTransform;
+    if (t === 0) return dec.transformType === 0 && dec.proto === this.transportProto;
+    return dec.transformType === t && (dec.originalProto === this.transportProto || dec.originalProto === PROTO_NONE);
   }
 
   /** @internal Record a datagram in the capture; capture failures are counted, never thrown. */

@@ -31,7 +31,11 @@ export class DatagramSession implements TransportSession {
   private opened = false;
   private closed = false;
   private paused = false;
-  private readonly counters = { datagramsSent: 0, bytesSent: 0, datagramsReceived: 0, bytesReceived: 0 };
+  // Counters are fields, not a nested object: one object less to touch per datagram.
+  private datagramsSent = 0;
+  private bytesSent = 0;
+  private datagramsReceived = 0;
+  private bytesReceived = 0;
   private readonly drops: Record<string, number> = {};
 
   /**
@@ -66,8 +70,8 @@ export class DatagramSession implements TransportSession {
     if (this.closed) return;
     this.active = true;
     this.open();
-    this.counters.datagramsReceived++;
-    this.counters.bytesReceived += payload.length;
+    this.datagramsReceived++;
+    this.bytesReceived += payload.length;
     if (this.paused) {
       this.drop('receive_buffer_full');
       return;
@@ -83,8 +87,8 @@ export class DatagramSession implements TransportSession {
     if (data.length > this.ctx.maxDatagramSize) throw new PayloadTooLargeError(data.length, this.ctx.maxDatagramSize);
     if (this.closed) return true;
     this.active = true;
-    this.counters.datagramsSent++;
-    this.counters.bytesSent += data.length;
+    this.datagramsSent++;
+    this.bytesSent += data.length;
     this.ctx.sendDown([data]);
     return true;
   }
@@ -146,6 +150,6 @@ export class DatagramSession implements TransportSession {
 
   /** Counters (datagrams, bytes, drops by reason). */
   stats(): Record<string, unknown> {
-    return { state: this.closed ? 'closed' : 'open', ...this.counters, drops: { ...this.drops } };
+    return { state: this.closed ? 'closed' : 'open', datagramsSent: this.datagramsSent, bytesSent: this.bytesSent, datagramsReceived: this.datagramsReceived, bytesReceived: this.bytesReceived, drops: { ...this.drops } };
   }
 }
