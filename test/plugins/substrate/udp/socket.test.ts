@@ -1,8 +1,8 @@
 /**
  * The UDP substrate socket's send path: a datagram in several parts leaves
- * as one buffer, the reused send buffer is never overwritten while libuv
- * still holds it, host-name destinations keep the list, and multi-part
- * datagrams arrive intact over real loopback UDP.
+ * as one buffer, the reused send buffer (one per process) is never
+ * overwritten while libuv still holds it, host-name destinations keep the
+ * list, and multi-part datagrams arrive intact over real loopback UDP.
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { EventEmitter } from 'node:events';
@@ -88,6 +88,22 @@ describe('UdpSocket send', () => {
     expect([...held]).toEqual([1, 1, 1, 1]);
     expect(fake.calls[1].data).not.toBe(held);
     expect((fake.calls[1].data as Buffer).buffer).not.toBe(held.buffer);
+  });
+
+  it('shares one send buffer between the sockets of a process, and never one that libuv holds for another socket', () => {
+    const fa = new FakeDgram();
+    const fb = new FakeDgram();
+    const a = new UdpSocket(fa as unknown as Socket, REMOTE);
+    const b = new UdpSocket(fb as unknown as Socket, REMOTE);
+    a.send(parts([1], [1]));
+    b.send(parts([2], [2]));
+    expect((fb.calls[0].data as Buffer).buffer).toBe((fa.calls[0].data as Buffer).buffer);
+    fa.queueCount = 1; // a's datagram waits in libuv's queue, in the shared buffer
+    a.send(parts([3, 3], [3, 3]));
+    b.send(parts([4, 4], [4, 4]));
+    const held = fa.calls[1].data as Buffer;
+    expect((fb.calls[1].data as Buffer).buffer).not.toBe(held.buffer);
+    expect([...held]).toEqual([3, 3, 3, 3]);
   });
 
   it('passes a single-part datagram through without copying', () => {
