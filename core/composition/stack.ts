@@ -152,14 +152,14 @@ export class Stack extends EventEmitter<StackEvents> implements ConnectionOwner 
     this.security = container.resolve<SecurityProtocol>(TOKENS.Security);
     this.transport = container.resolve<TransportProtocol>(TOKENS.Transport);
     this.passthrough = this.security.passthrough === true;
-    const t = this.security.transformType;
     this.demultiplexes = this.encapsulation.demultiplexes;
-    this.expectedTransform = this.passthrough ? 0 : t;
+    this.expectedTransform = this.passthrough ? 0 : this.security.transformType;
     this.transportProto = this.transport.proto;
+    // The headers sent follow the same rule as the headers accepted (acceptsHeader).
+    const t = this.expectedTransform;
     const dataSpec: EncapsulationHeaderSpec =
-      this.passthrough || t === 0 ? { proto: this.transport.proto } : { proto: PROTO_NONE, transform: { type: t, originalProto: this.transport.proto } };
-    const hsSpec: EncapsulationHeaderSpec =
-      this.passthrough || t === 0 ? dataSpec : { proto: PROTO_NONE, transform: { type: t, originalProto: PROTO_NONE } };
+      t === 0 ? { proto: this.transportProto } : { proto: PROTO_NONE, transform: { type: t, originalProto: this.transportProto } };
+    const hsSpec: EncapsulationHeaderSpec = t === 0 ? dataSpec : { proto: PROTO_NONE, transform: { type: t, originalProto: PROTO_NONE } };
     this.dataHeader = this.encapsulation.header(dataSpec);
     this.handshakeHeader = this.encapsulation.header(hsSpec);
     const encapOverhead = Math.max(this.encapsulation.overhead(dataSpec), this.encapsulation.overhead(hsSpec));

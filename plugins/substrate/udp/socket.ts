@@ -14,9 +14,9 @@
  *   header, payload) is copied into one reused send buffer (one for the
  *   process, shared by its sockets) and sent as one buffer. Given a list,
  *   `node:dgram` makes a new `Buffer` view of every element on every send
- *   and the kernel gathers the pieces; with one
- *   buffer at one address, GUE + tcp (three parts per segment) gained about
- *   10 % in alternating benchmark runs. The buffer is reused only while
+ *   and the kernel gathers the pieces; with one buffer at one address,
+ *   GUE + tcp (three parts per segment) gained about 10 % in alternating
+ *   benchmark runs. The buffer is reused only while
  *   every send completes at once (libuv's send queue is empty after the
  *   call); when the kernel cannot take a datagram at once, libuv keeps the
  *   buffer until it can, and the next datagram gets a new one. The view of
