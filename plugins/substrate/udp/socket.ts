@@ -140,10 +140,15 @@ export class UdpSocket implements SubstrateSocket {
     // holds what it was given after send() returns, so only IP literals (answered at once) use the copy.
     if (parts.length > 1 && length <= MAX_UDP_PAYLOAD && (this.remote !== undefined || this.isLiteral((to as PeerAddress).address))) {
       let buf = sendBuffer;
-      if (buf === undefined || buf.length < length) buf = sendBuffer = Buffer.allocUnsafeSlow(Math.max(length, SEND_BUFFER_INITIAL));
+      if (buf === undefined || buf.length < length) {
+        buf = sendBuffer = Buffer.allocUnsafeSlow(Math.max(length, SEND_BUFFER_INITIAL));
+        sendView = undefined;
+      }
       copyParts(parts, buf);
+      // The view is dropped whenever the buffer is: comparing `view.buffer` instead would call
+      // the `buffer` getter (a C++ builtin, not inlined) on every send.
       let view = sendView;
-      if (view === undefined || view.length !== length || view.buffer !== buf.buffer) view = sendView = buf.subarray(0, length);
+      if (view === undefined || view.length !== length) view = sendView = buf.subarray(0, length);
       data = view;
       copied = true;
     }

@@ -132,6 +132,19 @@ describe('UdpSocket send', () => {
     expect(fake.calls[0].bytes.length).toBe(9001);
     expect(fake.calls[0].bytes[9000]).toBe(7);
   });
+
+  it('after growing, makes its views of the new buffer, even for a length sent before', () => {
+    const fake = new FakeDgram();
+    const s = new UdpSocket(fake as unknown as Socket, REMOTE);
+    s.send(parts([1], [2, 3]));
+    // Larger than anything sent before in this file (the send buffer is one per process).
+    s.send([Uint8Array.of(4), new Uint8Array(60_000).fill(5)]);
+    s.send(parts([6], [7, 8]));
+    const [small, big, again] = fake.calls.map((c) => c.data as Buffer);
+    expect(big.buffer).not.toBe(small.buffer);
+    expect(again.buffer).toBe(big.buffer);
+    expect([...fake.calls[2].bytes]).toEqual([6, 7, 8]);
+  });
 });
 
 describe('UdpSocket over real loopback UDP', () => {
