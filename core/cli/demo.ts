@@ -7,6 +7,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { createHash, randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { createStack, type Stack } from '../composition/stack.js';
 import type { StackConfig } from '../composition/config.js';
 import { registerBuiltins } from '../composition/builtins.js';
