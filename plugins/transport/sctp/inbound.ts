@@ -13,68 +13,12 @@ import { FLAG_B, FLAG_E, FLAG_U } from './chunk-types.js';
 import { ssnLt, tsnAdd, tsnLe, tsnLt } from './bytes.js';
 import type { DataChunk } from './chunks/data.js';
 import type { IDataChunk } from './chunks/idata.js';
+import { InStream, type Deferred, type Fragment, type IPartial, type InStreamStats, type Message } from './in-types.js';
 
 /** Where complete messages go; returns false for backpressure (see `TransportContext.deliver`). */
 export interface MessageSink {
   /** Deliver one message. */
   deliver(data: Uint8Array, info: MessageInfo): boolean;
-}
-
-interface Fragment {
-  readonly tsn: number;
-  readonly stream: number;
-  readonly ssn: number;
-  readonly ppid: number;
-  readonly flags: number;
-  readonly data: Uint8Array;
-}
-
-/** An I-DATA message being reassembled, by FSN (RFC 8260 §2.1). */
-interface IPartial {
-  ppid: number;
-  readonly parts: Map<number, Uint8Array>;
-  last: number;
-  bytes: number;
-}
-
-interface Message {
-  readonly data: Uint8Array;
-  readonly info: MessageInfo;
-}
-
-/** An ordered message held during a deferred stream reset (RFC 6525 §5.2.2). */
-interface Deferred {
-  readonly tsn: number;
-  readonly stream: number;
-  readonly ssn: number;
-  readonly ppid: number;
-  readonly iData: boolean;
-  readonly data: Uint8Array;
-}
-
-class InStream {
-  /** Next expected stream sequence number. */
-  nextSsn = 0;
-  /** Next expected ordered Message Identifier (I-DATA). */
-  nextMid = 0;
-  /** Complete ordered I-DATA messages waiting for earlier MIDs. */
-  readonly pendingMid = new Map<number, Message>();
-  /** Complete ordered messages waiting for earlier SSNs. */
-  readonly pending = new Map<number, Message>();
-  /** Messages delivered on this stream. */
-  delivered = 0;
-  /** Bytes delivered on this stream. */
-  bytes = 0;
-}
-
-/** Per-stream receive counters in stats. */
-export interface InStreamStats {
-  /** Stream id. */
-  readonly stream: number;
-  /** Messages delivered. */
-  readonly messages: number;
-  /** Bytes delivered. */
-  readonly bytes: number;
 }
 
 /** Reassembly and delivery state of one association. */
