@@ -5,22 +5,14 @@
  * @module
  */
 import type { MessageInfo } from '../../../core/contracts/transport.js';
+import type { DataChunk } from './chunks/data.js';
 
-/** A DATA fragment waiting for the rest of its message (RFC 9260 §6.9). */
-export interface Fragment {
-  /** Its TSN. */
-  readonly tsn: number;
-  /** Stream id. */
-  readonly stream: number;
-  /** Stream sequence number. */
-  readonly ssn: number;
-  /** Payload protocol identifier. */
-  readonly ppid: number;
-  /** The chunk flags (B, E, U). */
-  readonly flags: number;
-  /** The fragment's bytes. */
-  readonly data: Uint8Array;
-}
+/**
+ * A DATA fragment waiting for the rest of its message (RFC 9260 §6.9): a
+ * copy of the decoded chunk's fields, since the decoded chunk is scratch
+ * that the next chunk overwrites.
+ */
+export type Fragment = DataChunk;
 
 /** An I-DATA message being reassembled, by FSN (RFC 8260 §2.1). */
 export interface IPartial {
