@@ -14,14 +14,24 @@ export function totalLength(parts: readonly Uint8Array[]): number {
   return n;
 }
 
+/** Parts up to this many bytes (headers such as GUE's 4) are copied byte by byte. */
+const SMALL_COPY = 16;
+
 /**
  * Copy `parts` back to back into `target` from `offset` (no allocation);
  * returns the offset after the last byte written. `target` must have room.
  */
 export function copyParts(parts: readonly Uint8Array[], target: Uint8Array, offset = 0): number {
   for (let i = 0; i < parts.length; i++) {
-    target.set(parts[i], offset);
-    offset += parts[i].length;
+    const part = parts[i];
+    const n = part.length;
+    if (n <= SMALL_COPY) {
+      // A header: byte stores beat the call into TypedArray.prototype.set.
+      for (let j = 0; j < n; j++) target[offset + j] = part[j];
+    } else {
+      target.set(part, offset);
+    }
+    offset += n;
   }
   return offset;
 }

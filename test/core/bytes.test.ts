@@ -20,6 +20,21 @@ describe('core/bytes', () => {
     expect(copyParts([], target)).toBe(0);
   });
 
+  it('copyParts copies headers (byte by byte) and payloads (TypedArray.set) alike, from views at any offset', () => {
+    const backing = Uint8Array.from({ length: 4000 }, (_, i) => (i * 7) & 0xff);
+    const sizes = [4, 16, 17, 1200, 0, 1, 1500];
+    let at = 3;
+    const views = sizes.map((n) => {
+      const v = backing.subarray(at, at + n);
+      at += n + 5;
+      return v;
+    });
+    const expected = views.flatMap((v) => [...v]);
+    const target = new Uint8Array(expected.length + 4);
+    expect(copyParts(views, target, 4)).toBe(expected.length + 4);
+    expect([...target.subarray(4)]).toEqual(expected);
+  });
+
   it('joinBytes returns a new array with the parts in order', () => {
     const out = joinBytes(parts);
     expect([...out]).toEqual([1, 2, 3, 4, 5, 6]);
