@@ -34,9 +34,6 @@ export interface ConnectionAddresses {
   readonly remoteFamily: 'IPv4' | 'IPv6';
 }
 
-/** The callback of `stream.Writable.write`. */
-type WriteCallback = (error: Error | null | undefined) => void;
-
 const DEFAULT_INFO: MessageInfo = Object.freeze({ stream: 0, ppid: 0, unordered: false });
 
 /**
@@ -108,7 +105,7 @@ export class Connection extends Duplex {
    * changes nothing. The result is the session's: false means wait for
    * `'drain'`, as always. Everything else takes the Writable path.
    */
-  override write(chunk: unknown, encoding?: BufferEncoding | WriteCallback, cb?: WriteCallback): boolean {
+  override write(chunk: unknown, encoding?: BufferEncoding | ((error: Error | null | undefined) => void), cb?: (error: Error | null | undefined) => void): boolean {
     const session = this.session;
     if (
       encoding === undefined &&
