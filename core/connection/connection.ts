@@ -73,6 +73,19 @@ export class Connection extends Duplex {
   private readonly channels = new Map<number, StreamChannel>();
   private readonly dropCounts: Record<string, number> = {};
 
+  static {
+    // `writableNeedDrain` also answers for writes that went straight to the session (write(), send()).
+    // Node's typings declare it a plain property, so it cannot be overridden as a class accessor.
+    const writableNeedDrain = Object.getOwnPropertyDescriptor(Duplex.prototype, 'writableNeedDrain')?.get;
+    Object.defineProperty(Connection.prototype, 'writableNeedDrain', {
+      configurable: true,
+      enumerable: false,
+      get(this: Connection): boolean {
+        return this.needDrain || writableNeedDrain?.call(this) === true;
+      },
+    });
+  }
+
   /**
    * @param owner - the stack side
    * @param id - connection id
@@ -199,10 +212,6 @@ export class Connection extends Duplex {
   /** A direct write or a `send()` returned false: emit `'drain'` when the session can take more. */
   private needDrain = false;
 
-  /** @internal Whether a direct write or `send()` is waiting for `'drain'` (see `writableNeedDrain` below). */
-  get directNeedDrain(): boolean {
-    return this.needDrain;
-  }
   /** The error a direct write threw, reported through `_write` (see {@link Connection.write}). */
   private failedWrite: Error | undefined;
 
@@ -361,13 +370,3 @@ export class Connection extends Duplex {
     if (!this.destroyed) this.destroy();
   }
 }
-
-// `writableNeedDrain` also answers for writes that went straight to the session (Connection.write, send()).
-const writableNeedDrain = Object.getOwnPropertyDescriptor(Duplex.prototype, 'writableNeedDrain')?.get;
-Object.defineProperty(Connection.prototype, 'writableNeedDrain', {
-  configurable: true,
-  enumerable: false,
-  get(this: Connection): boolean {
-    return this.directNeedDrain || writableNeedDrain?.call(this) === true;
-  },
-});
