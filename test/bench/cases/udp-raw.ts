@@ -6,6 +6,7 @@
  * @module
  */
 import { cpuNote, measureThroughput } from '../lib/measure.js';
+import { gcNote } from '../lib/gc-counter.js';
 import { MB } from '../lib/types.js';
 import type { BenchCase, BenchRow, RawUdpResult } from '../lib/types.js';
 
@@ -22,6 +23,8 @@ export async function measureRawUdp(durationMs: number): Promise<RawUdpResult> {
     loss: sent > 0 ? Math.max(0, 1 - r.receiver.packets / sent) : 0,
     senderCpu: r.senderCpu,
     receiverCpu: r.receiverCpu,
+    gc: r.receiver.gc,
+    measuredMs: r.receiver.measuredMs,
   };
 }
 
@@ -33,7 +36,7 @@ export function rawUdpRow(name: string, b: RawUdpResult): BenchRow {
     value: b.bytesPerSecond / MB,
     unit: 'MB/s',
     status: 'ok',
-    note: `${Math.round(b.packetsPerSecond).toLocaleString('en-US')} pkt/s, loss ${(b.loss * 100).toFixed(2)} %, ${cpuNote(b.senderCpu, b.receiverCpu)}`,
+    note: `${Math.round(b.packetsPerSecond).toLocaleString('en-US')} pkt/s, loss ${(b.loss * 100).toFixed(2)} %, ${cpuNote(b.senderCpu, b.receiverCpu)}, ${gcNote(b.gc, b.measuredMs)}`,
   };
 }
 

@@ -7,6 +7,7 @@
  */
 import { startWorker } from './child.js';
 import type { Worker, WorkerMessage } from './child.js';
+import type { GcCounts } from './gc-counter.js';
 
 /** Counts reported by a receiving worker. */
 export interface ReceiverStats {
@@ -20,6 +21,8 @@ export interface ReceiverStats {
   readonly measuredBytes: number;
   /** Time from the end of the warm-up to the last arrival, ms. */
   readonly measuredMs: number;
+  /** Garbage collections of the receiver from the end of the warm-up until it answered. */
+  readonly gc: GcCounts;
   /** `process.cpuUsage()` of the receiver when it answered. */
   readonly cpu: unknown;
 }

@@ -6,8 +6,13 @@
  * @module
  */
 import type { ReceiverStats } from './measure.js';
+import { gcCounts, gcDelta, startGcCounting } from './gc-counter.js';
+import type { GcCounts } from './gc-counter.js';
 
-/** Counts arrivals and reports them as {@link ReceiverStats} fields. */
+/**
+ * Counts arrivals and reports them as {@link ReceiverStats} fields, with the
+ * process's garbage collections during the measured interval.
+ */
 export class ReceiveMeter {
   private packets = 0;
   private bytes = 0;
@@ -16,18 +21,25 @@ export class ReceiveMeter {
   private mark = -1;
   private markPackets = 0;
   private markBytes = 0;
+  /** Collections counted when the measured interval began. */
+  private markGc: GcCounts = gcCounts();
 
   /** @param warmupMs - arrivals in the first `warmupMs` after the first one are not measured */
-  constructor(private readonly warmupMs: number) {}
+  constructor(private readonly warmupMs: number) {
+    startGcCounting();
+  }
 
   /** Count one arrival of `size` bytes. */
   count(size: number): void {
     const now = performance.now();
-    if (this.first < 0) this.first = now;
-    else if (this.mark < 0 && now - this.first >= this.warmupMs) {
+    if (this.first < 0) {
+      this.first = now;
+      this.markGc = gcCounts();
+    } else if (this.mark < 0 && now - this.first >= this.warmupMs) {
       this.mark = now;
       this.markPackets = this.packets;
       this.markBytes = this.bytes;
+      this.markGc = gcCounts();
     }
     this.packets++;
     this.bytes += size;
@@ -43,6 +55,7 @@ export class ReceiveMeter {
       measuredPackets: this.packets - this.markPackets,
       measuredBytes: this.bytes - this.markBytes,
       measuredMs: this.last - t0,
+      gc: gcDelta(this.markGc, gcCounts()),
     };
   }
 }

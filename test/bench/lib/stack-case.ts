@@ -13,6 +13,7 @@ import type { TraceMetric } from '../../../core/trace/plot/series.js';
 import { writeTimeSeriesSvg } from '../../../core/trace/plot/svg.js';
 import type { TraceEvent } from '../../../core/trace/tracer.js';
 import { cpuNote, measureThroughput } from './measure.js';
+import { gcNote } from './gc-counter.js';
 import { stackUnavailable } from './stack-api.js';
 import type { BenchStackConfig } from './stack-api.js';
 import { MB } from './types.js';
@@ -100,7 +101,7 @@ export function stackThroughputCase(spec: StackCaseSpec): BenchCase {
         compare: 'udp',
         ...(target === undefined ? {} : { target }),
         status: 'ok',
-        note: `${size === WRITE_SIZE ? '' : `${size}-byte writes, `}${(delivered * 100).toFixed(1)} % of written bytes arrived, ${Number(r.sender.blocked)} backpressure waits, ${cpuNote(r.senderCpu, r.receiverCpu)}, connect ${Number(r.senderReady.connectMs).toFixed(0)} ms`,
+        note: `${size === WRITE_SIZE ? '' : `${size}-byte writes, `}${(delivered * 100).toFixed(1)} % of written bytes arrived, ${Number(r.sender.blocked)} backpressure waits, ${cpuNote(r.senderCpu, r.receiverCpu)}, ${gcNote(r.receiver.gc, r.receiver.measuredMs)}, connect ${Number(r.senderReady.connectMs).toFixed(0)} ms`,
       };
       return [row];
     },

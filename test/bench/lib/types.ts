@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { GcCounts } from './gc-counter.js';
 
 /** A target a measured value should meet, e.g. ratio ≥ 0.9 or bytes ≤ 16 KiB. */
 export interface BenchTarget {
@@ -48,6 +49,10 @@ export interface RawUdpResult {
   readonly senderCpu: number;
   /** Receiver CPU time while receiving, fraction of one core. */
   readonly receiverCpu: number;
+  /** The receiver's garbage collections while measuring. */
+  readonly gc: GcCounts;
+  /** Length of the measured interval, ms. */
+  readonly measuredMs: number;
 }
 
 /** What a case gets from the harness. */
