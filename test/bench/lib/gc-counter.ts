@@ -1,8 +1,9 @@
 /**
  * Garbage collections of the worker's main thread, counted by kind through
  * `perf_hooks` `'gc'` entries. A receiver that falls into back-to-back
- * mark-compacts (see docs/guides/benchmarks.md, "Major collections in the
- * receiver") shows it in the row's note instead of only as a low ratio.
+ * mark-compacts (docs/guides/performance.md, "Back-to-back mark-compacts in
+ * a busy receiver") shows it in the row's note instead of only as a low
+ * ratio.
  *
  * @module
  */
@@ -25,7 +26,7 @@ let pauseMs = 0;
 let observer: PerformanceObserver | undefined;
 
 function kindOf(entry: PerformanceEntry): number | undefined {
-  return (entry as PerformanceEntry & { readonly detail?: { readonly kind?: number } | null }).detail?.kind ?? undefined;
+  return (entry as PerformanceEntry & { readonly detail?: { readonly kind?: number } | null }).detail?.kind;
 }
 
 /** Start counting (idempotent: one observer per process). */
@@ -54,6 +55,8 @@ export function gcDelta(a: GcCounts, b: GcCounts): GcCounts {
 
 /**
  * The receiver's collections as text, e.g. `rx GC 41 minor + 0 major, 1.3 % of the time`.
+ * The collections are counted until the receiver answered, a little past its
+ * last arrival, so the share slightly overstates the pauses.
  * @param gc - collections during the measured interval
  * @param measuredMs - length of that interval
  */
