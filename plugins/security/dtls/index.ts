@@ -10,12 +10,6 @@
  *
  * @module
  */
-import { z } from 'zod';
-import { definePlugin, type Plugin } from '../../../core/contracts/plugin.js';
-import type { SecurityProtocol } from '../../../core/contracts/security.js';
-import { DtlsProtocol } from './protocol.js';
-import { dtlsJsonOptionsSchema, dtlsOptionsSchema } from './options.js';
-import type { DtlsOptions } from './options.js';
 
 export { DtlsProtocol, DTLS_TRANSFORM_TYPE } from './protocol.js';
 export { dtlsOptionsSchema } from './options.js';
@@ -28,15 +22,5 @@ export type { CertificateSpec, CertificateIssuer, GeneratedCertificate } from '.
 export { cryptoProvider } from './crypto/index.js';
 export type { AeadAlgorithm, AeadKey, CryptoProvider, EcdhGroup, EcdhKeyPair, Sha256Stream, SigningKey } from './crypto/provider.js';
 
-/** The `dtls` security plugin. */
-export const dtlsSecurityPlugin: Plugin<'security', DtlsOptions> = definePlugin({
-  name: 'dtls',
-  layer: 'security',
-  description: 'DTLS 1.2 (RFC 6347): ECDHE-ECDSA, PSK and ECDHE-PSK with AES-128-GCM / ChaCha20-Poly1305',
-  capabilities: ['confidential'],
-  options: dtlsOptionsSchema,
-  jsonSchema: z.toJSONSchema(dtlsJsonOptionsSchema, { unrepresentable: 'any', io: 'input' }) as Record<string, unknown>,
-  create: (options: DtlsOptions, env): SecurityProtocol => new DtlsProtocol(options, env.clock, env.random),
-});
-
-export default dtlsSecurityPlugin;
+export { dtlsSecurityPlugin } from './plugin.js';
+export { dtlsSecurityPlugin as default } from './plugin.js';

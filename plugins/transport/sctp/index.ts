@@ -5,10 +5,6 @@
  *
  * @module
  */
-import { definePlugin } from '../../../core/contracts/plugin.js';
-import type { TransportProtocol } from '../../../core/contracts/transport.js';
-import { SctpProtocol } from './protocol.js';
-import { sctpOptionsSchema, type SctpOptions } from './options.js';
 
 export { SctpProtocol } from './protocol.js';
 export { SctpAssociation } from './association.js';
@@ -28,20 +24,5 @@ export {
   SctpProtocolViolationError,
 } from './errors.js';
 
-/** The `sctp` transport plugin. */
-export const sctpTransportPlugin = definePlugin({
-  name: 'sctp',
-  layer: 'transport',
-  description: 'SCTP (RFC 9260) with PR-SCTP (RFC 3758), over GUE Proto 132 or RFC 6951 UDP encapsulation',
-  capabilities: ['reliable', 'ordered', 'messages', 'multistream', 'partial-reliability', 'congestion-controlled'],
-  options: sctpOptionsSchema,
-  create: (options: SctpOptions, env): TransportProtocol =>
-    new SctpProtocol(
-      options,
-      env.random,
-      () => env.clock.now(),
-      options.zeroChecksum && env.layers.security.capabilities.includes('confidential'),
-    ),
-});
-
-export default sctpTransportPlugin;
+export { sctpTransportPlugin } from './plugin.js';
+export { sctpTransportPlugin as default } from './plugin.js';

@@ -10,11 +10,6 @@
  *
  * @module
  */
-import { definePlugin, type Plugin } from '../../../core/contracts/plugin.js';
-import type { TransportProtocol } from '../../../core/contracts/transport.js';
-import { tcpOptionsSchema } from './config.js';
-import type { TcpConfig } from './config.js';
-import { TcpProtocol } from './protocol.js';
 
 export { tcpOptionsSchema, defaultTcpConfig } from './config.js';
 export type { TcpConfig, TcpConfigInput } from './config.js';
@@ -29,14 +24,5 @@ export type { TcpOptions, TcpOptionsInit } from './options.js';
 export { tcpChecksum, writeTcpChecksum, verifyTcpChecksum, ipAddressBytes } from './checksum.js';
 export { TcpDecodeError, TcpTruncatedError, TcpBadDataOffsetError, TcpBadOptionError, TcpBadChecksumError } from './errors.js';
 
-/** The `tcp` transport plugin (IP protocol 6). */
-export const tcpTransportPlugin: Plugin<'transport', TcpConfig> = definePlugin({
-  name: 'tcp',
-  layer: 'transport',
-  description: 'RFC 9293 TCP in user space (SACK, timestamps, window scaling, NewReno/SACK recovery)',
-  capabilities: ['reliable', 'ordered', 'stream', 'congestion-controlled'],
-  options: tcpOptionsSchema,
-  create: (options: TcpConfig, env): TransportProtocol => new TcpProtocol(options, env),
-});
-
-export default tcpTransportPlugin;
+export { tcpTransportPlugin } from './plugin.js';
+export { tcpTransportPlugin as default } from './plugin.js';
