@@ -22,5 +22,4 @@ export type { CertificateSpec, CertificateIssuer, GeneratedCertificate } from '.
 export { cryptoProvider } from './crypto/index.js';
 export type { AeadAlgorithm, AeadKey, CryptoProvider, EcdhGroup, EcdhKeyPair, Sha256Stream, SigningKey } from './crypto/provider.js';
 
-export { dtlsSecurityPlugin } from './plugin.js';
-export { dtlsSecurityPlugin as default } from './plugin.js';
+export { dtlsSecurityPlugin, dtlsSecurityPlugin as default } from './plugin.js';

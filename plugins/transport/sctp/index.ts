@@ -24,5 +24,4 @@ export {
   SctpProtocolViolationError,
 } from './errors.js';
 
-export { sctpTransportPlugin } from './plugin.js';
-export { sctpTransportPlugin as default } from './plugin.js';
+export { sctpTransportPlugin, sctpTransportPlugin as default } from './plugin.js';

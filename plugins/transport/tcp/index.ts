@@ -24,5 +24,4 @@ export type { TcpOptions, TcpOptionsInit } from './options.js';
 export { tcpChecksum, writeTcpChecksum, verifyTcpChecksum, ipAddressBytes } from './checksum.js';
 export { TcpDecodeError, TcpTruncatedError, TcpBadDataOffsetError, TcpBadOptionError, TcpBadChecksumError } from './errors.js';
 
-export { tcpTransportPlugin } from './plugin.js';
-export { tcpTransportPlugin as default } from './plugin.js';
+export { tcpTransportPlugin, tcpTransportPlugin as default } from './plugin.js';
