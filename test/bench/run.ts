@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- <filter>...] [--duration <ms>] [--write <path>] [--budget-scale <x>] [--cpu-prof] [--trace] [--list]`:
+ * `npm run bench [-- <filter>...] [--duration <ms>] [--repeat <n> | --paired <n>] [--write <path>] [--budget-scale <x>] [--cpu-prof] [--trace] [--list]`:
  * the benchmark harness. Runs every case whose name contains a filter or
  * has it as a tag (all cases without filters), one after another, each
  * within its time budget, then prints a table and writes a JSON summary to
@@ -9,8 +9,10 @@
  * Throughput is measured between two processes on 127.0.0.1. Raw
  * `node:dgram` throughput is measured first and again at the end of the
  * same run; every stack throughput is reported as a ratio to the mean of
- * the two. Nothing here asserts on time in tests: this is the only place
- * performance is measured.
+ * the two. With `--paired N`, stack throughput cases instead measure N
+ * rounds against raw UDP themselves, the two pairs in turn (see
+ * `lib/paired.ts`). Nothing here asserts on time in tests: this is the only
+ * place performance is measured.
  *
  * @module
  */
@@ -105,6 +107,8 @@ interface Cli {
   readonly trace: boolean;
   /** Rounds of every selected case (`--repeat`); the table gives medians. */
   readonly repeat: number;
+  /** Paired rounds against raw UDP in stack throughput cases (`--paired`), or undefined. */
+  readonly paired: number | undefined;
 }
 
 function parseCli(argv: readonly string[]): Cli {
@@ -116,6 +120,7 @@ function parseCli(argv: readonly string[]): Cli {
   let cpuProf = false;
   let trace = false;
   let repeat = 1;
+  let paired: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--duration') durationMs = Number(argv[++i]);
@@ -125,14 +130,19 @@ function parseCli(argv: readonly string[]): Cli {
     else if (a === '--cpu-prof') cpuProf = true;
     else if (a === '--trace') trace = true;
     else if (a === '--repeat') repeat = Number(argv[++i]);
-    else if (a.startsWith('--')) throw new Error(`unknown option ${a} (known: --duration <ms>, --repeat <n>, --write <path>, --budget-scale <x>, --cpu-prof, --trace, --list)`);
+    else if (a === '--paired') paired = Number(argv[++i]);
+    else if (a.startsWith('--')) throw new Error(`unknown option ${a} (known: --duration <ms>, --repeat <n>, --paired <n>, --write <path>, --budget-scale <x>, --cpu-prof, --trace, --list)`);
     else filters.push(a.toLowerCase());
   }
   if (!(durationMs >= 500)) throw new Error('--duration must be at least 500 ms');
   if (!Number.isInteger(repeat) || repeat < 1) throw new Error('--repeat must be a positive integer');
   if (!(budgetScale > 0)) throw new Error('--budget-scale must be a positive number');
   if (write !== undefined && write.length === 0) throw new Error('--write needs a path');
-  return { filters, durationMs, write, list, budgetScale, cpuProf, trace, repeat };
+  if (paired !== undefined) {
+    if (!Number.isInteger(paired) || paired < 1) throw new Error('--paired must be a positive integer');
+    if (repeat > 1 || trace) throw new Error('--paired cannot be combined with --repeat or --trace');
+  }
+  return { filters, durationMs, write, list, budgetScale, cpuProf, trace, repeat, paired };
 }
 
 /** Whether a case matches the filters (a filter matches a tag exactly or a part of the name). */
@@ -154,6 +164,15 @@ async function withBudget<T>(ms: number, fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/** A case's budget in this run, ms: paired rounds add their own time. */
+function budgetOf(c: BenchCase, ctx: BenchContext, budgetScale: number): number {
+  const pairedMs = c.pairs === true && ctx.paired !== undefined ? ctx.paired * 2 * (ctx.durationMs + PAIRED_ROUND_SLACK_MS) : 0;
+  return Math.round((c.budgetMs + pairedMs) * budgetScale);
+}
+
+/** Time a paired measurement may take beyond its sending time (restart, settling, IPC), ms. */
+const PAIRED_ROUND_SLACK_MS = 3000;
+
 /** Run one case (or report why it is skipped or failed). */
 async function runCase(c: BenchCase, ctx: BenchContext, budgetScale: number, name = c.name, why?: string): Promise<BenchRow[]> {
   if (why !== undefined) {
@@ -163,7 +182,7 @@ async function runCase(c: BenchCase, ctx: BenchContext, budgetScale: number, nam
   console.log(`- ${name}: ${c.description}`);
   const t = performance.now();
   try {
-    const rows = await withBudget(Math.round(c.budgetMs * budgetScale), () => c.run(ctx));
+    const rows = await withBudget(budgetOf(c, ctx, budgetScale), () => c.run(ctx));
     console.log(`  done in ${((performance.now() - t) / 1000).toFixed(1)} s`);
     return rows.map((r) => (r.case === c.name && name !== c.name ? { ...r, case: name } : r));
   } catch (err) {
@@ -206,6 +225,7 @@ async function main(): Promise<void> {
     durationMs: cli.durationMs,
     log: (m) => console.log(`  ${m}`),
     ...(cli.trace ? { traceDir: dir } : {}),
+    ...(cli.paired === undefined ? {} : { paired: cli.paired }),
   };
   if (cli.trace) console.log(`stack traces (qlog JSON-SEQ) and SVG plots go to ${dir}; tracing slows the stacks down`);
   const cases = CASES.filter((c) => selected(c, cli.filters));
@@ -213,7 +233,8 @@ async function main(): Promise<void> {
   const load0 = loadavg()[0];
   const reasons = new Map<BenchCase, string | undefined>();
   for (const c of cases) reasons.set(c, await c.unavailable());
-  const compares = cases.some((c) => c.comparesToUdp === true && reasons.get(c) === undefined);
+  // With --paired, cases that measure their own raw UDP baseline need no separate raw runs.
+  const compares = cases.some((c) => c.comparesToUdp === true && reasons.get(c) === undefined && !(cli.paired !== undefined && c.pairs === true));
   const rounds: BenchRow[][] = [];
   for (let round = 1; round <= cli.repeat; round++) {
     if (cli.repeat > 1) console.log(`round ${round} of ${cli.repeat}`);
@@ -240,6 +261,7 @@ async function main(): Promise<void> {
       loadAverage1mEnd: Number(loadavg()[0].toFixed(2)),
       durationMs: cli.durationMs,
       rounds: cli.repeat,
+      ...(cli.paired === undefined ? {} : { pairedRounds: cli.paired }),
     },
     filters: cli.filters,
     rows,
@@ -254,7 +276,7 @@ async function main(): Promise<void> {
     const text = cli.write.endsWith('.md')
       ? `Run ${summary.startedAt}: Node ${process.version}, ${String(env.cpus)} CPUs (${String(env.cpuModel)}), ` +
         `load average ${String(env.loadAverage1mStart)} → ${String(env.loadAverage1mEnd)}, ` +
-        `${cli.durationMs} ms per throughput run, ${cli.repeat === 1 ? 'one round' : `median of ${cli.repeat} rounds`}, whole run ${(summary.elapsedMs / 1000).toFixed(0)} s.\n\n${markdownTable(rows)}\n`
+        `${cli.durationMs} ms per throughput run, ${cli.paired !== undefined ? `${cli.paired} paired rounds` : cli.repeat === 1 ? 'one round' : `median of ${cli.repeat} rounds`}, whole run ${(summary.elapsedMs / 1000).toFixed(0)} s.\n\n${markdownTable(rows)}\n`
       : JSON.stringify(summary, null, 2) + '\n';
     writeFileSync(cli.write, text);
     console.log(`written: ${cli.write}`);

@@ -7,15 +7,26 @@
  */
 import { cpuNote, measureThroughput } from '../lib/measure.js';
 import { gcNote } from '../lib/gc-counter.js';
+import type { PairSpec } from '../lib/paired.js';
 import { MB } from '../lib/types.js';
 import type { BenchCase, BenchRow, RawUdpResult } from '../lib/types.js';
 
 /** Payload bytes per datagram in every throughput case. */
 export const PAYLOAD = 1200;
 
+/**
+ * The raw UDP pair: its worker script and what its two processes get.
+ *
+ * @param warmupMs - arrivals in the receiver's first `warmupMs` are not measured
+ */
+export function rawUdpPair(warmupMs: number): PairSpec {
+  return { script: 'udp-raw.ts', receiverArgs: { size: PAYLOAD, warmupMs }, senderArgs: { size: PAYLOAD, batch: 32 } };
+}
+
 /** Measure raw UDP throughput once. */
 export async function measureRawUdp(durationMs: number): Promise<RawUdpResult> {
-  const r = await measureThroughput('udp-raw.ts', { size: PAYLOAD, warmupMs: 300 }, { size: PAYLOAD, batch: 32 }, durationMs);
+  const pair = rawUdpPair(300);
+  const r = await measureThroughput(pair.script, pair.receiverArgs, pair.senderArgs, durationMs);
   const sent = Number(r.sender.sent);
   return {
     bytesPerSecond: r.bytesPerSecond,

@@ -46,6 +46,21 @@ export class ReceiveMeter {
     this.last = now;
   }
 
+  /**
+   * Start over, for a process measured again (paired rounds): zero every
+   * count, so the next arrival is the first and the warm-up applies again.
+   */
+  restart(): void {
+    this.packets = 0;
+    this.bytes = 0;
+    this.first = -1;
+    this.last = 0;
+    this.mark = -1;
+    this.markPackets = 0;
+    this.markBytes = 0;
+    this.markGc = gcCounts();
+  }
+
   /** Totals and the post-warm-up interval (everything but `cpu`). */
   stats(): Omit<ReceiverStats, 'cpu'> {
     const t0 = this.mark < 0 ? this.first : this.mark;

@@ -1,7 +1,8 @@
 /**
  * Builds a throughput case for one stack config: sender and receiver each
  * in its own process, 1200-byte writes, result reported as MB/s and as a
- * ratio to the raw UDP throughput of the same run (computed by the harness).
+ * ratio to the raw UDP throughput of the same run (computed by the harness),
+ * or, with `--paired N`, measured in N paired rounds against raw UDP.
  *
  * @module
  */
@@ -17,7 +18,10 @@ import { gcNote } from './gc-counter.js';
 import { stackUnavailable } from './stack-api.js';
 import type { BenchStackConfig } from './stack-api.js';
 import { MB } from './types.js';
-import type { BenchCase, BenchRow, BenchTarget } from './types.js';
+import type { BenchCase, BenchContext, BenchRow, BenchTarget } from './types.js';
+import { judgePaired, measurePaired, summarisePaired } from './paired.js';
+import type { PairSpec } from './paired.js';
+import { rawUdpPair } from '../cases/udp-raw.js';
 
 /** Bytes per application write in stack throughput cases (one datagram for `datagram`). */
 export const WRITE_SIZE = 1200;
@@ -65,6 +69,45 @@ function plotTraces(name: string, senderTrace: string, receiverTrace: string, di
   return written;
 }
 
+/** Receiver warm-up of paired rounds, ms: the processes are warm already; this only skips each round's ramp. */
+export const PAIRED_WARMUP_MS = 100;
+
+/** Bytes/s as MB/s text. */
+function mbText(bytesPerSecond: number): string {
+  return (bytesPerSecond / MB).toFixed(1);
+}
+
+/** The row of a paired measurement (`--paired N`): median MB/s, median ratio, its interval and verdict. */
+async function pairedRow(spec: StackCaseSpec, ctx: BenchContext, rounds: number): Promise<BenchRow> {
+  const size = spec.writeSize ?? WRITE_SIZE;
+  const stack: PairSpec = {
+    script: 'stack-throughput.ts',
+    receiverArgs: { config: spec.config, size, warmupMs: PAIRED_WARMUP_MS },
+    senderArgs: { config: spec.config, size },
+  };
+  const results = await measurePaired(rawUdpPair(PAIRED_WARMUP_MS), stack, rounds, ctx.durationMs, (r, i) =>
+    ctx.log(`round ${i + 1}: raw UDP ${mbText(r.baseline.bytesPerSecond)} MB/s, stack ${mbText(r.candidate.bytesPerSecond)} MB/s, ratio ${r.ratio.toFixed(3)}`),
+  );
+  const s = summarisePaired(results);
+  const target: BenchTarget | undefined = spec.minRatio === undefined ? undefined : { op: '>=', value: spec.minRatio, on: 'ratio' };
+  const verdict = judgePaired(s, target);
+  const iv = s.interval;
+  const interval = iv === undefined ? 'no interval (fewer than 6 rounds)' : `95 % interval for the median ${iv.low.toFixed(3)}–${iv.high.toFixed(3)}× (coverage ${(iv.coverage * 100).toFixed(1)} %)`;
+  return {
+    case: spec.name,
+    metric: 'received throughput',
+    value: s.candidateBytesPerSecond / MB,
+    unit: 'MB/s',
+    ratio: s.ratio,
+    ...(target === undefined ? {} : { target }),
+    status: verdict.status,
+    note:
+      `${size === WRITE_SIZE ? '' : `${size}-byte writes, `}${rounds} paired rounds of ${ctx.durationMs} ms (raw UDP and the stack in turn, the same four processes throughout); ` +
+      `${interval}; per-round ratios ${s.range[0].toFixed(2)}–${s.range[1].toFixed(2)}×; raw UDP median ${mbText(s.baselineBytesPerSecond)} MB/s` +
+      (target === undefined ? '' : `; ${verdict.reason}`),
+  };
+}
+
 /** A {@link BenchCase} measuring the throughput of one stack config. */
 export function stackThroughputCase(spec: StackCaseSpec): BenchCase {
   return {
@@ -72,9 +115,11 @@ export function stackThroughputCase(spec: StackCaseSpec): BenchCase {
     tags: spec.tags,
     description: spec.description,
     comparesToUdp: true,
+    pairs: true,
     budgetMs: spec.budgetMs ?? 40_000,
     unavailable: () => stackUnavailable(spec.config),
     async run(ctx): Promise<BenchRow[]> {
+      if (ctx.paired !== undefined) return [await pairedRow(spec, ctx, ctx.paired)];
       const traces =
         ctx.traceDir === undefined
           ? undefined

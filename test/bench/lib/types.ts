@@ -63,6 +63,8 @@ export interface BenchContext {
   log(message: string): void;
   /** With `--trace`: where stack cases write qlog JSON-SEQ traces and SVG plots. */
   readonly traceDir?: string;
+  /** With `--paired N`: stack throughput cases measure N paired rounds against raw UDP (see `paired.ts`). */
+  readonly paired?: number;
 }
 
 /** A benchmark case. */
@@ -75,6 +77,8 @@ export interface BenchCase {
   readonly description: string;
   /** True when the case reports throughput compared with raw UDP (the harness then measures raw UDP too). */
   readonly comparesToUdp?: boolean;
+  /** True when, with `--paired N`, the case measures paired rounds against raw UDP itself (no separate raw runs needed). */
+  readonly pairs?: boolean;
   /** Wall-clock budget in ms; the harness abandons the case after it. */
   readonly budgetMs: number;
   /** Why the case cannot run here (missing plugin or module), or undefined when it can. */

@@ -3,7 +3,8 @@
  * 127.0.0.1, count bytes of every connection. Role `sender`: connect and
  * write `size`-byte buffers for `durationMs`, honouring backpressure
  * (`write()` false → wait for `drain`) and yielding to the event loop every
- * 32 writes.
+ * 32 writes. The sender runs once per `go`; `restart` zeroes the
+ * receiver's counts (paired rounds measure the same processes again).
  *
  * @module
  */
@@ -56,8 +57,12 @@ async function receiver(): Promise<void> {
   tell({ type: 'ready', port: server.address().port });
   onParentMessage(
     (m) => {
-      if (m.type !== 'stats') return;
-      tell({ type: 'stats', ...meter.stats(), connections, cpu: process.cpuUsage() });
+      if (m.type === 'restart') {
+        meter.restart();
+        tell({ type: 'restarted' });
+      } else if (m.type === 'stats') {
+        tell({ type: 'stats', ...meter.stats(), connections, cpu: process.cpuUsage() });
+      }
     },
     () => shutdown(stack),
   );

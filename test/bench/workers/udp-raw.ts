@@ -3,6 +3,8 @@
  * 127.0.0.1 with a 4 MiB receive buffer and counts datagrams; role `sender`
  * sends 1200-byte datagrams from a connected socket, 32 per event-loop turn
  * (libuv reads at most 32 datagrams per socket per turn), for a fixed time.
+ * The sender runs once per `go`; `restart` zeroes the receiver's counts
+ * (paired rounds measure the same processes again).
  *
  * @module
  */
@@ -35,6 +37,9 @@ function receiver(): void {
     (m) => {
       if (m.type === 'stats') {
         tell({ type: 'stats', ...meter.stats(), cpu: process.cpuUsage() });
+      } else if (m.type === 'restart') {
+        meter.restart();
+        tell({ type: 'restarted' });
       }
     },
     () => {
