@@ -66,15 +66,43 @@ export async function measureThroughput(
 ): Promise<ThroughputResult> {
   const workers: Worker[] = [];
   try {
-    const rx = await startWorker(script, { ...receiverArgs, role: 'receiver' });
-    workers.push(rx.worker);
-    // The sender is ready once connected (handshake included), which can take long on a loaded machine.
-    const tx = await startWorker(script, { ...senderArgs, role: 'sender', port: rx.ready.port, durationMs }, { timeoutMs: 30_000 });
-    workers.push(tx.worker);
-    return { ...(await measureConnected(rx.worker, tx.worker, durationMs)), receiverReady: rx.ready, senderReady: tx.ready };
+    const pair = await startPair(script, receiverArgs, senderArgs, durationMs, workers);
+    return { ...(await measureConnected(pair.rx, pair.tx, durationMs)), receiverReady: pair.rxReady, senderReady: pair.txReady };
   } finally {
     await Promise.all(workers.map((w) => w.stop()));
   }
+}
+
+/** A started receiver/sender pair of one worker script. */
+export interface RunningPair {
+  /** The receiving process. */
+  readonly rx: Worker;
+  /** The sending process, connected to the receiver. */
+  readonly tx: Worker;
+  /** The receiver's `ready` message (port, buffer sizes). */
+  readonly rxReady: WorkerMessage;
+  /** The sender's `ready` message (e.g. `connectMs`). */
+  readonly txReady: WorkerMessage;
+}
+
+/**
+ * Start `script`'s receiver, then its sender pointed at the receiver's
+ * port. Both workers are pushed onto `workers` as they start, so the caller
+ * stops them even when the second one fails to start.
+ */
+export async function startPair(
+  script: string,
+  receiverArgs: Readonly<Record<string, unknown>>,
+  senderArgs: Readonly<Record<string, unknown>>,
+  durationMs: number,
+  workers: Worker[],
+): Promise<RunningPair> {
+  const rx = await startWorker(script, { ...receiverArgs, role: 'receiver' });
+  workers.push(rx.worker);
+  // The sender is ready once connected (handshake included), which can take long on a loaded machine.
+  const tx = await startWorker(script, { ...senderArgs, role: 'sender', port: rx.ready.port, durationMs }, { timeoutMs: 30_000 });
+  workers.push(tx.worker);
+  return { rx: rx.worker, tx: tx.worker, rxReady: rx.ready, txReady: tx.ready };
 }
 
 /** What {@link measureConnected} measures (a {@link ThroughputResult} without the `ready` messages). */

@@ -12,10 +12,9 @@
  *
  * @module
  */
-import { startWorker } from './child.js';
 import type { Worker } from './child.js';
-import { measureConnected } from './measure.js';
-import type { ConnectedResult } from './measure.js';
+import { measureConnected, startPair } from './measure.js';
+import type { ConnectedResult, RunningPair } from './measure.js';
 import { median } from './rounds.js';
 import type { BenchTarget } from './types.js';
 
@@ -108,20 +107,6 @@ export function summarisePaired(rounds: readonly PairedRound[]): PairedSummary {
   };
 }
 
-/** A started receiver/sender pair. */
-interface RunningPair {
-  readonly rx: Worker;
-  readonly tx: Worker;
-}
-
-async function startPair(spec: PairSpec, durationMs: number, workers: Worker[]): Promise<RunningPair> {
-  const rx = await startWorker(spec.script, { ...spec.receiverArgs, role: 'receiver' });
-  workers.push(rx.worker);
-  const tx = await startWorker(spec.script, { ...spec.senderArgs, role: 'sender', port: rx.ready.port, durationMs }, { timeoutMs: 30_000 });
-  workers.push(tx.worker);
-  return { rx: rx.worker, tx: tx.worker };
-}
-
 /** Measure one pair once: zero the receiver's meter, then run the sender for `durationMs`. */
 async function measureOnce(pair: RunningPair, durationMs: number): Promise<ConnectedResult> {
   await pair.rx.request({ type: 'restart' }, 'restarted', 5000);
@@ -147,8 +132,8 @@ export async function measurePaired(
 ): Promise<PairedRound[]> {
   const workers: Worker[] = [];
   try {
-    const base = await startPair(baseline, durationMs, workers);
-    const cand = await startPair(candidate, durationMs, workers);
+    const base = await startPair(baseline.script, baseline.receiverArgs, baseline.senderArgs, durationMs, workers);
+    const cand = await startPair(candidate.script, candidate.receiverArgs, candidate.senderArgs, durationMs, workers);
     await measureOnce(base, durationMs);
     await measureOnce(cand, durationMs);
     const out: PairedRound[] = [];
