@@ -107,7 +107,7 @@ describe('judgePaired', () => {
 describe('summarisePaired', () => {
   function round(baseline: number, candidate: number): PairedRound {
     const r = (bps: number): ConnectedResult => ({ bytesPerSecond: bps }) as ConnectedResult;
-    return { baseline: r(baseline), candidate: r(candidate), ratio: candidate / baseline, baselineFirst: true };
+    return { baseline: r(baseline), candidate: r(candidate), ratio: candidate / baseline };
   }
 
   it('gives the median of the per-round ratios, not the ratio of the median throughputs', () => {

@@ -36,8 +36,6 @@ export interface PairedRound {
   readonly candidate: ConnectedResult;
   /** Candidate ÷ baseline received throughput. */
   readonly ratio: number;
-  /** Whether the baseline ran first in this round. */
-  readonly baselineFirst: boolean;
 }
 
 /** A distribution-free confidence interval for a median. */
@@ -138,17 +136,16 @@ export async function measurePaired(
     await measureOnce(cand, durationMs);
     const out: PairedRound[] = [];
     for (let i = 0; i < rounds; i++) {
-      const baselineFirst = i % 2 === 0;
       let b: ConnectedResult;
       let c: ConnectedResult;
-      if (baselineFirst) {
+      if (i % 2 === 0) {
         b = await measureOnce(base, durationMs);
         c = await measureOnce(cand, durationMs);
       } else {
         c = await measureOnce(cand, durationMs);
         b = await measureOnce(base, durationMs);
       }
-      const round: PairedRound = { baseline: b, candidate: c, ratio: b.bytesPerSecond > 0 ? c.bytesPerSecond / b.bytesPerSecond : 0, baselineFirst };
+      const round: PairedRound = { baseline: b, candidate: c, ratio: b.bytesPerSecond > 0 ? c.bytesPerSecond / b.bytesPerSecond : 0 };
       out.push(round);
       onRound?.(round, i);
     }
