@@ -88,6 +88,21 @@ export class PayloadTooLargeError extends ToukitError {
 /** A connection attempt or an established connection ran out of time. */
 export class TimeoutError extends ToukitError {}
 
+/**
+ * A connection attempt was refused: nothing listens at the peer's UDP
+ * address (the network answered with an ICMP port unreachable, which a
+ * connected UDP socket reports as `ECONNREFUSED`). Code `ERR_CONNECTION_REFUSED`.
+ */
+export class ConnectionRefusedError extends ToukitError {
+  /**
+   * @param address - the peer's IP address
+   * @param port - the peer's UDP port
+   */
+  constructor(address: string, port: number) {
+    super('ERR_CONNECTION_REFUSED', `connection refused by ${address.includes(':') ? `[${address}]` : address}:${port}: nothing listens there (ICMP port unreachable)`);
+  }
+}
+
 /** Returns the drop reason for an error caught on the receive path. */
 export function dropReasonOf(err: unknown): string {
   if (err instanceof DecodeError) return err.reason;

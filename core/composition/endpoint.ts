@@ -16,7 +16,7 @@ import type { HandshakeInfo, SecurityContentKind, SecuritySession } from '../con
 import type { SessionInit, TransportAcceptContext, TransportSession } from '../contracts/transport.js';
 import type { Connection } from '../connection/connection.js';
 import type { Server } from '../connection/server.js';
-import { dropReasonOf, StateError } from '../errors.js';
+import { ConnectionRefusedError, dropReasonOf, StateError } from '../errors.js';
 import type { DatagramReceiver, SharedSocket } from './socket-mux.js';
 import type { Stack } from './stack.js';
 
@@ -157,6 +157,25 @@ export class Endpoint implements DatagramReceiver {
   /** {@inheritDoc DatagramReceiver.drop} */
   drop(reason: string): void {
     this.stack.countDrop(reason);
+  }
+
+  /**
+   * An ICMP port unreachable (`ECONNREFUSED`) on a client socket fails the
+   * connection attempts still in a handshake (transport or security), as
+   * kernel TCP does in SYN-SENT (RFC 1122 §4.2.3.9, "hard errors"). An
+   * established connection only counts it (the substrate's `sendErrors`):
+   * ICMP is unauthenticated, and RFC 5927 §4.1 advises against aborting a
+   * synchronized connection on it. Servers ignore it (their socket is not
+   * connected, so Linux does not report it there).
+   */
+  socketError(code: string): void {
+    this.stack.countSocketError(code);
+    if (code !== 'ECONNREFUSED' || !this.client) return;
+    for (const peer of this.allPeers()) {
+      const refused = new ConnectionRefusedError(peer.address.address, peer.address.port);
+      peer.pendingClient?.conn.destroy(refused);
+      for (const conn of [...peer.sessions.values()]) if (!conn.connected) conn.destroy(refused);
+    }
   }
 
   /** Look up a peer. */

@@ -20,6 +20,8 @@ export interface DatagramReceiver {
   control(ctype: number, payload: Uint8Array, from: PeerAddress): void;
   /** Count a dropped datagram. */
   drop(reason: string): void;
+  /** The network reported an error for the socket (Node's code, e.g. `ECONNREFUSED`). */
+  socketError(code: string): void;
 }
 
 const shared = new WeakMap<Substrate, Map<string, SharedSocket>>();
@@ -38,6 +40,7 @@ export class SharedSocket {
     private readonly release: () => void,
   ) {
     socket.onDatagram(this.onDatagram);
+    socket.onError?.(this.onSocketError);
   }
 
   /**
@@ -86,6 +89,10 @@ export class SharedSocket {
       await this.closing;
     }
   }
+
+  private readonly onSocketError = (code: string): void => {
+    for (const r of [...this.receivers]) r.socketError(code);
+  };
 
   private readonly onDatagram = (data: Uint8Array, from: PeerAddress): void => {
     const receivers = this.receivers;

@@ -42,9 +42,13 @@ export interface ListenOptions {
 
 /** Options of {@link Stack.connect}. */
 export interface ConnectOptions {
-  /** Remote address. */
+  /**
+   * Remote address, or a host name the substrate resolves once before
+   * connecting (the UDP substrate: `dns.lookup`, first answer).
+   * `conn.remoteAddress` is then the address, not the name.
+   */
   readonly host: string;
-  /** Remote UDP port (default as for `listen`). */
+  /** Remote UDP port, an integer from 1 to 65535 (default as for `listen`). */
   readonly port?: number;
   /** Remote transport port (default: the remote UDP port). */
   readonly transportPort?: number;
@@ -128,6 +132,8 @@ export class Stack extends EventEmitter<StackEvents> implements ConnectionOwner 
   private readonly endpoints = new Set<Endpoint>();
   private readonly servers = new Set<Server>();
   private readonly drops: Record<string, number> = {};
+  /** Errors the network reported for the stack's sockets, by Node's code (e.g. `ECONNREFUSED`). */
+  private readonly socketErrors: Record<string, number> = {};
   private readonly counters = { datagramsSent: 0, bytesSent: 0, datagramsReceived: 0, bytesReceived: 0, connectionsOpened: 0 };
   private readonly connections: StackConnections;
   private closed = false;
@@ -193,7 +199,7 @@ export class Stack extends EventEmitter<StackEvents> implements ConnectionOwner 
     };
   }
 
-  /** Counters of the whole stack (JSON-serialisable; bytes; drops by reason). */
+  /** Counters of the whole stack (JSON-serialisable; bytes; drops by reason; socket errors by code). */
   stats(): Record<string, unknown> {
     let peers = 0;
     for (const e of this.endpoints) peers += e.peerCount;
@@ -204,6 +210,7 @@ export class Stack extends EventEmitter<StackEvents> implements ConnectionOwner 
       sockets: this.endpoints.size,
       peers,
       drops: { ...this.drops },
+      socketErrors: { ...this.socketErrors },
     };
   }
 
@@ -250,8 +257,13 @@ export class Stack extends EventEmitter<StackEvents> implements ConnectionOwner 
     options.signal?.throwIfAborted();
     const port = options.port ?? this.defaultPort();
     if (port === undefined) throw new ConfigError('port', ['port: expected a UDP port, got nothing (this stack has no default port)']);
-    const family = familyOf(options.host);
-    const remote: PeerAddress = { address: options.host, family, port };
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new ConfigError('port', [`port: expected an integer ≥ 1 and ≤ 65535, got ${JSON.stringify(port)}`]);
+    // A name is resolved once, here: peers, checksums and remoteAddress all use the address.
+    const address = this.substrate.resolve ? await this.substrate.resolve(options.host) : options.host;
+    options.signal?.throwIfAborted();
+    this.assertOpen();
+    const family = familyOf(address);
+    const remote: PeerAddress = { address, family, port };
     const localHost = options.localAddress ?? (family === 'IPv6' ? '::' : '0.0.0.0');
     const shared = await SharedSocket.connect(this.substrate, this.encapsulation, localHost, remote);
     const endpoint = new Endpoint(this, shared, true);
@@ -347,6 +359,11 @@ export class Stack extends EventEmitter<StackEvents> implements ConnectionOwner 
     } catch {
       this.countDrop('capture_error');
     }
+  }
+
+  /** @internal */
+  countSocketError(code: string): void {
+    this.socketErrors[code] = (this.socketErrors[code] ?? 0) + 1;
   }
 
   /** @internal */

@@ -49,6 +49,14 @@ export interface SubstrateSocket {
   /** Install the receive handler (one per socket). */
   onDatagram(handler: DatagramHandler): void;
   /**
+   * Install a handler for errors the network reports for this socket after
+   * a send (optional; one per socket), called with Node's code: `ECONNREFUSED`
+   * when an ICMP port unreachable answered a datagram of a connected socket.
+   * The substrate counts these errors in {@link SubstrateStats.sendErrors}
+   * either way. Must not throw.
+   */
+  onError?(handler: (code: string) => void): void;
+  /**
    * Send one datagram made of `parts` concatenated (header(s) then payload),
    * so callers never concatenate buffers. Synchronous; may queue internally.
    * On a connected socket `to` must be the connected peer or omitted.
@@ -80,6 +88,15 @@ export interface Substrate {
   bind(options: BindOptions): Promise<SubstrateSocket>;
   /** Address `listen()` binds when it names none (default `127.0.0.1`; a simulated host's own address). */
   readonly defaultHost?: string;
+  /**
+   * Turn the host given to `connect()` into the address datagrams go to, once,
+   * before the socket is bound: demultiplexing, checksums over a pseudo-header
+   * and `conn.remoteAddress` all need the address the peer's datagrams come
+   * from, not a name. An address is returned unchanged. Without this method
+   * the host is used as given (the simulator's hosts have no names).
+   * @throws a typed error when the name cannot be resolved
+   */
+  resolve?(host: string): Promise<string>;
   /** Clock, timers and random source this substrate requires, if any (the simulator's). */
   readonly environment?: SubstrateEnvironment;
 }

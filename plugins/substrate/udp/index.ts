@@ -4,6 +4,8 @@
  * @module
  */
 import { createSocket, type Socket } from 'node:dgram';
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
 import { familyOf } from '../../../core/contracts/address.js';
 import type { BindOptions, Substrate, SubstrateSocket } from '../../../core/contracts/substrate.js';
 import { ToukitError } from '../../../core/errors.js';
@@ -36,6 +38,17 @@ function defaultOnCapped(requested: number, granted: { receive: number; send: nu
   );
 }
 
+/** A Node error's code as a toukit code: `ERR_SOCKET_<errno>` (e.g. `ERR_SOCKET_EADDRINUSE`), or Node's own `ERR_…` code unchanged. */
+function socketErrorCode(e: NodeJS.ErrnoException): string {
+  const code = e.code ?? 'BIND';
+  return code.startsWith('ERR_') ? code : `ERR_SOCKET_${code}`;
+}
+
+/** `host:port`, with an IPv6 host in brackets. */
+function hostPort(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
 /** Wraps a bind/connect error in a typed error. */
 export class SocketError extends ToukitError {}
 
@@ -47,10 +60,26 @@ export class UdpSubstrate implements Substrate {
   /** @param options - buffer size and cap notification */
   constructor(private readonly options: UdpSubstrateOptions = {}) {}
 
+  /**
+   * An IP literal as given; any other name through `dns.lookup` (the first
+   * address, in the resolver's order, as `net.connect` does).
+   * @throws SocketError `ERR_SOCKET_ENOTFOUND` (or the resolver's code) when the name does not resolve
+   */
+  async resolve(host: string): Promise<string> {
+    if (isIP(host) !== 0) return host;
+    try {
+      return (await lookup(host)).address;
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      throw new SocketError(socketErrorCode(e), `cannot resolve host "${host}": ${e.message}`, { cause: err });
+    }
+  }
+
   async bind(options: BindOptions): Promise<SubstrateSocket> {
     const family = familyOf(options.connect?.address ?? options.host);
     const size = this.options.bufferSize ?? SOCKET_BUFFER_SIZE;
     const socket = createSocket({ type: family === 'IPv6' ? 'udp6' : 'udp4', ipv6Only: family === 'IPv6', lookup: literalLookup });
+    let connecting = false;
     try {
       await new Promise<void>((resolve, reject) => {
         socket.once('error', reject);
@@ -60,6 +89,7 @@ export class UdpSubstrate implements Substrate {
         });
       });
       if (options.connect) {
+        connecting = true;
         const peer = options.connect;
         await new Promise<void>((resolve, reject) => {
           socket.once('error', reject);
@@ -72,7 +102,8 @@ export class UdpSubstrate implements Substrate {
     } catch (err) {
       socket.close();
       const e = err as NodeJS.ErrnoException;
-      throw new SocketError(`ERR_SOCKET_${e.code ?? 'BIND'}`, `cannot bind/connect UDP socket ${options.host}:${options.port}: ${e.message}`, { cause: err });
+      const what = connecting && options.connect ? `connect UDP socket to ${hostPort(options.connect.address, options.connect.port)}` : `bind UDP socket to ${hostPort(options.host, options.port)}`;
+      throw new SocketError(socketErrorCode(e), `cannot ${what}: ${e.message}`, { cause: err });
     }
     this.setBuffers(socket, size);
     return new UdpSocket(socket, options.connect);

@@ -9,7 +9,8 @@
  *   peer in the same process is not starved (libuv reads at most 32
  *   datagrams per socket per loop turn);
  * - errors (e.g. ICMP port unreachable on a connected socket) are counted,
- *   never thrown;
+ *   never thrown, and handed to the `onError` handler (the stack fails a
+ *   connection attempt on `ECONNREFUSED`);
  * - a datagram given as several parts (encapsulation header, transport
  *   header, payload) is copied into one reused send buffer (one for the
  *   process, shared by its sockets) and sent as one buffer. Given a list,
@@ -60,6 +61,7 @@ let sendView: Buffer | undefined;
 /** One bound UDP socket. */
 export class UdpSocket implements SubstrateSocket {
   private handler: DatagramHandler = noop;
+  private errorHandler: (code: string) => void = noop;
   private readonly counters: SubstrateStats = {
     datagramsSent: 0,
     bytesSent: 0,
@@ -92,7 +94,11 @@ export class UdpSocket implements SubstrateSocket {
       this.counters.bytesReceived += msg.length;
       this.handler(msg, rinfo as PeerAddress);
     });
-    socket.on('error', (err: NodeJS.ErrnoException) => this.countError(err.code ?? 'error'));
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      const code = err.code ?? 'error';
+      this.countError(code);
+      this.errorHandler(code);
+    });
   }
 
   address(): PeerAddress {
@@ -101,6 +107,10 @@ export class UdpSocket implements SubstrateSocket {
 
   onDatagram(handler: DatagramHandler): void {
     this.handler = handler;
+  }
+
+  onError(handler: (code: string) => void): void {
+    this.errorHandler = handler;
   }
 
   send(parts: readonly Uint8Array[], to?: PeerAddress): void {
@@ -212,6 +222,7 @@ export class UdpSocket implements SubstrateSocket {
     while (this.queue.length > 0) this.sendNow(this.queue.shift() as Uint8Array[], this.queueTo.shift());
     this.closed = true;
     this.handler = noop;
+    this.errorHandler = noop;
     return new Promise<void>((resolve) => {
       setImmediate(() => {
         try {
