@@ -57,16 +57,20 @@ const pluginObject = z.custom<AnyPlugin>(
   { message: 'expected a plugin object' },
 );
 
-const layerRefSchema = z.union([
-  z.string().min(1).describe('plugin name, or a module path starting with ./ ../ or /'),
-  z
-    .object({
-      use: z.union([z.string().min(1).describe('plugin name or module path'), pluginObject]),
-      options: z.record(z.string(), z.unknown()).optional().describe('plugin options'),
-    })
-    .strict(),
-  pluginObject,
-]);
+// The unions name their alternatives as a stack file writes them (a plugin object is the in-code form).
+const layerRefSchema = z.union(
+  [
+    z.string().min(1).describe('plugin name, or a module path starting with ./ ../ or /'),
+    z
+      .object({
+        use: z.union([z.string().min(1).describe('plugin name or module path'), pluginObject], { error: 'expected a plugin name or module path' }),
+        options: z.record(z.string(), z.unknown()).optional().describe('plugin options'),
+      })
+      .strict(),
+    pluginObject,
+  ],
+  { error: 'expected a plugin name or { use, options }' },
+);
 
 /** The zod schema of a stack config's top level (plugin options are validated by each plugin). */
 export const stackConfigSchema: z.ZodType<StackConfig> = z

@@ -1,7 +1,10 @@
 /**
  * The JSON Schema of stack files, generated from the same schemas that
- * validate configs: the top-level shape plus, for every registered plugin,
- * its options. Editors use it through a stack file's `$schema` key.
+ * validate configs: the top-level shape plus, for every plugin in the
+ * registry, its options. Any other plugin name (one the application
+ * registers, like `vegas` in examples/vegas) or module path is accepted with
+ * any options, and checked when the stack is created. Editors use the schema
+ * through a stack file's `$schema` key.
  *
  * @module
  */
@@ -16,7 +19,11 @@ const MODULE_PATH_PATTERN = '^(\\.{1,2}/|/|file:)';
 
 /** JSON Schema of one plugin's options (`{}` when it takes none, or when it cannot be derived). */
 export function pluginOptionsJsonSchema(plugin: AnyPlugin): Json {
-  if (plugin.jsonSchema !== undefined) return { ...plugin.jsonSchema };
+  if (plugin.jsonSchema !== undefined) {
+    // An embedded schema is no schema resource of its own: `$schema` belongs to the document root only.
+    const { $schema: _, ...rest } = plugin.jsonSchema;
+    return rest;
+  }
   const schema = plugin.options;
   if (schema === undefined) return { type: 'object', additionalProperties: false };
   if (typeof schema === 'object' && schema !== null && '_zod' in schema) {
@@ -27,24 +34,51 @@ export function pluginOptionsJsonSchema(plugin: AnyPlugin): Json {
   return { type: 'object' };
 }
 
+/**
+ * Whether a plugin cannot run without options (its schema rejects `{}`, e.g.
+ * `dtls`, which needs credentials): its bare name is then no valid layer, and
+ * `{ use }` needs `options`. Only a schema that answers synchronously is asked.
+ */
+export function pluginRequiresOptions(plugin: AnyPlugin): boolean {
+  const schema = plugin.options;
+  if (schema === undefined) return false;
+  try {
+    const result = schema['~standard'].validate({});
+    return !(result instanceof Promise) && result.issues !== undefined;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The schema of one layer. Plugins in the registry are listed (editors offer
+ * their names) and each `{ use: <name>, options }` is checked against that
+ * plugin's options; any other name, a module path, or `{ use, options }`
+ * naming one, is accepted as is: a plugin registered by the application
+ * (e.g. `vegas` in examples/vegas) is known only when the stack is created,
+ * and is checked then.
+ */
 function layerSchema(layer: Layer, plugins: readonly AnyPlugin[]): Json {
   const names = plugins.map((p) => p.name);
+  const bare = plugins.filter((p) => !pluginRequiresOptions(p)).map((p) => p.name);
+  const other: Json = { type: 'string', minLength: 1, ...(names.length ? { not: { enum: names } } : {}) };
   return {
-    description: `the ${layer} plugin: a registered name, a module path, or { use, options }`,
+    description: `the ${layer} plugin: a plugin name, a module path, or { use, options }`,
     anyOf: [
-      { type: 'string', enum: names, description: `a built-in or registered ${layer} plugin` },
+      ...(bare.length ? [{ type: 'string', enum: bare, description: `a built-in or registered ${layer} plugin` }] : []),
+      { ...other, description: 'the name of a plugin registered by the application (checked when the stack is created)' },
       { type: 'string', pattern: MODULE_PATH_PATTERN, description: 'path of a module whose default export is a plugin (runs that code!)' },
       ...plugins.map((p) => ({
         type: 'object',
         description: p.description ?? `${layer} plugin ${p.name}`,
         properties: { use: { const: p.name }, options: pluginOptionsJsonSchema(p) },
-        required: ['use'],
+        required: pluginRequiresOptions(p) ? ['use', 'options'] : ['use'],
         additionalProperties: false,
       })),
       {
         type: 'object',
-        description: 'a plugin loaded from a module path, with options',
-        properties: { use: { type: 'string', pattern: MODULE_PATH_PATTERN }, options: { type: 'object' } },
+        description: 'a plugin registered by the application, or loaded from a module path, with options (checked when the stack is created)',
+        properties: { use: other, options: { type: 'object' } },
         required: ['use'],
         additionalProperties: false,
       },

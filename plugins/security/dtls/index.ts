@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * const stack = await createStack({ encapsulation: 'gue', security: { name: 'dtls', options: { psk: { identity: 'me', key: '0102…' } } }, transport: 'datagram' });
+ * const stack = await createStack({ encapsulation: 'gue', security: { use: 'dtls', options: { psk: { identity: 'me', key: '0102…' } } }, transport: 'datagram' });
  * ```
  *
  * @module

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { ConfigError } from '../../../core/errors.js';
+import { formatGot } from '../../../core/composition/validation.js';
 import { fromHex } from './bytes.js';
 import { CIPHER_SUITE_NAMES } from './suites.js';
 import type { CipherSuiteName } from './suites.js';
@@ -62,13 +63,49 @@ export interface DtlsOptions {
 /** Options as written by the user (every field optional). */
 export type DtlsOptionsInput = Partial<DtlsOptions>;
 
-const hexKey = z.string().regex(/^([0-9a-fA-F]{2})+$/, 'hex string').describe('PSK as a hex string');
-const pskObject = z
-  .object({
-    identity: z.string().max(65535).describe('PSK identity (RFC 4279)'),
-    key: z.union([hexKey, z.instanceof(Uint8Array)]).describe('pre-shared key, hex string or bytes'),
-  })
-  .strict();
+const hexKey = z
+  .string()
+  .regex(/^([0-9a-fA-F]{2})+$/, 'expected a hex string of whole bytes (an even, non-zero number of hex digits)')
+  .describe('PSK as a hex string');
+function pskObjectWith<K extends z.ZodType>(key: K) {
+  return z.object({ identity: z.string().max(65535).describe('PSK identity (RFC 4279)'), key }).strict();
+}
+const pskObject = pskObjectWith(
+  z.union([hexKey, z.instanceof(Uint8Array)], { error: 'expected a hex string or a Uint8Array' }).describe('pre-shared key, hex string or bytes'),
+);
+/** In a stack file the key can only be hex (a Uint8Array has no JSON form, and its JSON Schema would accept anything). */
+const pskJsonObject = pskObjectWith(hexKey.describe('pre-shared key, hex string'));
+
+/**
+ * The options that give a stack credentials: without one of them it could
+ * complete no handshake in either role (a client needs `psk`, or `ca` /
+ * `fingerprint` to verify a server; a server needs `psk`, or `certificate`
+ * with `privateKey`), and nothing supplies credentials later.
+ */
+export const DTLS_CREDENTIAL_OPTIONS = ['psk', 'certificate', 'privateKey', 'ca', 'fingerprint'] as const;
+
+// The message of a `dtls` stack configured without credentials (after `security.options: `).
+const NO_CREDENTIALS_MESSAGE =
+  'expected credentials: psk, certificate with privateKey (own certificate), or ca or fingerprint (to verify the server certificate)';
+
+interface CredentialFields {
+  readonly psk?: unknown;
+  readonly certificate?: unknown;
+  readonly privateKey?: unknown;
+  readonly ca?: unknown;
+  readonly fingerprint?: unknown;
+}
+
+/** Config-time credential checks: at least one credential, and `certificate` with `privateKey`. */
+function checkCredentials(o: CredentialFields, ctx: z.core.$RefinementCtx): void {
+  if (DTLS_CREDENTIAL_OPTIONS.every((k) => o[k] === undefined)) {
+    ctx.addIssue({ code: 'custom', path: [], message: NO_CREDENTIALS_MESSAGE });
+  } else if (o.certificate !== undefined && o.privateKey === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['privateKey'], message: 'expected the PEM private key of certificate (certificate and privateKey go together)' });
+  } else if (o.privateKey !== undefined && o.certificate === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['certificate'], message: 'expected the PEM certificate chain of privateKey (certificate and privateKey go together)' });
+  }
+}
 
 const pemOrArray = z.union([z.string(), z.array(z.string())]);
 
@@ -81,7 +118,7 @@ function buildSchema<P extends z.ZodType>(pskField: P) {
       ca: pemOrArray.optional().describe('trusted CA certificates, PEM (several in one string, or an array)'),
       fingerprint: z
         .string()
-        .regex(/^([0-9a-fA-F]{2}:?){31}[0-9a-fA-F]{2}$/, 'SHA-256 fingerprint in hex')
+        .regex(/^([0-9a-fA-F]{2}:?){31}[0-9a-fA-F]{2}$/, 'expected a SHA-256 fingerprint (32 bytes in hex, colons allowed)')
         .optional()
         .describe('accepted SHA-256 fingerprint of the peer certificate (hex; colons and case ignored)'),
       serverName: z.string().optional().describe('name the server certificate must carry (client side)'),
@@ -102,18 +139,21 @@ function buildSchema<P extends z.ZodType>(pskField: P) {
       retransmitTimeout: z.number().positive().default(1000).describe('initial flight retransmission timeout in ms (RFC 6347 §4.2.4.1)'),
       handshakeTimeout: z.number().positive().default(30000).describe('overall handshake deadline in ms'),
     })
-    .strict();
+    .strict()
+    .superRefine(checkCredentials);
 }
 
 /** The options schema (accepts a PSK lookup function in code). */
 export const dtlsOptionsSchema: z.ZodType<DtlsOptions, DtlsOptionsInput> = buildSchema(
   z
-    .union([pskObject, z.custom<PskLookup>((v) => typeof v === 'function', 'a PSK lookup function')])
+    .union([pskObject, z.custom<PskLookup>((v) => typeof v === 'function', 'a PSK lookup function')], {
+      error: 'expected { identity, key } or (server) a PSK lookup function',
+    })
     .describe('pre-shared key: { identity, key }, or (server) a lookup function identity → key'),
 );
 
 /** JSON-only variant of the schema (the PSK as an object), used for the JSON Schema. */
-export const dtlsJsonOptionsSchema = buildSchema(pskObject.describe('pre-shared key: { identity, key (hex) }'));
+export const dtlsJsonOptionsSchema = buildSchema(pskJsonObject.describe('pre-shared key: { identity, key (hex) }'));
 
 /** Credentials resolved once per stack from {@link DtlsOptions}. */
 export interface DtlsCredentials {
@@ -134,27 +174,57 @@ export function pskKeyBytes(key: PskKey): Uint8Array {
   return typeof key === 'string' ? fromHex(key) : key;
 }
 
-/** Resolve PEMs and keys; throws a ConfigError on bad material. */
+/** Config path of the plugin's options: the `dtls` plugin is always the security layer. */
+const OPTIONS_PATH = 'security.options';
+
+function badMaterial(key: string, expected: string, got: string, code?: string): ConfigError {
+  return new ConfigError(`${OPTIONS_PATH}.${key}`, [`${OPTIONS_PATH}.${key}: expected ${expected}, got ${got}`], code);
+}
+
+/** The detail of an error, without the leading `<path>: ` the ConfigErrors of the PEM helpers carry. */
+function detail(err: unknown): string {
+  if (err instanceof ConfigError) return (err.issues[0] ?? err.message).replace(`${err.path}: `, '');
+  return (err as Error).message;
+}
+
+/**
+ * Resolve PEMs and keys; throws a ConfigError on bad material, naming the
+ * option under `security.options` (e.g. `security.options.ca: expected …, got …`).
+ * Options parsed by {@link dtlsOptionsSchema} always have credentials, and
+ * `certificate` with `privateKey`.
+ */
 export function resolveCredentials(o: DtlsOptions): DtlsCredentials {
-  const chain = o.certificate !== undefined ? pemCertificates(o.certificate) : [];
-  if (o.certificate !== undefined && chain.length === 0) throw new ConfigError('certificate', ['certificate: no CERTIFICATE PEM block']);
   if ((o.certificate === undefined) !== (o.privateKey === undefined)) {
-    throw new ConfigError(o.certificate === undefined ? 'certificate' : 'privateKey', [
-      'certificate and privateKey must be given together',
-    ]);
+    throw o.certificate === undefined
+      ? badMaterial('certificate', 'the PEM certificate chain of privateKey (certificate and privateKey go together)', 'nothing')
+      : badMaterial('privateKey', 'the PEM private key of certificate (certificate and privateKey go together)', 'nothing');
+  }
+  const chain = o.certificate !== undefined ? pemCertificates(o.certificate) : [];
+  if (o.certificate !== undefined && chain.length === 0) {
+    throw badMaterial('certificate', 'a certificate chain in PEM (a CERTIFICATE block, leaf first)', formatGot(o.certificate));
+  }
+  try {
+    for (const d of chain) parseCertificate(d);
+  } catch (err) {
+    throw badMaterial('certificate', 'X.509 certificates in PEM', `one that does not parse (${detail(err)})`);
   }
   let ca: Certificate[] = [];
   try {
     ca = o.ca !== undefined ? pemCertificates(o.ca).map((d) => parseCertificate(d)) : [];
-    for (const d of chain) parseCertificate(d);
   } catch (err) {
-    throw new ConfigError('ca', [`ca/certificate: ${(err as Error).message}`]);
+    throw badMaterial('ca', 'X.509 certificates in PEM', `one that does not parse (${detail(err)})`);
+  }
+  let privateKey: Uint8Array | undefined;
+  try {
+    privateKey = o.privateKey !== undefined ? pemPrivateKey(o.privateKey) : undefined;
+  } catch (err) {
+    throw badMaterial('privateKey', 'an EC P-256 private key in PEM (PKCS#8 or SEC1)', `one that does not qualify (${detail(err)})`, err instanceof ConfigError ? err.code : 'ERR_DTLS_BAD_KEY');
   }
   const psk = o.psk === undefined ? undefined : typeof o.psk === 'function' ? o.psk : pskObjectBytes(o.psk);
   return {
     psk,
     chain,
-    privateKey: o.privateKey !== undefined ? pemPrivateKey(o.privateKey) : undefined,
+    privateKey,
     ca,
     fingerprint: o.fingerprint?.replace(/:/g, '').toLowerCase(),
   };

@@ -11,8 +11,23 @@
 import { z } from 'zod';
 import { definePlugin, type Plugin } from '../../../core/contracts/plugin.js';
 import type { SecurityProtocol } from '../../../core/contracts/security.js';
-import { dtlsJsonOptionsSchema, dtlsOptionsSchema } from './options.js';
+import { DTLS_CREDENTIAL_OPTIONS, dtlsJsonOptionsSchema, dtlsOptionsSchema } from './options.js';
 import type { DtlsOptions } from './options.js';
+
+/**
+ * The JSON Schema of the options in a stack file: the zod schema's, plus the
+ * credential rules its refinement checks (at least one credential;
+ * `certificate` and `privateKey` together), which zod cannot export.
+ */
+function optionsJsonSchema(): Record<string, unknown> {
+  const schema = z.toJSONSchema(dtlsJsonOptionsSchema, { unrepresentable: 'any', io: 'input' }) as Record<string, unknown>;
+  delete schema.$schema;
+  return {
+    ...schema,
+    anyOf: DTLS_CREDENTIAL_OPTIONS.map((k) => ({ required: [k] })),
+    dependentRequired: { certificate: ['privateKey'], privateKey: ['certificate'] },
+  };
+}
 
 /** The `dtls` security plugin. */
 export const dtlsSecurityPlugin: Plugin<'security', DtlsOptions> = definePlugin({
@@ -21,7 +36,7 @@ export const dtlsSecurityPlugin: Plugin<'security', DtlsOptions> = definePlugin(
   description: 'DTLS 1.2 (RFC 6347): ECDHE-ECDSA, PSK and ECDHE-PSK with AES-128-GCM / ChaCha20-Poly1305',
   capabilities: ['confidential'],
   options: dtlsOptionsSchema,
-  jsonSchema: z.toJSONSchema(dtlsJsonOptionsSchema, { unrepresentable: 'any', io: 'input' }) as Record<string, unknown>,
+  jsonSchema: optionsJsonSchema(),
   create: async (options: DtlsOptions, env): Promise<SecurityProtocol> => {
     const { DtlsProtocol } = await import('./protocol.js');
     return new DtlsProtocol(options, env.clock, env.random);

@@ -40,6 +40,26 @@ describe('stack config validation', () => {
     expect(e.message).toMatch(/^transport: /);
   });
 
+  it('names a missing transport as required, with the forms it may take', async () => {
+    for (const config of [{}, { congestion: 'reno' }]) {
+      const e = await configError(config);
+      expect(e.path).toBe('transport');
+      expect(e.message).toBe('transport: required; expected a plugin name or { use, options }, got nothing');
+    }
+  });
+
+  it('names the forms of a layer given as the wrong type', async () => {
+    const e = await configError({ transport: 5 });
+    expect(e.message).toBe('transport: expected a plugin name or { use, options }, got 5');
+  });
+
+  it('reports a problem inside { use, options } at its own path', async () => {
+    expect((await configError({ transport: { use: 'tcp', options: 5 } })).message).toBe('transport.options: expected an object, got 5');
+    const e = await configError({ transport: { options: {} } });
+    expect(e.path).toBe('transport.use');
+    expect(e.message).toBe('transport.use: required; expected a plugin name or module path, got nothing');
+  });
+
   it('rejects unknown top-level keys and lists the allowed ones', async () => {
     const e = await configError({ transport: 'datagram', transprot: 'x' });
     expect(e.message).toContain('unknown key "transprot"');
@@ -74,12 +94,12 @@ describe('stack config validation', () => {
 
   it('reports the README example for a tcp option', async () => {
     const e = await configError({ transport: { use: 'tcp', options: { receiveBuffer: 100 } } });
-    expect(e.message).toBe('transport.options.receiveBuffer: expected a number ≥ 1024, got 100');
+    expect(e.message).toBe('transport.options.receiveBuffer: expected an integer ≥ 1024 and ≤ 1073741824, got 100');
   });
 
   it('reports numeric bounds', async () => {
     const e = await configError({ transport: { use: 'datagram', options: { proto: 300 } } });
-    expect(e.message).toBe('transport.options.proto: expected a number ≤ 255, got 300');
+    expect(e.message).toBe('transport.options.proto: expected an integer ≥ 0 and ≤ 255, got 300');
   });
 
   it('reports enum values', async () => {
@@ -95,7 +115,42 @@ describe('stack config validation', () => {
 
   it('rejects an mtu out of range', async () => {
     const e = await configError({ transport: 'datagram', mtu: 70000 });
-    expect(e.message).toBe('mtu: expected a number ≤ 65507, got 70000');
+    expect(e.message).toBe('mtu: expected an integer ≥ 256 and ≤ 65507, got 70000');
+  });
+
+  it('describes the whole mtu constraint, whichever way the value is wrong', async () => {
+    for (const [mtu, got] of [[100, '100'], [70000, '70000'], ['1400', '"1400"'], [1400.5, '1400.5']] as const) {
+      const e = await configError({ transport: 'datagram', mtu });
+      expect(e.message).toBe(`mtu: expected an integer ≥ 256 and ≤ 65507, got ${got}`);
+    }
+  });
+
+  it('writes every message as "<path>: expected <what>, got <value>" (or names the unknown key)', async () => {
+    const configs: unknown[] = [
+      {},
+      { transport: 5 },
+      { transport: '' },
+      { transport: { use: 5 } },
+      { transport: { use: 'tcp', options: 5 } },
+      { transport: 'datagram', mtu: '1400' },
+      { transport: 'datagram', require: [5] },
+      { transport: { use: 'tcp', options: { minRto: 'abc' } } },
+      { transport: { use: 'datagram', options: { proto: -1 } } },
+      { transport: 'datagram', encapsulation: { use: 'gue', options: { profile: 'bsd' } } },
+      { transport: 'datagram', security: { use: 'dtls', options: { psk: { identity: 'me', key: 'zz' } } } },
+      { transport: 'datagram', security: { use: 'dtls', options: { psk: { identity: 'me' } } } },
+      { transport: 'datagram', security: { use: 'dtls', options: { psk: 5 } } },
+      { transport: 'datagram', security: { use: 'dtls', options: { fingerprint: 'ab' } } },
+      { transport: 'datagram', security: { use: 'dtls', options: { ca: 'x', cipherSuites: [] } } },
+      { transport: 'datagram', security: 'dtls' },
+    ];
+    for (const config of configs) {
+      const e = await configError(config);
+      for (const line of e.issues) {
+        expect(line).toMatch(/^[\w.[\]$]+: ((required; )?expected .+, got .+|unknown key .+)$/);
+        expect(line).not.toContain('a valid value');
+      }
+    }
   });
 
   it('fails on missing required capabilities between layers', async () => {

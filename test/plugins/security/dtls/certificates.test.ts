@@ -75,7 +75,11 @@ describe('certificate handshakes', () => {
 
   it('a client without ca or fingerprint offers no certificate suite and fails with ERR_DTLS_NO_CREDENTIALS', async () => {
     const p = pki();
-    const pair = new SecurityPair(dtls({ cipherSuites: [...SUITE] }), dtls({ cipherSuites: [...SUITE], certificate: p.server.certificate, privateKey: p.server.privateKey }));
+    // Its own certificate makes a server-only configuration: nothing to verify a server with.
+    const pair = new SecurityPair(
+      dtls({ cipherSuites: [...SUITE], certificate: p.client.certificate, privateKey: p.client.privateKey }),
+      dtls({ cipherSuites: [...SUITE], certificate: p.server.certificate, privateKey: p.server.privateKey }),
+    );
     expect(await pair.handshake()).toBe(false);
     expect(pair.clientLog.failed).toMatchObject({ code: 'ERR_DTLS_NO_CREDENTIALS' });
   });

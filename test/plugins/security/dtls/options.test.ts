@@ -1,4 +1,5 @@
 import { describe, it, expect } from 'vitest';
+import { ConfigError, createStack, type StackConfig } from '../../../../core/index.js';
 import dtlsPlugin, { DtlsProtocol } from '../../../../plugins/security/dtls/index.js';
 import { dtlsOptionsSchema } from '../../../../plugins/security/dtls/options.js';
 import { SecurityPair } from '../../../../core/testing/security.js';
@@ -32,24 +33,32 @@ describe('dtls plugin definition and options', () => {
   });
 
   it('applies defaults', () => {
-    const o = dtlsOptionsSchema.parse({});
+    const o = dtlsOptionsSchema.parse({ psk: PSK });
     expect(o).toMatchObject({ crypto: 'node', retransmitTimeout: 1000, handshakeTimeout: 30000, requestClientCertificate: false });
     expect(o.cipherSuites).toHaveLength(4);
     expect(o.mtu).toBeUndefined();
   });
 
   it('rejects unknown keys, unknown suites, bad hex keys and bad fingerprints', () => {
-    expect(dtlsOptionsSchema.safeParse({ bogus: 1 }).success).toBe(false);
-    expect(dtlsOptionsSchema.safeParse({ cipherSuites: ['TLS_RSA_WITH_RC4_128_MD5'] }).success).toBe(false);
+    expect(dtlsOptionsSchema.safeParse({ psk: PSK, bogus: 1 }).success).toBe(false);
+    expect(dtlsOptionsSchema.safeParse({ psk: PSK, cipherSuites: ['TLS_RSA_WITH_RC4_128_MD5'] }).success).toBe(false);
     expect(dtlsOptionsSchema.safeParse({ psk: { identity: 'a', key: 'xyz' } }).success).toBe(false);
     expect(dtlsOptionsSchema.safeParse({ fingerprint: 'abcd' }).success).toBe(false);
-    expect(dtlsOptionsSchema.safeParse({ crypto: 'openssl' }).success).toBe(false);
+    expect(dtlsOptionsSchema.safeParse({ psk: PSK, crypto: 'openssl' }).success).toBe(false);
   });
 
   it('accepts a PSK as hex or bytes, and a lookup function on the server', () => {
     expect(dtlsOptionsSchema.safeParse({ psk: { identity: 'a', key: new Uint8Array(16) } }).success).toBe(true);
     expect(dtlsOptionsSchema.safeParse({ psk: () => undefined }).success).toBe(true);
-    expect(dtlsOptionsSchema.safeParse({ requestClientCertificate: 'require' }).success).toBe(true);
+    expect(dtlsOptionsSchema.safeParse({ psk: () => undefined, requestClientCertificate: 'require' }).success).toBe(true);
+  });
+
+  it('accepts credentials for one role only: a server with a PSK lookup or its certificate, a client with ca or fingerprint', () => {
+    const { ca, server } = pki();
+    expect(dtlsOptionsSchema.safeParse({ psk: () => undefined }).success).toBe(true);
+    expect(dtlsOptionsSchema.safeParse({ certificate: server.certificate, privateKey: server.privateKey }).success).toBe(true);
+    expect(dtlsOptionsSchema.safeParse({ ca: ca.certificate }).success).toBe(true);
+    expect(dtlsOptionsSchema.safeParse({ fingerprint: 'ab'.repeat(32) }).success).toBe(true);
   });
 
   it('documents psk as an object in its JSON Schema (functions are code-only)', () => {
@@ -60,7 +69,12 @@ describe('dtls plugin definition and options', () => {
   });
 
   it('requires certificate and privateKey together, and valid PEM', () => {
-    expect(() => dtls({ certificate: '-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n' })).toThrowError(expect.objectContaining({ code: 'ERR_CONFIG_INVALID' }));
+    const { server } = pki();
+    expect(dtlsOptionsSchema.safeParse({ certificate: server.certificate }).success).toBe(false);
+    expect(dtlsOptionsSchema.safeParse({ privateKey: server.privateKey }).success).toBe(false);
+    expect(() => dtls({ certificate: '-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n', privateKey: server.privateKey })).toThrowError(
+      expect.objectContaining({ code: 'ERR_CONFIG_INVALID', path: 'security.options.certificate' }),
+    );
     expect(() => dtls({ ca: 'not a pem' })).not.toThrow(); // no blocks: simply no trusted CA
   });
 
@@ -75,6 +89,71 @@ describe('dtls plugin definition and options', () => {
     const { server } = pki();
     expect(() => dtls({ certificate: server.certificate, privateKey: pem })).toThrowError(expect.objectContaining({ code: 'ERR_DTLS_BAD_KEY' }));
     expect(() => dtls({ certificate: server.certificate, privateKey: server.privateKey })).not.toThrow();
+  });
+});
+
+async function stackError(security: StackConfig['security']): Promise<ConfigError> {
+  const err = await createStack({ transport: 'datagram', security }).then(
+    async (stack) => {
+      await stack.close();
+      return undefined;
+    },
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(ConfigError);
+  return err as ConfigError;
+}
+
+describe('dtls config errors from createStack', () => {
+  it('rejects a stack without credentials before any traffic, naming security.options and the credential options', async () => {
+    const expected =
+      'security.options: expected credentials: psk, certificate with privateKey (own certificate), or ca or fingerprint (to verify the server certificate), got {}';
+    for (const security of ['dtls', { use: 'dtls' }, { use: 'dtls', options: {} }] as const) {
+      const e = await stackError(security);
+      expect(e.code).toBe('ERR_CONFIG_INVALID');
+      expect(e.path).toBe('security.options');
+      expect(e.message).toBe(expected);
+    }
+  });
+
+  it('says what a PSK key must be', async () => {
+    const e = await stackError({ use: 'dtls', options: { psk: { identity: 'me', key: 'zz' } } });
+    expect(e.path).toBe('security.options.psk.key');
+    expect(e.message).toBe('security.options.psk.key: expected a hex string of whole bytes (an even, non-zero number of hex digits), got "zz"');
+  });
+
+  it('names a missing PSK key as required', async () => {
+    const e = await stackError({ use: 'dtls', options: { psk: { identity: 'me' } } });
+    expect(e.message).toBe('security.options.psk.key: required; expected a hex string or a Uint8Array, got nothing');
+  });
+
+  it('says what a fingerprint must be', async () => {
+    const e = await stackError({ use: 'dtls', options: { fingerprint: 'ab:cd' } });
+    expect(e.message).toBe('security.options.fingerprint: expected a SHA-256 fingerprint (32 bytes in hex, colons allowed), got "ab:cd"');
+  });
+
+  it('names the private key a certificate needs, and the certificate a private key needs', async () => {
+    const { server } = pki();
+    const noKey = await stackError({ use: 'dtls', options: { certificate: server.certificate } });
+    expect(noKey.path).toBe('security.options.privateKey');
+    expect(noKey.message).toBe('security.options.privateKey: required; expected the PEM private key of certificate (certificate and privateKey go together), got nothing');
+    const noCertificate = await stackError({ use: 'dtls', options: { privateKey: server.privateKey } });
+    expect(noCertificate.message).toBe(
+      'security.options.certificate: required; expected the PEM certificate chain of privateKey (certificate and privateKey go together), got nothing',
+    );
+  });
+
+  it('names a certificate that does not parse under security.options', async () => {
+    const { server } = pki();
+    const e = await stackError({ use: 'dtls', options: { certificate: '-----BEGIN CERTIFICATE-----\nMAA=\n-----END CERTIFICATE-----\n', privateKey: server.privateKey } });
+    expect(e.path).toBe('security.options.certificate');
+    expect(e.message).toMatch(/^security\.options\.certificate: expected X\.509 certificates in PEM, got one that does not parse \(.+\)$/);
+  });
+
+  it('shows a certificate given as a file name instead of PEM', async () => {
+    const { server } = pki();
+    const e = await stackError({ use: 'dtls', options: { certificate: './server.pem', privateKey: server.privateKey } });
+    expect(e.message).toBe('security.options.certificate: expected a certificate chain in PEM (a CERTIFICATE block, leaf first), got "./server.pem"');
   });
 });
 

@@ -14,7 +14,7 @@ import { WasmChaCha20Poly1305 } from '../../../../../plugins/security/dtls/crypt
 import { dtlsOptionsSchema } from '../../../../../plugins/security/dtls/options.js';
 import { SecurityPair } from '../../../../../core/testing/security.js';
 import { SeededRandom } from '../../../../../core/random/random.js';
-import { dtls, suiteOptions } from '../fixtures.js';
+import { PSK, dtls, suiteOptions } from '../fixtures.js';
 
 const sha = (parts: readonly Uint8Array[]) => {
   const h = createHash('sha256');
@@ -65,9 +65,9 @@ describe("the 'wasm' crypto provider", () => {
   });
 
   it("the option accepts 'wasm'; the default stays 'node'", () => {
-    expect(dtlsOptionsSchema.parse({ crypto: 'wasm' }).crypto).toBe('wasm');
-    expect(dtlsOptionsSchema.parse({}).crypto).toBe('node');
-    expect(dtlsOptionsSchema.safeParse({ crypto: 'webassembly' }).success).toBe(false);
+    expect(dtlsOptionsSchema.parse({ psk: PSK, crypto: 'wasm' }).crypto).toBe('wasm');
+    expect(dtlsOptionsSchema.parse({ psk: PSK }).crypto).toBe('node');
+    expect(dtlsOptionsSchema.safeParse({ psk: PSK, crypto: 'webassembly' }).success).toBe(false);
   });
 
   for (const suite of ['TLS_ECDHE_PSK_WITH_CHACHA20_POLY1305_SHA256', 'TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256'] as const) {
