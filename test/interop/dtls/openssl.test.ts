@@ -26,6 +26,7 @@ import {
   opensslCert,
   windowed,
   runOpenssl,
+  udpBound,
   waitFor,
 } from './openssl.js';
 import type { OpensslCert } from './openssl.js';
@@ -110,6 +111,7 @@ describe.skipIf(!HAVE_OPENSSL)('DTLS 1.2 interop with OpenSSL 3 (127.0.0.1)', ()
           ...mtuArgs, ...opensslSuiteArgs(suite, cert, 'server'),
         ]);
         try {
+          await udpBound(port);
           const stack = await createStack(stackConfig({ ...ourSuiteOptions(suite, cert, 'client'), ...(mtu ? { mtu: 360 } : {}) }), { plugins: [dtlsPlugin] });
           stacks.push(stack);
           const handshakes: string[] = [];
@@ -191,6 +193,7 @@ describe.skipIf(!HAVE_OPENSSL)('DTLS 1.2 interop with OpenSSL 3 (127.0.0.1)', ()
           ...opensslSuiteArgs(suite, cert, 'server'),
         ]);
         try {
+          await udpBound(port);
           const stack = await createStack(stackConfig({ ...ourSuiteOptions(suite, cert, 'client'), crypto }), { plugins: [dtlsPlugin] });
           stacks.push(stack);
           let conn: Connection | undefined;
@@ -245,6 +248,7 @@ describe.skipIf(!HAVE_OPENSSL)('DTLS 1.2 interop with OpenSSL 3 (127.0.0.1)', ()
         '-verify_return_error', ...opensslSuiteArgs(suite, cert, 'server'),
       ]);
       try {
+        await udpBound(port);
         const stack = await createStack(
           stackConfig({ ...ourSuiteOptions(suite, cert, 'client'), certificate: clientCert.cert, privateKey: clientCert.key }),
           { plugins: [dtlsPlugin] },
@@ -302,6 +306,7 @@ describe.skipIf(!HAVE_OPENSSL)('DTLS 1.2 interop with OpenSSL 3 (127.0.0.1)', ()
       ...opensslSuiteArgs('TLS_PSK_WITH_AES_128_GCM_SHA256', cert, 'server'),
     ]);
     try {
+      await udpBound(port);
       const stack = await createStack(
         stackConfig({ cipherSuites: ['TLS_PSK_WITH_AES_128_GCM_SHA256'], psk: { identity: IDENTITY, key: 'ff'.repeat(16) }, handshakeTimeout: 1500 }),
         { plugins: [dtlsPlugin] },
@@ -322,6 +327,7 @@ describe.skipIf(!HAVE_OPENSSL)('DTLS 1.2 interop with OpenSSL 3 (127.0.0.1)', ()
       ...opensslSuiteArgs('TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256', cert, 'server'),
     ]);
     try {
+      await udpBound(port);
       const otherCa = generateCertificate(nodeCrypto, { commonName: 'someone else', isCA: true });
       const stack = await createStack(
         stackConfig({ cipherSuites: ['TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256'], ca: otherCa.certificate, serverName: 'localhost', handshakeTimeout: 3000 }),

@@ -68,6 +68,24 @@ export async function freeUdpPort(): Promise<number> {
   return port;
 }
 
+/**
+ * Resolves once a UDP socket is bound to 127.0.0.1:`port` (read from
+ * /proc/net/udp, so the probe never holds the port itself), or rejects after
+ * `timeoutMs`. A connection attempt made before `openssl s_server` has bound
+ * its port is refused at once (ICMP port unreachable → ERR_CONNECTION_REFUSED),
+ * so tests wait for the bind instead of relying on retransmissions.
+ */
+export async function udpBound(port: number, timeoutMs = 10_000): Promise<void> {
+  const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const table = readFileSync('/proc/net/udp', 'utf8');
+    if (table.split('\n').some((line) => line.trim().split(/\s+/)[1] === local)) return;
+    if (performance.now() > deadline) throw new Error(`nothing bound UDP 127.0.0.1:${port} within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 /** A running openssl process with its collected stdout. */
 export interface OpensslProcess {
   /** The process. */
