@@ -188,6 +188,11 @@ export class DtlsServer extends DtlsSession {
     const creds = this.config.credentials;
     const hasCert = creds.chain.length > 0 && creds.privateKey !== undefined;
     const hasGroup = groups.includes(NamedGroup.x25519) || groups.includes(NamedGroup.secp256r1);
+    // A stack configured only to verify servers (ca / fingerprint) has nothing to serve with:
+    // say so, rather than "no cipher suite in common".
+    if (!hasCert && creds.psk === undefined) {
+      throw new DtlsHandshakeError('ERR_DTLS_NO_CREDENTIALS', 'this server has no credentials: configure psk, or certificate and privateKey', AlertDescription.handshake_failure);
+    }
     for (const id of hello.cipherSuites) {
       const s = this.config.suites.find((x) => x.id === id);
       if (s === undefined) continue;

@@ -83,4 +83,16 @@ describe('certificate handshakes', () => {
     expect(await pair.handshake()).toBe(false);
     expect(pair.clientLog.failed).toMatchObject({ code: 'ERR_DTLS_NO_CREDENTIALS' });
   });
+
+  it('a server with only client-side credentials (ca) fails with ERR_DTLS_NO_CREDENTIALS, not "no cipher suite in common"', async () => {
+    const p = pki();
+    const pair = new SecurityPair(
+      dtls({ cipherSuites: [...SUITE], ca: p.ca.certificate }),
+      dtls({ cipherSuites: [...SUITE], ca: p.ca.certificate }),
+    );
+    expect(await pair.handshake()).toBe(false);
+    await pair.runUntil(() => pair.clientLog.failed !== undefined);
+    expect(pair.serverLog.failed).toMatchObject({ code: 'ERR_DTLS_NO_CREDENTIALS', message: expect.stringContaining('this server has no credentials'), alert: 40 });
+    expect(pair.clientLog.failed).toMatchObject({ code: 'ERR_DTLS_ALERT', alert: 40 });
+  });
 });
