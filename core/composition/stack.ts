@@ -242,6 +242,7 @@ export class Stack extends EventEmitter<StackEvents> implements ConnectionOwner 
           this.servers.delete(s);
           ep.maybeRelease();
         },
+        countDrop: (reason) => this.countDrop(reason),
       },
       ep.localAddress,
       options.transportPort,
