@@ -223,14 +223,6 @@ export abstract class DtlsRecordSession implements SecuritySession {
     if (this.earlyCcs) this.activateReadEpoch();
   }
 
-  /**
-   * Forget epoch-0 replay state: a stateless HelloVerifyRequest echoes our
-   * record sequence number (RFC 6347 §4.2.1).
-   */
-  protected resetEpoch0Replay(): void {
-    this.records.resetEpoch0Replay();
-  }
-
   /** Our epoch-1 keys (used from the next entry sent in epoch 1). */
   protected setWriteKeys(p: RecordProtection): void {
     this.records.setWriteKeys(p);

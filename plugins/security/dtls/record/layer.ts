@@ -24,7 +24,8 @@ export class RecordLayer {
   private readProtection: RecordProtection | undefined;
   private writeProtection: RecordProtection | undefined;
   private readonly writeSeq = [0, 0];
-  private readonly replay: ReplayWindow[] = [new ReplayWindow(), new ReplayWindow()];
+  /** Replay window of epoch 1 (epoch-0 records are unauthenticated: no window, see {@link RecordLayer.open}). */
+  private readonly replay = new ReplayWindow();
   private future: Uint8Array[] = [];
 
   /**
@@ -35,23 +36,23 @@ export class RecordLayer {
   open(cur: RecordCursor, established: boolean): Uint8Array | string | null {
     const epoch = cur.epoch;
     if (epoch > 0 && cur.version !== DTLS12) return 'dtls_bad_version';
-    if (epoch === this.readEpoch || (epoch === 0 && cur.type === ContentType.handshake)) {
-      const window = this.replay[epoch];
-      // Epoch-0 handshake records skip the replay check: they are unauthenticated anyway, duplicates
-      // are absorbed by reassembly, and a restarted client reuses low sequence numbers (§4.2.8).
-      if (!window.check(cur.seq) && (epoch !== 0 || cur.type !== ContentType.handshake)) return 'dtls_replay';
-      let plaintext: Uint8Array;
-      if (epoch === 0) {
-        if (cur.type === ContentType.application_data) return 'dtls_unprotected_data';
-        if (cur.type === ContentType.alert && established) return 'dtls_unprotected_alert';
-        plaintext = cur.fragment();
-      } else {
-        const opened = this.readProtection!.open(cur.type, cur.version, epoch, cur.seq, cur.fragment());
-        if (opened === null) return 'dtls_bad_record_mac';
-        plaintext = opened;
-      }
-      window.accept(cur.seq);
-      return plaintext;
+    if (epoch === 0 && (epoch === this.readEpoch || cur.type === ContentType.handshake)) {
+      // No replay window in epoch 0: it may advance only after a record authenticated (§4.1.2.6), and
+      // epoch-0 records never do. One with a forged or damaged sequence number near 2^48 would
+      // otherwise move the window past every later record, and the peer's ChangeCipherSpec would be
+      // dropped as a replay for the rest of the handshake. Duplicates are harmless here: reassembly
+      // absorbs handshake fragments, a second ChangeCipherSpec is dropped, and a restarted client
+      // reuses low sequence numbers anyway (§4.2.8).
+      if (cur.type === ContentType.application_data) return 'dtls_unprotected_data';
+      if (cur.type === ContentType.alert && established) return 'dtls_unprotected_alert';
+      return cur.fragment();
+    }
+    if (epoch === 1 && this.readEpoch === 1) {
+      if (!this.replay.check(cur.seq)) return 'dtls_replay';
+      const opened = this.readProtection!.open(cur.type, cur.version, epoch, cur.seq, cur.fragment());
+      if (opened === null) return 'dtls_bad_record_mac';
+      this.replay.accept(cur.seq);
+      return opened;
     }
     if (epoch === 1 && this.readEpoch === 0) {
       if (this.future.length >= MAX_FUTURE_RECORDS) return 'dtls_buffer_full';
@@ -96,11 +97,6 @@ export class RecordLayer {
   /** Continue epoch-`epoch` sequence numbers at `next` (never going back). */
   skipWriteSeq(epoch: number, next: number): void {
     if (next > this.writeSeq[epoch]) this.writeSeq[epoch] = next;
-  }
-
-  /** Forget epoch-0 replay state (a stateless HelloVerifyRequest echoes our sequence number, §4.2.1). */
-  resetEpoch0Replay(): void {
-    this.replay[0] = new ReplayWindow();
   }
 
   /** Drop buffered records. */

@@ -225,6 +225,25 @@ describe('handshake robustness', () => {
     expect(split).toBe(1);
     expect(pair.serverLog.drops.dtls_bad_epoch).toBe(1);
   });
+
+  it("an epoch-0 record with a damaged or forged sequence number does not make the peer's ChangeCipherSpec a replay", async () => {
+    let damaged = 0;
+    const pair = suitePair('TLS_PSK_WITH_AES_128_GCM_SHA256', {
+      filter: (dir, d) => {
+        const c = new RecordCursor(d);
+        c.next();
+        if (dir !== 'toClient' || damaged > 0 || c.type !== 22 || d[c.fragmentStart] !== 2) return d;
+        damaged++;
+        const copy = d.slice();
+        copy[5] = 0x80; // the ServerHello record's sequence number: 2^47 + n (unauthenticated, still processed)
+        return copy;
+      },
+    });
+    expect(await pair.handshake()).toBe(true);
+    expect(damaged).toBe(1);
+    expect(pair.clientLog.drops).toEqual({});
+    expect(pair.client.stats().retransmissions).toBe(0);
+  });
 });
 
 describe('alerts and failures', () => {
