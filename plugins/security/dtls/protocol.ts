@@ -41,7 +41,7 @@ function importSigningKey(crypto: CryptoProvider, privateKey: Uint8Array): Signi
   try {
     return crypto.signingKey(privateKey);
   } catch (err) {
-    throw new ConfigError('privateKey', [`privateKey: ${(err as Error).message}`], 'ERR_DTLS_BAD_KEY');
+    throw new ConfigError('security.options.privateKey', [`security.options.privateKey: expected a key the '${crypto.name}' crypto provider can sign with, got one it rejects (${(err as Error).message})`], 'ERR_DTLS_BAD_KEY');
   }
 }
 
