@@ -39,7 +39,7 @@ export function establishDataPath(a: SctpAssociation, n: Negotiated): void {
   a.pk.zeroChecksum = n.zeroChecksum;
   const ctx = a.ctx;
   const timer = (cb: () => void): Timer => ctx.timers.createTimer(cb);
-  a.rx = new Receiver(peerTsn, inStreams, a.opts, a, timer);
+  a.rx = new Receiver(peerTsn, inStreams, a.opts, a, timer, a.mtu);
   const mss = a.mtu - COMMON_HEADER_SIZE;
   const cc = ctx.createCongestionController(mss, a.rto, {
     // RFC 9260 §7.2.1: initial cwnd = min(4·MTU, max(2·MTU, 4380)).

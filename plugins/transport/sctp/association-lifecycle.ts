@@ -10,7 +10,6 @@
  * @module
  */
 import type { SctpAssociation } from './association.js';
-import { w32 } from './bytes.js';
 import { encodeAbort } from './chunks/control.js';
 import { SctpPeerUnreachableError } from './errors.js';
 
@@ -39,13 +38,11 @@ export function countTimeout(a: SctpAssociation): boolean {
   return true;
 }
 
-/** Send ABORT (§9.1) with cause `code` (none for 0; the TSN as info for No User Data) once the peer's tag is known, then close `a` with `err`. */
-export function abortWithCause(a: SctpAssociation, code: number, err: Error, tsn?: number): void {
-  let info: Uint8Array | undefined;
-  if (tsn !== undefined) {
-    info = new Uint8Array(4);
-    w32(info, 0, tsn);
-  }
+/**
+ * Send ABORT (§9.1) with cause `code` (none for 0) and its `info` (the TSN for No User Data,
+ * text for Protocol Violation) once the peer's tag is known, then close `a` with `err`.
+ */
+export function abortWithCause(a: SctpAssociation, code: number, err: Error, info?: Uint8Array): void {
   if (a.peerTag !== 0) a.sendControl(a.peerTag, encodeAbort(false, code === 0 ? [] : [{ code, info }]));
   a.finish(err);
 }

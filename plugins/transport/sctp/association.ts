@@ -320,9 +320,9 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
     this.finish();
   }
 
-  /** @internal Send ABORT with cause `code` (and the TSN for No User Data), then close with `err`. */
-  abortWith(code: number, err: Error, tsn?: number): void {
-    abortWithCause(this, code, err, tsn);
+  /** @internal Send ABORT with cause `code` (0: none) and its `info` (e.g. the TSN for No User Data), then close with `err`. */
+  abortWith(code: number, err: Error, info?: Uint8Array): void {
+    abortWithCause(this, code, err, info);
   }
 
   /** @internal Close (with `err` on failure): stop timers, tell the context once. */

@@ -27,6 +27,10 @@ export class Inbound {
   bufferedBytes = 0;
   /** Whether the application asked us to stop delivering. */
   blocked = false;
+  /** The message a `false` from {@link Inbound.receive} or {@link Inbound.receiveI} refers to: its stream and bytes so far. */
+  readonly tooLarge = { stream: 0, size: 0 };
+  /** Bytes of complete messages waiting for the application (part of {@link Inbound.bufferedBytes}). */
+  private readyBytes = 0;
   private readonly fragments = new Map<number, Fragment>();
   private readonly partials = new Map<string, IPartial>();
   private readonly streams: InStream[] = [];
@@ -93,7 +97,7 @@ export class Inbound {
       last = next;
       size += next.data.length;
     }
-    if (size > this.maxMessageSize) return false;
+    if (size > this.maxMessageSize) return this.overLimit(f.stream, size);
     // Every byte is overwritten below: no zero-fill.
     const out: Uint8Array = Buffer.allocUnsafe(size);
     let off = 0;
@@ -108,10 +112,53 @@ export class Inbound {
     return true;
   }
 
+  /** Note the message that exceeded `maxMessageSize` (see {@link Inbound.tooLarge}); false. */
+  private overLimit(stream: number, size: number): false {
+    Object.assign(this.tooLarge, { stream, size });
+    return false;
+  }
+
+  /** Queue a complete message for the application. */
+  private toReady(m: Message): void {
+    this.ready.push(m);
+    this.readyBytes += m.data.length;
+  }
+
+  /**
+   * Bytes held that no reading by the application can free: fragments,
+   * incomplete I-DATA messages and ordered messages waiting for an earlier
+   * one (messages held by a deferred stream reset are counted as free).
+   */
+  get incompleteBytes(): number {
+    let held = 0;
+    if (this.deferral !== null) for (const h of this.deferral.held) held += h.data.length;
+    return this.bufferedBytes - this.readyBytes - held;
+  }
+
+  /**
+   * Bytes of the DATA message that the fragment with TSN `tsn` (not B)
+   * continues: its stored fragments just below `tsn`, back to its first.
+   * A walk, asked only before giving up on a window that cannot take `tsn`.
+   */
+  fragmentsBefore(tsn: number): number {
+    let bytes = 0;
+    for (let t = tsnAdd(tsn, -1); ; t = tsnAdd(t, -1)) {
+      const f = this.fragments.get(t);
+      if (f === undefined || (f.flags & FLAG_E) !== 0) return bytes;
+      bytes += f.data.length;
+      if ((f.flags & FLAG_B) !== 0) return bytes;
+    }
+  }
+
+  /** Bytes held of the incomplete I-DATA message (`stream`, `unordered`, `mid`), 0 if none. */
+  partialBytes(stream: number, unordered: boolean, mid: number): number {
+    return this.partials.get(`${stream}:${unordered ? 1 : 0}:${mid}`)?.bytes ?? 0;
+  }
+
   private complete(tsn: number, stream: number, ssn: number, ppid: number, unordered: boolean, data: Uint8Array): void {
     const m: Message = { data, info: { stream, ppid, unordered } };
     if (unordered) {
-      this.ready.push(m);
+      this.toReady(m);
       return;
     }
     if (this.deferral !== null && this.defers(tsn, stream)) return void this.deferral.held.push({ tsn, stream, ssn, ppid, iData: false, data });
@@ -125,7 +172,7 @@ export class Inbound {
       s.pending.set(ssn, m);
       return;
     }
-    this.ready.push(m);
+    this.toReady(m);
     s.nextSsn = (s.nextSsn + 1) & 0xffff;
     this.drainStream(s);
   }
@@ -172,7 +219,7 @@ export class Inbound {
       const m = s.pending.get(s.nextSsn);
       if (m === undefined) return;
       s.pending.delete(s.nextSsn);
-      this.ready.push(m);
+      this.toReady(m);
       s.nextSsn = (s.nextSsn + 1) & 0xffff;
     }
   }
@@ -203,7 +250,7 @@ export class Inbound {
     p.bytes += data.length;
     if ((c.flags & FLAG_B) !== 0) p.ppid = c.ppid;
     if ((c.flags & FLAG_E) !== 0) p.last = c.fsn;
-    if (p.bytes > this.maxMessageSize) return false;
+    if (p.bytes > this.maxMessageSize) return this.overLimit(c.stream, p.bytes);
     if (p.last < 0 || p.parts.size !== p.last + 1) return true;
     const out: Uint8Array = Buffer.allocUnsafe(p.bytes);
     let off = 0;
@@ -220,7 +267,7 @@ export class Inbound {
   private completeI(tsn: number, stream: number, mid: number, ppid: number, unordered: boolean, data: Uint8Array): void {
     const m: Message = { data, info: { stream, ppid, unordered } };
     if (unordered) {
-      this.ready.push(m);
+      this.toReady(m);
       return;
     }
     if (this.deferral !== null && this.defers(tsn, stream)) return void this.deferral.held.push({ tsn, stream, ssn: mid, ppid, iData: true, data });
@@ -233,7 +280,7 @@ export class Inbound {
       s.pendingMid.set(mid, m);
       return;
     }
-    this.ready.push(m);
+    this.toReady(m);
     s.nextMid = (mid + 1) >>> 0;
     this.drainMid(s);
   }
@@ -243,7 +290,7 @@ export class Inbound {
       const m = s.pendingMid.get(s.nextMid);
       if (m === undefined) return;
       s.pendingMid.delete(s.nextMid);
-      this.ready.push(m);
+      this.toReady(m);
       s.nextMid = (s.nextMid + 1) >>> 0;
     }
   }
@@ -272,7 +319,7 @@ export class Inbound {
         const m = s.pendingMid.get(s.nextMid);
         if (m !== undefined) {
           s.pendingMid.delete(s.nextMid);
-          this.ready.push(m);
+          this.toReady(m);
         }
         s.nextMid = (s.nextMid + 1) >>> 0;
       }
@@ -308,7 +355,7 @@ export class Inbound {
         const m = s.pending.get(s.nextSsn);
         if (m !== undefined) {
           s.pending.delete(s.nextSsn);
-          this.ready.push(m);
+          this.toReady(m);
         }
         s.nextSsn = (s.nextSsn + 1) & 0xffff;
       }
@@ -322,6 +369,7 @@ export class Inbound {
       const m = this.ready[this.readyHead];
       this.ready[this.readyHead++] = undefined as unknown as Message;
       this.bufferedBytes -= m.data.length;
+      this.readyBytes -= m.data.length;
       const s = this.stream(m.info.stream);
       s.delivered++;
       s.bytes += m.data.length;

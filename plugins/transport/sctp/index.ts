@@ -19,9 +19,11 @@ export {
   SctpAbortedError,
   SctpDecodeError,
   SctpInvalidStreamError,
+  SctpMessageTooLargeError,
   SctpPeerRestartedError,
   SctpPeerUnreachableError,
   SctpProtocolViolationError,
+  SctpReceiveWindowExhaustedError,
 } from './errors.js';
 
 export { sctpTransportPlugin, sctpTransportPlugin as default } from './plugin.js';

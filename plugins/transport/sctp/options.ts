@@ -25,13 +25,15 @@ const schema = z
       .int()
       .min(1)
       .default(256 * 1024)
-      .describe('largest message sent or reassembled, in bytes'),
+      .describe(
+        'largest message sent or reassembled, in bytes; at most receiveWindow (messages are delivered whole: a larger incoming message aborts the association)',
+      ),
     receiveWindow: z
       .number()
       .int()
       .min(1500)
       .default(1024 * 1024)
-      .describe('receive buffer advertised as a_rwnd, in bytes (RFC 9260 §6.2, at least 1500)'),
+      .describe('receive buffer advertised as a_rwnd, in bytes (RFC 9260 §6.2, at least 1500 and at least maxMessageSize)'),
     sendBufferSize: z
       .number()
       .int()
@@ -69,7 +71,18 @@ const schema = z
         'inside a confidential, authenticated security layer (dtls): announce Zero Checksum Acceptable and send checksum 0 once the peer announced it too (RFC 9653); false keeps CRC32c on every packet',
       ),
   })
-  .strict();
+  .strict()
+  .superRefine((o, ctx) => {
+    if (o.receiveWindow >= o.maxMessageSize) return;
+    ctx.addIssue({
+      code: 'custom',
+      path: ['receiveWindow'],
+      // Phrased as an expectation: the stack reports `<path>: expected …, got <value>`.
+      message:
+        `expected receiveWindow ≥ maxMessageSize (${o.maxMessageSize}): messages are delivered whole, so each one ` +
+        'this side accepts must fit in its receive window; raise receiveWindow or lower maxMessageSize',
+    });
+  });
 
 /** Resolved options of the `sctp` transport (units: bytes and ms; defaults from RFC 9260 §16). */
 export interface SctpOptions {
@@ -79,9 +92,19 @@ export interface SctpOptions {
   readonly outboundStreams: number;
   /** Inbound streams accepted (MIS); default 16. */
   readonly maxInboundStreams: number;
-  /** Largest message sent or reassembled, in bytes; default 256 KiB. */
+  /**
+   * Largest message sent or reassembled, in bytes; default 256 KiB. Messages
+   * are delivered whole (there is no partial delivery), so an incoming
+   * message that grows past it aborts the association
+   * (`ERR_SCTP_MESSAGE_TOO_LARGE` here, a Protocol Violation naming the limit
+   * at the peer). Give both peers the same value.
+   */
   readonly maxMessageSize: number;
-  /** Receive buffer advertised as a_rwnd, in bytes; default 1 MiB. */
+  /**
+   * Receive buffer advertised as a_rwnd, in bytes; default 1 MiB. At least
+   * 1500 and at least {@link SctpOptions.maxMessageSize}, so that every
+   * message this side accepts fits in it.
+   */
   readonly receiveWindow: number;
   /**
    * Bytes accepted and not yet sent before `write()` returns false; default 1 MiB.

@@ -43,7 +43,7 @@ export class Outbound extends RetransmissionQueue {
     iData = false,
   ) {
     super(initialTsn, peerArwnd, iData);
-    this.queue = new SendQueue(iData);
+    this.queue = new SendQueue(iData, peerArwnd);
     this.hdr = iData ? I_DATA_HEADER_SIZE : DATA_HEADER_SIZE;
     this.midOrdered = iData ? new Uint32Array(outboundStreams) : null;
     this.midUnordered = iData ? new Uint32Array(outboundStreams) : null;
@@ -127,7 +127,7 @@ export class Outbound extends RetransmissionQueue {
     m.offset += len;
     this.unsentBytes -= len;
     if (m.offset === m.data.length) flags |= FLAG_E;
-    this.queue.advance(m, m.offset === m.data.length);
+    this.queue.advance(m, m.offset === m.data.length, fsn === 0);
     const c: OutChunk = {
       tsn: this.nextTsn,
       msg: m,

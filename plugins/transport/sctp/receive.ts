@@ -7,12 +7,18 @@
  *
  * @module
  */
-import { pad4, u32 } from './bytes.js';
+import { pad4 } from './bytes.js';
 import { ChunkType, FLAG_T } from './chunk-types.js';
 import { decodeCauses, decodeHeartbeat, decodeShutdown, encodeError, encodeHeartbeatAck, type ErrorCause } from './chunks/control.js';
 import { decodeInit } from './chunks/init.js';
 import { decodeReconfig } from './chunks/reconfig.js';
-import { SctpAbortedError, SctpDecodeError, SctpProtocolViolationError } from './errors.js';
+import {
+  SctpAbortedError,
+  SctpDecodeError,
+  SctpMessageTooLargeError,
+  SctpProtocolViolationError,
+  SctpReceiveWindowExhaustedError,
+} from './errors.js';
 import { checkPacket, packetVtag } from './packet.js';
 import { CauseCode, unknownChunkAction } from './params.js';
 import { DataVerdict, type Receiver } from './receiver.js';
@@ -81,7 +87,7 @@ export function receivePacket(a: SctpAssociation, p: Uint8Array): void {
         a.heartbeat.onAck(decodeHeartbeat(p, r.valueStart, r.valueEnd).info);
         break;
       case ChunkType.ABORT:
-        return a.finish(new SctpAbortedError(decodeCauses(p, r.valueStart, r.valueEnd).map((c) => c.code)));
+        return a.finish(abortedError(decodeCauses(p, r.valueStart, r.valueEnd)));
       case ChunkType.SHUTDOWN:
         a.shutdown.onShutdown(decodeShutdown(p, r.valueStart, r.valueEnd));
         break;
@@ -127,6 +133,18 @@ export function receivePacket(a: SctpAssociation, p: Uint8Array): void {
   afterData(a, hadData, immediate);
 }
 
+/** The error of an ABORT received with `causes`, with a Protocol Violation's Additional Information when it is text (§3.3.10.13). */
+function abortedError(causes: readonly { code: number; info: Uint8Array }[]): SctpAbortedError {
+  const pv = causes.find((c) => c.code === CauseCode.PROTOCOL_VIOLATION && c.info.length > 0);
+  let detail: string | undefined;
+  if (pv !== undefined) {
+    // Printable text only: a peer may put anything there.
+    const text = new TextDecoder('utf-8', { fatal: false }).decode(pv.info.subarray(0, 200)).replace(/\0+$/, '');
+    if (/^[\x20-\x7e]+$/.test(text)) detail = text;
+  }
+  return new SctpAbortedError(causes.map((c) => c.code), detail);
+}
+
 /** Unknown chunk type (§3.2 two-bit rule); returns true when processing must stop. */
 function unknownChunk(a: SctpAssociation, p: Uint8Array, unrecognized: ErrorCause[]): boolean {
   const r = a.reader;
@@ -157,15 +175,28 @@ function onData(a: SctpAssociation, p: Uint8Array): boolean {
   } catch (err) {
     if (err instanceof SctpDecodeError && err.code === 'ERR_SCTP_NO_USER_DATA') {
       // §6.2: ABORT with "No User Data" carrying the TSN.
-      a.abortWith(CauseCode.NO_USER_DATA, new SctpProtocolViolationError('DATA chunk without user data'), u32(p, r.start + 4));
+      a.abortWith(CauseCode.NO_USER_DATA, new SctpProtocolViolationError('DATA chunk without user data'), p.slice(r.start + 4, r.start + 8));
     }
     throw err;
   }
-  if (v === DataVerdict.TooLarge) {
-    a.abortWith(CauseCode.PROTOCOL_VIOLATION, new SctpProtocolViolationError('message larger than maxMessageSize'));
+  if (v === DataVerdict.TooLarge || v === DataVerdict.WindowExhausted) {
+    abortOverLimit(a, (a.rx as Receiver).limitError as SctpMessageTooLargeError | SctpReceiveWindowExhaustedError);
     return false;
   }
   return v === DataVerdict.SackNow;
+}
+
+/**
+ * The receiver cannot hold what the peer sends: ABORT and close with `err`.
+ * A message over `maxMessageSize` is answered with a Protocol Violation
+ * cause whose Additional Information names the limit (RFC 9260
+ * §3.3.10.13), so that the sender's error says why; incomplete messages
+ * filling the window, with Out of Resource (§3.3.10.4).
+ */
+function abortOverLimit(a: SctpAssociation, err: SctpMessageTooLargeError | SctpReceiveWindowExhaustedError): void {
+  if (err instanceof SctpReceiveWindowExhaustedError) return a.abortWith(CauseCode.OUT_OF_RESOURCE, err);
+  const text = `message of at least ${err.size} bytes exceeds the receiver's maxMessageSize (${err.limit} bytes)`;
+  a.abortWith(CauseCode.PROTOCOL_VIOLATION, err, new TextEncoder().encode(text));
 }
 
 /** After the chunks of a packet: a deferred stream reset, SHUTDOWN answers in SHUTDOWN-SENT (§9.2), else delivery and the delayed-SACK decision. */

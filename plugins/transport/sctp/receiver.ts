@@ -3,14 +3,15 @@
  * §3.6): TSN acceptance against the map and the receive window, delivery
  * through {@link Inbound}, FORWARD TSN, and SACK generation with the
  * delayed-SACK rules (every second DATA packet, at most `sackDelay` ms,
- * immediately on gaps, duplicates, FORWARD TSN or the I bit).
+ * immediately on gaps, duplicates, FORWARD TSN or the I bit), window
+ * updates as the application reads, and the limits of what it can hold.
  *
  * @module
  */
 import type { MessageInfo } from '../../../core/contracts/transport.js';
 import type { Timer } from '../../../core/time/clock.js';
-import { tsnDiff, tsnLe, tsnLt, w16 } from './bytes.js';
-import { FLAG_I } from './chunk-types.js';
+import { tsnAdd, tsnDiff, tsnLe, tsnLt, w16 } from './bytes.js';
+import { FLAG_B, FLAG_I, FLAG_U } from './chunk-types.js';
 import { encodeError } from './chunks/control.js';
 import { dataChunkScratch, readData } from './chunks/data.js';
 import { decodeForwardTsn } from './chunks/forward-tsn.js';
@@ -18,6 +19,7 @@ import { decodeIData, decodeIForwardTsn } from './chunks/idata.js';
 import { encodeSack } from './chunks/sack.js';
 import { Inbound, type MessageSink } from './inbound.js';
 import type { InStreamStats } from './in-types.js';
+import { SctpMessageTooLargeError, SctpReceiveWindowExhaustedError } from './errors.js';
 import type { SctpOptions } from './options.js';
 import { CauseCode } from './params.js';
 import { TsnMap, TsnOffer } from './tsn-map.js';
@@ -25,6 +27,8 @@ import { TsnMap, TsnOffer } from './tsn-map.js';
 const MAX_GAP_BLOCKS = 64;
 /** Marker returned by the admission check when a chunk is new and fits. */
 const ADMITTED = -1;
+/** Marker returned by the admission check when a new chunk does not fit in the receive window (RFC 9260 §6.2: dropped). */
+const NO_ROOM = -2;
 
 /** Outcome of {@link Receiver.onData}. */
 export const DataVerdict = {
@@ -32,8 +36,16 @@ export const DataVerdict = {
   Ok: 0,
   /** A SACK should go out now (gap, duplicate, dropped chunk, I bit). */
   SackNow: 1,
-  /** A reassembled message exceeded `maxMessageSize`: abort (protocol violation). */
+  /**
+   * A message being reassembled exceeded `maxMessageSize` ({@link Receiver.limitError}
+   * says which): abort with a Protocol Violation cause (RFC 9260 §3.3.10.13).
+   */
   TooLarge: 2,
+  /**
+   * Incomplete messages hold the whole receive window and none can complete
+   * ({@link Receiver.limitError}): abort with Out of Resource (RFC 9260 §3.3.10.4).
+   */
+  WindowExhausted: 3,
 } as const;
 
 /** One of the {@link DataVerdict} values. */
@@ -64,6 +76,9 @@ export class Receiver implements MessageSink {
   private dataPacketsUnacked = 0;
   /** The DATA chunk being processed (overwritten per chunk; {@link Inbound.receive} keeps no reference). */
   private readonly scratch = dataChunkScratch();
+  /** Why the last {@link DataVerdict.TooLarge} or {@link DataVerdict.WindowExhausted} verdict was given. */
+  limitError: SctpMessageTooLargeError | SctpReceiveWindowExhaustedError | null = null;
+  /** a_rwnd of the last SACK built: the window the peer last heard of. */
   private lastAdvertisedRwnd: number;
   private readonly sackTimer: Timer;
 
@@ -73,6 +88,7 @@ export class Receiver implements MessageSink {
    * @param opts - plugin options
    * @param host - the association
    * @param createTimer - the session's timer factory
+   * @param mtu - largest SCTP packet in bytes (the window-update threshold, see {@link Receiver.resume})
    */
   constructor(
     peerInitialTsn: number,
@@ -80,6 +96,7 @@ export class Receiver implements MessageSink {
     private readonly opts: SctpOptions,
     private readonly host: ReceiverHost,
     createTimer: (cb: () => void) => Timer,
+    private readonly mtu: number,
   ) {
     this.map = new TsnMap(peerInitialTsn);
     this.inbound = new Inbound(inboundStreams, opts.maxMessageSize, this);
@@ -103,8 +120,9 @@ export class Receiver implements MessageSink {
   onData(p: Uint8Array, start: number, end: number, flags: number): DataVerdictValue {
     const c = readData(p, start, end, this.scratch);
     const pre = this.admit(c.tsn, c.stream, c.data.length);
+    if (pre === NO_ROOM) return this.noRoom(c.tsn, c.stream, c.data.length, (flags & FLAG_B) !== 0 ? 0 : this.inbound.fragmentsBefore(c.tsn));
     if (pre !== ADMITTED) return pre;
-    if (!this.inbound.receive(c)) return DataVerdict.TooLarge;
+    if (!this.inbound.receive(c)) return this.tooLarge();
     return this.verdict(flags);
   }
 
@@ -112,15 +130,16 @@ export class Receiver implements MessageSink {
   onIData(p: Uint8Array, start: number, end: number, flags: number): DataVerdictValue {
     const c = decodeIData(p, start, end);
     const pre = this.admit(c.tsn, c.stream, c.data.length);
+    if (pre === NO_ROOM) return this.noRoom(c.tsn, c.stream, c.data.length, this.inbound.partialBytes(c.stream, (flags & FLAG_U) !== 0, c.mid));
     if (pre !== ADMITTED) return pre;
-    if (!this.inbound.receiveI(c)) return DataVerdict.TooLarge;
+    if (!this.inbound.receiveI(c)) return this.tooLarge();
     return this.verdict(flags);
   }
 
   private isNewHigh = false;
 
-  /** TSN, stream and window checks shared by DATA and I-DATA; {@link ADMITTED} when the chunk is new and fits. */
-  private admit(tsn: number, stream: number, length: number): DataVerdictValue | typeof ADMITTED {
+  /** TSN, stream and window checks shared by DATA and I-DATA; {@link ADMITTED} when the chunk is new and fits, {@link NO_ROOM} when it does not fit. */
+  private admit(tsn: number, stream: number, length: number): DataVerdictValue | typeof ADMITTED | typeof NO_ROOM {
     const map = this.map;
     this.counters.dataBytesReceived += length;
     if (stream >= this.inboundStreams) {
@@ -133,10 +152,7 @@ export class Receiver implements MessageSink {
       return DataVerdict.SackNow;
     }
     this.isNewHigh = tsnLt(map.highest, tsn);
-    if (this.isNewHigh && !map.has(tsn) && this.inbound.bufferedBytes + length > this.opts.receiveWindow) {
-      this.host.drop('sctp_rwnd_full');
-      return DataVerdict.SackNow;
-    }
+    if (this.isNewHigh && !map.has(tsn) && this.inbound.bufferedBytes + length > this.opts.receiveWindow) return NO_ROOM;
     const o = map.offer(tsn);
     if (o === TsnOffer.Beyond) {
       this.host.drop('sctp_tsn_beyond_window');
@@ -144,6 +160,37 @@ export class Receiver implements MessageSink {
     }
     if (o === TsnOffer.Duplicate) return DataVerdict.SackNow;
     return ADMITTED;
+  }
+
+  /**
+   * A new chunk with TSN `tsn` on `stream` does not fit in the window (§6.2:
+   * drop it). When nothing can ever make room for it, stop instead: every
+   * TSN below it arrived (no retransmission can complete a message), and
+   * the window is full without the complete messages the application has
+   * yet to read. The messages may only be delivered whole, so waiting would
+   * end only after Association.Max.Retrans of the peer's probes.
+   * `before` is the bytes held of the message the chunk continues.
+   */
+  private noRoom(tsn: number, stream: number, length: number, before: number): DataVerdictValue {
+    const map = this.map;
+    const held = this.inbound.incompleteBytes;
+    if (tsn !== tsnAdd(map.cumTsn, 1) || map.hasGaps || held + length <= this.opts.receiveWindow) {
+      this.host.drop('sctp_rwnd_full');
+      return DataVerdict.SackNow;
+    }
+    if (before + length > this.opts.maxMessageSize) {
+      this.limitError = new SctpMessageTooLargeError(before + length, this.opts.maxMessageSize, stream);
+      return DataVerdict.TooLarge;
+    }
+    this.limitError = new SctpReceiveWindowExhaustedError(held, this.opts.receiveWindow);
+    return DataVerdict.WindowExhausted;
+  }
+
+  /** A reassembled message exceeded `maxMessageSize` (see {@link Inbound.tooLarge}). */
+  private tooLarge(): DataVerdictValue {
+    const t = this.inbound.tooLarge;
+    this.limitError = new SctpMessageTooLargeError(t.size, this.opts.maxMessageSize, t.stream);
+    return DataVerdict.TooLarge;
   }
 
   private verdict(flags: number): DataVerdictValue {
@@ -202,15 +249,33 @@ export class Receiver implements MessageSink {
     return sack;
   }
 
-  /** The application read: deliver what waits; true when a window-update SACK should be sent (§6.2). */
+  /**
+   * The application read: deliver what waits; true when a window-update
+   * SACK should go out now (RFC 9260 §6.2 allows one "to update the offered
+   * window as the receiving application consumes new data").
+   *
+   * The rule is the receiver side of silly window avoidance (RFC 1122
+   * §4.2.3.3, RFC 9293 §3.8.6.2.2): a SACK when the window the peer last
+   * heard of could not take a full packet (below one MTU, e.g. 0) and the
+   * window has since grown by at least min(MTU, receiveWindow / 2). Without
+   * it the sender waits for its backed-off T3-rtx timer to probe the
+   * window (§6.1). A window that never closed sends nothing here, however
+   * often the application reads: SACKs stay one per two DATA packets.
+   */
   resume(): boolean {
     this.inbound.blocked = false;
     this.inbound.flush();
-    if (this.lastAdvertisedRwnd < this.opts.receiveWindow / 2 && !this.inbound.blocked) {
+    if (this.windowUpdateDue()) {
       this.sackNeeded = true;
       return true;
     }
     return false;
+  }
+
+  /** The window-update rule of {@link Receiver.resume}. */
+  private windowUpdateDue(): boolean {
+    const last = this.lastAdvertisedRwnd;
+    return last < this.mtu && this.rwnd - last >= Math.min(this.mtu, this.opts.receiveWindow / 2);
   }
 
   /** Per-stream receive counters. */

@@ -43,6 +43,8 @@ export class RetransmissionQueue {
   forwardTsnPending = false;
   /** The Advanced.Peer.Ack.Point moved since the last FORWARD TSN was sent: send one now. */
   forwardTsnDue = false;
+  /** TSN of the new chunk last sent beyond the peer's window (a zero window probe, §6.1 rule A), until acknowledged or resent. */
+  probeTsn: number | null = null;
   /** TSN whose SACK gives the next RTT sample (one per round trip), or null. */
   private rttTsn: number | null = null;
   private rttSentAt = 0;
@@ -226,9 +228,37 @@ export class RetransmissionQueue {
         }
       }
     }
+    if (this.probeTsn !== null) this.recoverProbe(s.arwnd);
     this.peerRwnd = Math.max(0, s.arwnd - this.bytesInFlight);
     this.advanceAckPoint();
     return o;
+  }
+
+  /**
+   * Window probe recovery (as usrsctp does): a receiver with a zero window
+   * drops the probe (RFC 9260 §6.2), so once a SACK advertises room for a
+   * probe it did not acknowledge, the probe is sent again at once instead
+   * of after T3-rtx, which zero window probing has backed off (§6.3.3).
+   */
+  private recoverProbe(arwnd: number): void {
+    const c = this.probe();
+    if (c !== undefined && !(c.inFlight && arwnd >= c.size)) return;
+    if (c !== undefined) this.markRetransmit(c);
+    this.probeTsn = null;
+  }
+
+  /** The zero window probe, if it is still outstanding and unacknowledged. */
+  private probe(): OutChunk | undefined {
+    const tsn = this.probeTsn;
+    if (tsn === null || !tsnLt(this.cumAck, tsn)) return undefined;
+    const c = this.flight[this.flightHead + tsnDiff(tsn, this.cumAck) - 1];
+    return c !== undefined && c.tsn === tsn && !c.acked && !c.abandoned ? c : undefined;
+  }
+
+  /** Whether the zero window probe is all that is in flight (its T3-rtx expiry is then no sign of congestion). */
+  get probing(): boolean {
+    const c = this.probe();
+    return c !== undefined && c.inFlight && this.bytesInFlight === c.size;
   }
 
   private release(c: OutChunk): void {

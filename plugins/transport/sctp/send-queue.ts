@@ -3,7 +3,11 @@
  * §2): first in, first out with DATA (fragments of one message must have
  * consecutive TSNs), or round robin over streams, one fragment at a time,
  * with I-DATA, so that a large message on one stream does not hold up
- * the others (the point of message interleaving).
+ * the others (the point of message interleaving). An interleaving sender
+ * starts a message only while the messages it has started and not
+ * finished fit in the peer's receive window together: a receiver that
+ * delivers messages whole (as this one) could otherwise fill its window
+ * with parts of messages none of which can complete.
  *
  * @module
  */
@@ -36,9 +40,17 @@ export class SendQueue {
   private readonly perStream = new Map<number, Fifo>();
   private readonly ring: number[] = [];
   private rr = 0;
+  /** Bytes of the messages started (first fragment taken) and not finished, when interleaving. */
+  private started = 0;
 
-  /** @param interleave - round robin over streams per fragment (I-DATA) instead of FIFO */
-  constructor(readonly interleave: boolean) {}
+  /**
+   * @param interleave - round robin over streams per fragment (I-DATA) instead of FIFO
+   * @param window - the peer's receive window (a_rwnd of INIT / INIT ACK): what started messages may total, when interleaving
+   */
+  constructor(
+    readonly interleave: boolean,
+    private readonly window = Infinity,
+  ) {}
 
   /** Add a message at the tail (of its stream, when interleaving). */
   push(m: OutMessage): void {
@@ -72,12 +84,23 @@ export class SendQueue {
       }
       return undefined;
     }
+    let waiting = 0;
     while (this.ring.length > 0) {
       if (this.rr >= this.ring.length) this.rr = 0;
       const q = this.perStream.get(this.ring[this.rr]) as Fifo;
       const m = q.first();
-      if (m !== undefined && !m.abandoned && !(m.offset === 0 && expired(m))) return m;
-      if (m !== undefined) q.shift();
+      if (m !== undefined && !m.abandoned && !(m.offset === 0 && expired(m))) {
+        // A message not started waits while it would not fit in the window with those started.
+        if (m.offset !== 0 || this.started === 0 || this.started + m.data.length <= this.window || waiting >= this.ring.length) return m;
+        waiting++;
+        this.rr++;
+        continue;
+      }
+      if (m !== undefined) {
+        // Abandoned once started: it no longer counts (abandoning set its offset to its length).
+        if (m.offset !== 0) this.started -= m.data.length;
+        q.shift();
+      }
       if (q.size === 0) this.ring.splice(this.rr, 1);
     }
     return undefined;
@@ -102,12 +125,13 @@ export class SendQueue {
     return false;
   }
 
-  /** A fragment of `m` (the current head) was taken; `finished` when it was the last. */
-  advance(m: OutMessage, finished: boolean): void {
+  /** A fragment of `m` (the current head) was taken; `first` when it was its first, `finished` when its last. */
+  advance(m: OutMessage, finished: boolean, first = false): void {
     if (!this.interleave) {
       if (finished) this.fifo.shift();
       return;
     }
+    if (first !== finished) this.started += first ? m.data.length : -m.data.length;
     const q = this.perStream.get(m.stream) as Fifo;
     if (finished) q.shift();
     if (q.size === 0) this.ring.splice(this.rr, 1);

@@ -145,7 +145,9 @@ export class Sender implements PacketSentListener {
     this.counters.t3Expirations++;
     if (this.host.timeout()) return;
     this.rto.backoff(); // §6.3.3 E2
-    this.cc.onRetransmissionTimeout({ now, bytesInFlight: out.bytesInFlight });
+    // §7.2.3 slow start, except for a zero window probe alone in flight: the receiver dropped
+    // it for want of window, not for congestion (as usrsctp: no cwnd penalty on window probes).
+    if (!out.probing) this.cc.onRetransmissionTimeout({ now, bytesInFlight: out.bytesInFlight });
     out.onT3(now); // §6.3.3 E3
     if (out.forwardTsnPending) out.forwardTsnDue = true;
     this.host.flush();
@@ -196,7 +198,11 @@ export class Sender implements PacketSentListener {
       const flight = out.bytesInFlight;
       const c = out.take(limit, now);
       const rtx = c.transmissions > 1;
-      if (!rtx) out.peerRwnd = Math.max(0, out.peerRwnd - c.size);
+      if (!rtx) {
+        // A new chunk beyond the peer's window went out under §6.1 rule A: a zero window probe.
+        if (c.size > out.peerRwnd) out.probeTsn = c.tsn;
+        out.peerRwnd = Math.max(0, out.peerRwnd - c.size);
+      }
       pk.data(c.flags, c.tsn, c.msg.stream, c.msg.ssn, c.msg.ppid, out.iData ? c.fsn : -1, c.data, c.size, flight, rtx);
       this.counters.dataBytesSent += c.data.length;
     }

@@ -36,6 +36,21 @@ describe('sctp plugin options', () => {
     }
   });
 
+  it('requires receiveWindow ≥ maxMessageSize (messages are delivered whole), naming both options', async () => {
+    const err = await createStack({ transport: { use: sctp, options: { receiveWindow: 60_000 } } }).then(
+      async (s) => {
+        await s.close();
+        return undefined;
+      },
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).path).toBe('transport.options.receiveWindow');
+    expect((err as ConfigError).message).toMatch(/receiveWindow ≥ maxMessageSize \(262144\).*raise receiveWindow or lower maxMessageSize, got 60000/);
+    expect(sctpOptionsSchema.parse({ receiveWindow: 60_000, maxMessageSize: 60_000 })).toMatchObject({ receiveWindow: 60_000, maxMessageSize: 60_000 });
+    expect(() => sctpOptionsSchema.parse({ maxMessageSize: 2 * 1024 * 1024 })).toThrow(/receiveWindow ≥ maxMessageSize \(2097152\)/);
+  });
+
   it('rejects unknown and out-of-range options with a ConfigError naming the path', async () => {
     for (const options of [{ bogus: 1 }, { outboundStreams: 0 }, { maxInboundStreams: 65536 }, { receiveWindow: 1000 }, { sackDelay: 600 }]) {
       const err = await createStack({ transport: { use: sctp, options } }).then(

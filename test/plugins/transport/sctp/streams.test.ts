@@ -78,7 +78,7 @@ describe('ordering across and within streams (RFC 9260 §6.5, §6.6)', () => {
 
 describe('receive window and backpressure (RFC 9260 §6.2)', () => {
   it('stops the sender at the advertised window while the application does not read, then resumes', () => {
-    const pair = new SctpPair({ server: { receiveWindow: 16_000 } }).connect();
+    const pair = new SctpPair({ server: { receiveWindow: 16_000, maxMessageSize: 16_000 } }).connect();
     pair.serverLog.accept = false;
     for (let i = 0; i < 100; i++) pair.client.sendMessage!(new Uint8Array(1000).fill(i), { stream: 0 });
     pair.time.run(pair.time.now() + 5000);
@@ -195,7 +195,7 @@ describe('FORWARD TSN validation (RFC 3758 §3.6)', () => {
 
 describe('zero window (RFC 9260 §6.1)', () => {
   it('keeps probing a closed window for minutes without declaring the answering peer dead', () => {
-    const pair = new SctpPair({ server: { receiveWindow: 4000 }, client: { heartbeatInterval: 0 } }).connect();
+    const pair = new SctpPair({ server: { receiveWindow: 4000, maxMessageSize: 4000 }, client: { heartbeatInterval: 0 } }).connect();
     pair.serverLog.accept = false;
     for (let i = 0; i < 20; i++) pair.client.sendMessage!(new Uint8Array(1000).fill(i), { stream: 0 });
     pair.time.run(pair.time.now() + 300_000);
