@@ -328,6 +328,11 @@ export class Connection extends Duplex {
     callback();
   }
 
+  /** @internal A stream channel ({@link Connection.stream}) was read after it had filled: let the session deliver again. */
+  resumeSession(): void {
+    this.session?.resume();
+  }
+
   /** @internal */
   override _read(): void {
     if (this.readPaused) {

@@ -10,6 +10,8 @@ import type { Connection } from './connection.js';
 /** A Duplex bound to one stream id of a connection. */
 export class StreamChannel extends Duplex {
   private pending: ((err?: Error | null) => void) | undefined;
+  /** A delivery found the readable buffer full: the session stopped delivering until this stream is read. */
+  private readPaused = false;
 
   /**
    * @param conn - the owning connection
@@ -25,7 +27,9 @@ export class StreamChannel extends Duplex {
   /** @internal Deliver one message. */
   deliver(data: Uint8Array): boolean {
     if (this.readableEnded || this.destroyed) return true;
-    return this.push(data);
+    const ok = this.push(data);
+    if (!ok) this.readPaused = true;
+    return ok;
   }
 
   /** @internal The connection became writable again. */
@@ -47,6 +51,10 @@ export class StreamChannel extends Duplex {
 
   /** @internal */
   override _read(): void {
-    // Flow control is per association; nothing to resume per stream.
+    // Flow control is per association: a full stream paused the whole session, so
+    // reading this stream again must resume it (or every stream would stall for good).
+    if (!this.readPaused) return;
+    this.readPaused = false;
+    this.conn.resumeSession();
   }
 }
