@@ -75,6 +75,31 @@ export interface StreamTransferResult {
   readonly completedAt: number;
 }
 
+/** One outcome per transfer: the first failure rejects and destroys the stream; later ones, and a success after it, are ignored. */
+class Outcome<T> {
+  /** Whether the transfer has already succeeded or failed. */
+  settled = false;
+
+  constructor(
+    private readonly conn: Duplex,
+    private readonly onSuccess: (value: T) => void,
+    private readonly onFailure: (err: Error) => void,
+  ) {}
+
+  fail(err: unknown): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.onFailure(toError(err));
+    this.conn.destroy();
+  }
+
+  succeed(value: T): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.onSuccess(value);
+  }
+}
+
 function protocolError(message: string): ToukitError {
   return new ToukitError('ERR_DEMO_PROTOCOL', message);
 }
@@ -108,13 +133,8 @@ export function sendAndVerify(conn: Duplex, bytes: number): Promise<StreamTransf
     let remote: Buffer | undefined;
     let completedAt = 0;
     let sent = 0;
-    let settled = false;
-    const fail = (err: unknown): void => {
-      if (settled) return;
-      settled = true;
-      reject(toError(err));
-      conn.destroy();
-    };
+    const outcome = new Outcome(conn, resolve, reject);
+    const fail = (err: unknown): void => outcome.fail(err);
     conn.on('error', fail);
     conn.on('data', (d: Buffer) => {
       replyLength += d.length;
@@ -136,18 +156,17 @@ export function sendAndVerify(conn: Duplex, bytes: number): Promise<StreamTransf
       if (remote === undefined) fail(protocolError(`the connection ended after ${replyLength} of the ${DIGEST_BYTES} digest bytes`));
     });
     conn.on('close', () => {
-      if (settled) return;
+      if (outcome.settled) return;
       if (remote === undefined) {
         fail(protocolError(`the connection closed after ${replyLength} of the ${DIGEST_BYTES} digest bytes`));
         return;
       }
-      settled = true;
-      resolve({ digest: hash.digest('hex'), remote: remote.toString('hex'), completedAt });
+      outcome.succeed({ digest: hash.digest('hex'), remote: remote.toString('hex'), completedAt });
     });
     const chunk = randomBytes(Math.min(CHUNK_BYTES, Math.max(bytes, 1)));
     const pump = (): void => {
       try {
-        while (!settled && sent < bytes) {
+        while (!outcome.settled && sent < bytes) {
           const n = Math.min(chunk.length, bytes - sent);
           const piece = n === chunk.length ? chunk : chunk.subarray(0, n);
           hash.update(piece);
@@ -189,16 +208,11 @@ export function serveDigest(conn: Duplex): Promise<void> {
     let expected: number | undefined;
     let received = 0;
     let replied = false;
-    let settled = false;
-    const fail = (err: unknown): void => {
-      if (settled) return;
-      settled = true;
-      reject(toError(err));
-      conn.destroy();
-    };
+    const outcome = new Outcome(conn, resolve, reject);
+    const fail = (err: unknown): void => outcome.fail(err);
     conn.on('error', fail);
     conn.on('data', (d: Buffer) => {
-      if (settled) return;
+      if (outcome.settled) return;
       if (replied) {
         fail(protocolError(`the client sent more than the ${expected ?? 0} bytes it announced`));
         return;
@@ -232,13 +246,12 @@ export function serveDigest(conn: Duplex): Promise<void> {
       if (!replied) fail(protocolError(`the client ended after ${received} of ${expected ?? '(unknown)'} bytes`));
     });
     conn.on('close', () => {
-      if (settled) return;
+      if (outcome.settled) return;
       if (!replied || !conn.writableFinished) {
         fail(protocolError('the connection closed before the digest was sent'));
         return;
       }
-      settled = true;
-      resolve();
+      outcome.succeed();
     });
   });
 }
