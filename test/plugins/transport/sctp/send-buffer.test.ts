@@ -6,7 +6,7 @@
  * rwnd outstanding).
  */
 import { describe, it, expect } from 'vitest';
-import { simSctp } from './sim-helpers.js';
+import { pumpWrites, simSctp } from './sim-helpers.js';
 
 const MIB = 1024 * 1024;
 
@@ -24,15 +24,7 @@ describe('sctp send buffer versus the receive window (on the simulator)', () => 
       if (tStart < 0 && received >= 8 * MIB) tStart = s.net.now; // past slow start
       if (tEnd < 0 && received >= total) tEnd = s.net.now;
     });
-    let written = 0;
-    const pump = (): void => {
-      while (written < total) {
-        written += chunk.length;
-        if (!s.conn.write(chunk)) return;
-      }
-    };
-    s.conn.on('drain', pump);
-    pump();
+    pumpWrites(s.conn, chunk, total);
     await s.net.run({ for: '10s' });
     expect(received).toBe(total);
     const rate = (16 * MIB) / ((tEnd - tStart) / 1000); // bytes per second after slow start

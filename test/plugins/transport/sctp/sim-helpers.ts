@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { Duplex } from 'node:stream';
 import { createHash, type Hash } from 'node:crypto';
 import { createStack, type Connection, type Stack, type StackConfig } from '../../../../core/index.js';
 import type { LinkOptions } from '../../../../core/sim/index.js';
@@ -135,4 +136,17 @@ export async function bulkTransfer(s: SimSctp, streams: number, perStream: numbe
     receivedBytes: recvBytes,
     virtualMs: finishedAt - t0,
   };
+}
+
+/** Write `chunk` until `total` bytes are written, waiting for `'drain'` whenever `write()` returns false. */
+export function pumpWrites(conn: Duplex, chunk: Uint8Array, total: number): void {
+  let written = 0;
+  const pump = (): void => {
+    while (written < total) {
+      written += chunk.length;
+      if (!conn.write(chunk)) return;
+    }
+  };
+  conn.on('drain', pump);
+  pump();
 }

@@ -9,7 +9,7 @@
 import { describe, it, expect } from 'vitest';
 import type { Connection } from '../../../../core/index.js';
 import { SctpPair, chunksOf } from './harness.js';
-import { simSctp } from './sim-helpers.js';
+import { pumpWrites, simSctp } from './sim-helpers.js';
 import { ChunkType } from '../../../../plugins/transport/sctp/chunk-types.js';
 
 /** SACKs the server put on the wire so far. */
@@ -99,15 +99,7 @@ describe('recovery after the application paused (on the simulator)', () => {
       server.on('data', (d: Uint8Array) => void (received += d.length));
       const total = 4 * 1024 * 1024;
       const chunk = new Uint8Array(16 * 1024).fill(5);
-      let written = 0;
-      const pump = (): void => {
-        while (written < total) {
-          written += chunk.length;
-          if (!s.conn.write(chunk)) return;
-        }
-      };
-      s.conn.on('drain', pump);
-      pump();
+      pumpWrites(s.conn, chunk, total);
       await s.net.run({ for: pause });
       expect(server.session.stats().rwnd).toBe(0);
       // Everything received so far: read, in the Readable's buffer, or in the association's (its whole 1 MiB window).
