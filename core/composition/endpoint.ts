@@ -338,6 +338,24 @@ export class Endpoint implements DatagramReceiver {
     this.socket.socket.send(out, this.client ? undefined : to);
   }
 
+  /**
+   * The last server on this socket closed: end the secure sessions that carry
+   * no connection (a DTLS peer whose first datagram has not arrived yet, or
+   * whose handshake is still running). Nothing could be accepted through them
+   * any more; closing them sends close_notify, so the peer's connection ends
+   * instead of sending into a socket that drops everything as `no_listener`.
+   * Peers with connections go on, as the server's open connections do.
+   */
+  closeIdlePeers(): void {
+    for (const peer of this.allPeers()) {
+      if (peer.sessions.size > 0 || peer.pendingClient !== undefined || peer.security === null) continue;
+      const s = peer.security;
+      peer.security = null;
+      s.close();
+      this.removePeer(peer);
+    }
+  }
+
   /** Release the socket when nothing uses this endpoint any more. */
   maybeRelease(): void {
     if (this.released !== undefined || this.listeners.length > 0 || this.peers.size > 0) return;

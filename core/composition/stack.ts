@@ -240,6 +240,7 @@ export class Stack extends EventEmitter<StackEvents> implements ConnectionOwner 
           const i = ep.listeners.indexOf(s);
           if (i >= 0) ep.listeners.splice(i, 1);
           this.servers.delete(s);
+          if (ep.listeners.length === 0) ep.closeIdlePeers();
           ep.maybeRelease();
         },
         countDrop: (reason) => this.countDrop(reason),

@@ -71,4 +71,28 @@ describe('a server before it hands a connection over', () => {
     await server.close();
     await net.runUntilIdle({ limit: '10s' });
   });
+
+  it('ends the secure sessions that carry no connection yet when it closes, so their clients learn of it (DTLS + datagram)', async () => {
+    const net = new SimNetwork({ seed: 3 });
+    net.link('10.0.0.1', '10.0.0.2', { delay: '10ms' });
+    const cfg = { security: { use: 'dtls', options: { psk: { identity: 'close', key: '000102030405060708090a0b0c0d0e0f' } } }, transport: 'datagram' } as const;
+    const server = await createStack(cfg, { substrate: net.host('10.0.0.2') });
+    const client = await createStack(cfg, { substrate: net.host('10.0.0.1') });
+    const srv = await server.listen({ host: '10.0.0.2', port: 6080 });
+    // The DTLS handshake completes, so connect() resolves; the server has no connection until the first datagram.
+    const conn = await net.runUntil(client.connect({ host: '10.0.0.2', port: 6080 }));
+    let ended = false;
+    conn.on('end', () => (ended = true));
+    conn.resume();
+    expect((server.stats() as { peers: number }).peers).toBe(1);
+    await srv.close();
+    await net.run({ for: '1s' });
+    expect((server.stats() as { peers: number }).peers).toBe(0);
+    // close_notify reached the client: its connection ended, like a tcp connection after the peer's FIN.
+    expect(ended).toBe(true);
+    expect((client.stats() as { peers: number }).peers).toBe(0);
+    await client.close();
+    await server.close();
+    await net.runUntilIdle({ limit: '10s' });
+  });
 });
