@@ -9,7 +9,7 @@
  */
 import { createSocket } from 'node:dgram';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createStack, type Stack, type StackConfig } from '../../../core/index.js';
+import { createStack, type Connection, type Stack, type StackConfig } from '../../../core/index.js';
 import type { Substrate, SubstrateSocket } from '../../../core/contracts/substrate.js';
 import { UdpSubstrate } from '../../../plugins/substrate/udp/index.js';
 
@@ -25,6 +25,19 @@ async function closedPort(): Promise<number> {
   const { port } = s.address();
   await new Promise<void>((resolve) => s.close(resolve));
   return port;
+}
+
+/**
+ * Write `text` every 10 ms (at most 100 times) until the client's stack has counted an
+ * `ECONNREFUSED`: the refusal arrives as a socket error event after a send. Returns the count.
+ */
+async function refusalsAfterWrites(client: Stack, conn: Connection, text: string): Promise<number | undefined> {
+  const refused = (): number | undefined => (client.stats() as { socketErrors: Record<string, number> }).socketErrors.ECONNREFUSED;
+  for (let i = 0; i < 100 && refused() === undefined; i++) {
+    conn.write(Buffer.from(text));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return refused();
 }
 
 const psk = { identity: 'refused', key: '000102030405060708090a0b0c0d0e0f' };
@@ -55,14 +68,7 @@ describe('connecting to a port nobody listens on', () => {
     const client = await createStack({ transport: 'datagram' });
     stacks.push(client);
     const conn = await client.connect({ host: '127.0.0.1', port: await closedPort() });
-    conn.write(Buffer.from('anyone?'));
-    // The refusal arrives as a socket error event after the send: wait for it to be counted.
-    const stats = (): { socketErrors: Record<string, number> } => client.stats() as { socketErrors: Record<string, number> };
-    for (let i = 0; i < 100 && stats().socketErrors.ECONNREFUSED === undefined; i++) {
-      conn.write(Buffer.from('anyone?'));
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    expect(stats().socketErrors.ECONNREFUSED).toBeGreaterThanOrEqual(1);
+    expect(await refusalsAfterWrites(client, conn, 'anyone?')).toBeGreaterThanOrEqual(1);
     expect(conn.destroyed).toBe(false);
   });
 
@@ -79,12 +85,7 @@ describe('connecting to a port nobody listens on', () => {
     const conn = await client.connect({ host: '127.0.0.1', port: srv.address().port });
     conn.on('error', () => {});
     await Promise.all(sockets.map((s) => s.close()));
-    const stats = (): { socketErrors: Record<string, number> } => client.stats() as { socketErrors: Record<string, number> };
-    for (let i = 0; i < 100 && stats().socketErrors.ECONNREFUSED === undefined; i++) {
-      conn.write(Buffer.from('still there?'));
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    expect(stats().socketErrors.ECONNREFUSED).toBeGreaterThanOrEqual(1);
+    expect(await refusalsAfterWrites(client, conn, 'still there?')).toBeGreaterThanOrEqual(1);
     expect(conn.destroyed).toBe(false);
   });
 });
