@@ -242,9 +242,11 @@ export class RetransmissionQueue {
    */
   private recoverProbe(arwnd: number): void {
     const c = this.probe();
-    if (c !== undefined && !(c.inFlight && arwnd >= c.size)) return;
-    if (c !== undefined) this.markRetransmit(c);
-    this.probeTsn = null;
+    if (c !== undefined) {
+      if (!c.inFlight || arwnd < c.size) return; // still no room: keep waiting for it
+      this.markRetransmit(c);
+    }
+    this.probeTsn = null; // resent, or acknowledged / abandoned meanwhile
   }
 
   /** The zero window probe, if it is still outstanding and unacknowledged. */
