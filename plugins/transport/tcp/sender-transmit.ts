@@ -60,10 +60,18 @@ export function sendLoop(s: TcpSender, now: number): void {
       }
       if (!cc.canSend(s.inFlight())) return;
       if (now < 0) now = h.ctx.clock.now();
-      sendNew(s, off, len, s.finQueued && len === unsent, now);
+      // The FIN takes a sequence number: it rides along only if it fits in the window too.
+      sendNew(s, off, len, s.finQueued && len === unsent && len < usable, now);
       continue;
     }
     if (s.finQueued && !s.finSent) {
+      // A receiver with RCV.WND = 0 accepts no FIN (§3.10.7.4): hold it and probe the window
+      // instead, as for data (§3.8.6.1), so that its unanswered retransmissions cannot time
+      // out a connection whose peer keeps acknowledging (RFC 1122 §4.2.2.17).
+      if (s.sndUna + s.sndWnd - s.sndNxt < 1) {
+        armPersist(s);
+        return;
+      }
       if (s.inFlight() > 0 && !cc.canSend(s.inFlight())) return;
       sendNew(s, off, 0, true, now < 0 ? h.ctx.clock.now() : now);
     }
@@ -150,21 +158,30 @@ export function sendProbe(s: TcpSender): void {
 
 /**
  * The persist timer fired (RFC 9293 §3.8.6.1): send what the window now allows (overriding
- * SWS avoidance, §3.8.6.2.1), or probe the zero window and back the timer off.
+ * SWS avoidance, §3.8.6.2.1), or probe the zero window and back the timer off. A peer may
+ * keep its window closed for as long as it answers the probes (RFC 1122 §4.2.2.17); after
+ * `maxRetransmits` probes in a row without any ACK the connection fails, as after
+ * retransmission timeouts (RFC 6429).
  */
 export function onPersist(s: TcpSender): void {
   const h = s.host;
   const off = s.sndNxt - s.iss - 1;
   const unsent = s.buf.end - off;
-  if (unsent <= 0 || s.sndNxt !== s.sndUna) return;
+  const finPending = s.finQueued && !s.finSent;
+  if ((unsent <= 0 && !finPending) || s.sndNxt !== s.sndUna) return;
   const usable = s.sndUna + s.sndWnd - s.sndNxt;
   if (usable > 0 && s.cc !== undefined) {
     const len = Math.min(unsent, usable, s.sendMss);
-    sendNew(s, off, len, s.finQueued && len === unsent, h.ctx.clock.now()); // SWS override (RFC 9293 §3.8.6.2.1)
-  } else {
-    sendProbe(s);
-    s.persistBackoff++;
-    const d = Math.min(h.cfg.maxRto, s.rtt.rto * 2 ** s.persistBackoff);
-    s.persistTimer.arm(h.ctx.clock.now() + d);
+    sendNew(s, off, len, finPending && len === unsent && len < usable, h.ctx.clock.now()); // SWS override (RFC 9293 §3.8.6.2.1)
+    return;
   }
+  if (s.takeAnswered()) s.probesUnanswered = 0;
+  else if (++s.probesUnanswered > h.cfg.maxRetransmits) {
+    h.failTimeout(`${s.probesUnanswered - 1} zero-window probes`);
+    return;
+  }
+  sendProbe(s);
+  s.persistBackoff++;
+  const d = Math.min(h.cfg.maxRto, s.rtt.rto * 2 ** s.persistBackoff);
+  s.persistTimer.arm(h.ctx.clock.now() + d);
 }

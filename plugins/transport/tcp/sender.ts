@@ -96,6 +96,10 @@ export class TcpSender implements RecoveryHost {
   private consecutiveRtos = 0;
   /** Persist-timer backoff exponent (reset by an ACK of new data). @internal */
   persistBackoff = 0;
+  /** Zero-window probes in a row sent with no ACK received in between. @internal */
+  probesUnanswered = 0;
+  /** An acceptable ACK arrived since the last retransmission timeout or zero-window probe. */
+  private answered = false;
   private writeBlocked = false;
   /**
    * One past the latest sub-MSS data segment sent for the first time (Minshall's
@@ -234,10 +238,12 @@ export class TcpSender implements RecoveryHost {
    */
   onAck(seg: TcpHeader, ack: number, seq: number, dataLen: number, now: number): void {
     const h = this.host;
-    // Window update (SND.WL1 / SND.WL2 rule).
+    this.answered = true;
+    // Window update: only from a segment whose ACK is not old (SND.UNA =< SEG.ACK, the upper
+    // bound checked by the caller) and that is newer by the SND.WL1 / SND.WL2 rule (§3.10.7.4).
     const wnd = seg.window * this.sndScale;
     const oldWnd = this.sndWnd;
-    if (this.sndWl1 < seq || (this.sndWl1 === seq && this.sndWl2 <= ack)) {
+    if (ack >= this.sndUna && (this.sndWl1 < seq || (this.sndWl1 === seq && this.sndWl2 <= ack))) {
       this.sndWnd = wnd;
       this.sndWl1 = seq;
       this.sndWl2 = ack;
@@ -345,7 +351,11 @@ export class TcpSender implements RecoveryHost {
     }
     if (this.sndUna >= this.sndNxt) return;
     this.timeouts++;
-    if (++this.consecutiveRtos > h.cfg.maxRetransmits) {
+    // A peer that shrank its window to zero and acknowledges every retransmission keeps the
+    // connection alive: those retransmissions are its zero-window probes (RFC 1122 §4.2.2.17).
+    const answered = this.takeAnswered();
+    const probed = this.sndWnd === 0 && answered;
+    if (!probed && ++this.consecutiveRtos > h.cfg.maxRetransmits) {
       h.failTimeout(`${this.consecutiveRtos - 1} retransmissions`);
       return;
     }
@@ -358,6 +368,13 @@ export class TcpSender implements RecoveryHost {
     if (head !== undefined) this.retransmit(head);
     this.trySend();
     if (!this.rtoTimer.armed) this.rtoTimer.arm(now + this.rtt.rto);
+  }
+
+  /** Whether an acceptable ACK arrived since the last call (a timer's probe was answered). @internal */
+  takeAnswered(): boolean {
+    const a = this.answered;
+    this.answered = false;
+    return a;
   }
 
   /** Cancel timers. */

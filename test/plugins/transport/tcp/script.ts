@@ -124,3 +124,51 @@ export class Script implements WireLike {
     this.sent.length = 0;
   }
 }
+
+/** The scripted peer's initial sequence number. */
+export const PEER_ISN = 5000;
+
+/**
+ * A client session established against a scripted peer (MSS 1000, SACK and timestamps unless
+ * turned off), with `peerAck(ack, extra)` to send the peer's ACKs.
+ */
+export function established(opts: { sack?: boolean; ts?: boolean; mss?: number; window?: number; wscale?: number } = {}, cfg = {}, cc?: CongestionControllerFactory) {
+  const s = new Script('client', cfg, cc);
+  s.session.start();
+  const syn = s.next();
+  const iss = syn.header.seq;
+  s.advance(100);
+  const ts = opts.ts ?? true;
+  s.inject({
+    flags: F.SYN | F.ACK,
+    seq: PEER_ISN,
+    ack: iss + 1,
+    window: opts.window ?? 65535,
+    options: {
+      mss: opts.mss ?? 1000,
+      sackPermitted: opts.sack ?? true,
+      wscale: opts.wscale ?? -1,
+      hasTimestamps: ts,
+      tsVal: 777,
+      tsEcr: syn.header.options.tsVal,
+    },
+  });
+  const ack = s.next();
+  expect(ack.header.flags).toBe(F.ACK);
+  let peerTs = 800;
+  const rcvNxt = PEER_ISN + 1;
+  /** An ACK from the peer. */
+  const peerAck = (ack: number, extra: Partial<Inject> = {}): void => {
+    const last = s.all[s.all.length - 1];
+    s.inject({
+      flags: F.ACK,
+      seq: rcvNxt,
+      ack,
+      window: extra.window ?? opts.window ?? 65535,
+      options: ts ? { hasTimestamps: true, tsVal: peerTs++, tsEcr: last.header.options.tsVal, ...extra.options } : extra.options,
+      ...extra,
+      ...(ts || extra.options ? { options: { hasTimestamps: ts, tsVal: peerTs, tsEcr: last.header.options.tsVal, ...extra.options } } : {}),
+    });
+  };
+  return { s, iss, data: iss + 1, peerAck };
+}

@@ -3,52 +3,7 @@ import type { CongestionControllerFactory } from '../../../../core/contracts/con
 import { TimeoutError } from '../../../../core/errors.js';
 import { renoFactory } from '../../../../plugins/congestion/reno/index.js';
 import { TcpResetError } from '../../../../plugins/transport/tcp/session.js';
-import { F, Script } from './script.js';
-import type { Inject } from './script.js';
-
-const PEER_ISN = 5000;
-
-/** Client session established against a scripted peer. */
-function established(opts: { sack?: boolean; ts?: boolean; mss?: number; window?: number; wscale?: number } = {}, cfg = {}, cc?: CongestionControllerFactory) {
-  const s = new Script('client', cfg, cc);
-  s.session.start();
-  const syn = s.next();
-  const iss = syn.header.seq;
-  s.advance(100);
-  const ts = opts.ts ?? true;
-  s.inject({
-    flags: F.SYN | F.ACK,
-    seq: PEER_ISN,
-    ack: iss + 1,
-    window: opts.window ?? 65535,
-    options: {
-      mss: opts.mss ?? 1000,
-      sackPermitted: opts.sack ?? true,
-      wscale: opts.wscale ?? -1,
-      hasTimestamps: ts,
-      tsVal: 777,
-      tsEcr: syn.header.options.tsVal,
-    },
-  });
-  const ack = s.next();
-  expect(ack.header.flags).toBe(F.ACK);
-  let peerTs = 800;
-  const rcvNxt = PEER_ISN + 1;
-  /** An ACK from the peer. */
-  const peerAck = (ack: number, extra: Partial<Inject> = {}): void => {
-    const last = s.all[s.all.length - 1];
-    s.inject({
-      flags: F.ACK,
-      seq: rcvNxt,
-      ack,
-      window: extra.window ?? opts.window ?? 65535,
-      options: ts ? { hasTimestamps: true, tsVal: peerTs++, tsEcr: last.header.options.tsVal, ...extra.options } : extra.options,
-      ...extra,
-      ...(ts || extra.options ? { options: { hasTimestamps: ts, tsVal: peerTs, tsEcr: last.header.options.tsVal, ...extra.options } } : {}),
-    });
-  };
-  return { s, iss, data: iss + 1, peerAck };
-}
+import { established, F, PEER_ISN, Script } from './script.js';
 
 describe('scripted: handshake (RFC 9293 §3.5, RFC 7323, RFC 2018)', () => {
   it('sends a SYN with MSS, SACK-permitted, timestamps and window scale, then ACKs the SYN-ACK', () => {
