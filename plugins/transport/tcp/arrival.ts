@@ -64,7 +64,7 @@ export abstract class TcpSegmentArrival extends TcpSessionCore {
         this.onListen(seg);
         return;
       case 'SYN-SENT':
-        this.onSynSent(seg);
+        this.onSynSent(seg, data, now);
         return;
       default:
         this.onSegment(seg, data, now);
@@ -90,8 +90,8 @@ export abstract class TcpSegmentArrival extends TcpSessionCore {
     this.snd.sendSyn(true);
   }
 
-  /** RFC 9293 §3.10.7.3: segments while waiting for SYN-ACK. */
-  private onSynSent(seg: TcpHeader): void {
+  /** RFC 9293 §3.10.7.3: segments while waiting for SYN-ACK (`now`: arrival time). */
+  private onSynSent(seg: TcpHeader, data: Uint8Array, now: number): void {
     const f = seg.flags;
     const snd = this.snd;
     let ackOk = false;
@@ -115,8 +115,13 @@ export abstract class TcpSegmentArrival extends TcpSessionCore {
     if (ackOk) {
       snd.onSynAcked(unwrapSeq(seg.ack, snd.sndNxt), seg);
       this.establish();
-      this.sendAck();
-      snd.trySend();
+      // Text or a FIN in the SYN-ACK: "continue processing at the sixth step" (§3.10.7.3), and
+      // acknowledge it with the SYN-ACK at once.
+      if (data.length > 0 || f & TcpFlags.FIN) this.onText(f, this.rcv.rcvNxt, data, now, true);
+      else {
+        this.sendAck();
+        snd.trySend();
+      }
     } else {
       // Simultaneous open (RFC 9293 §3.5, figure 7).
       this.setState('SYN-RECEIVED');
@@ -239,11 +244,22 @@ export abstract class TcpSegmentArrival extends TcpSessionCore {
     if ((this.state as TcpState) === 'CLOSED' || this.disposed) return;
 
     // Seventh and eighth: segment text and FIN.
-    const hasFin = (f & TcpFlags.FIN) !== 0;
-    if (data.length === 0 && !hasFin) {
+    if (data.length === 0 && !(f & TcpFlags.FIN)) {
       if (this.state !== 'TIME-WAIT') snd.trySend(now);
       return;
     }
+    this.onText(f, seq, data, now, false);
+  }
+
+  /**
+   * RFC 9293 §3.10.7.4 seventh and eighth checks: the text and FIN of an acceptable segment
+   * (`seq` unwrapped), then the ACK decision (§3.8.6.3) and whatever may now be sent.
+   * @param ackNow - acknowledge at once (the segment also completed our handshake)
+   */
+  private onText(f: number, seq: number, data: Uint8Array, now: number, ackNow: boolean): void {
+    const rcv = this.rcv;
+    const snd = this.snd;
+    const hasFin = (f & TcpFlags.FIN) !== 0;
     if (this.state === 'TIME-WAIT') {
       if (hasFin) this.sendAck(); // a retransmitted FIN: ACK it again
       return;
@@ -259,6 +275,7 @@ export abstract class TcpSegmentArrival extends TcpSessionCore {
     if ((this.state as TcpState) === 'CLOSED') return;
     const fullSize = snd.rcvFullSize;
     const immediate =
+      ackNow ||
       result !== ReceiveResult.InOrder ||
       hasFin ||
       (!wasFin && rcv.finReceived) ||
