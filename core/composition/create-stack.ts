@@ -123,5 +123,7 @@ export async function createStack(config: StackConfig, options: CreateStackOptio
     });
   }
   const capture = options.capture ?? (options.pcap !== undefined ? new PcapWriter({ path: options.pcap }) : undefined);
-  return new Stack(resolved, c, substrate, { clock, timers, random, tracer, capture }, ownsTimers);
+  // Connection ids are numbered per trace destination (unique in a trace shared by several stacks).
+  const traceTarget = options.tracer ?? sinks[0];
+  return new Stack(resolved, c, substrate, { clock, timers, random, tracer, capture, traceTarget }, ownsTimers);
 }

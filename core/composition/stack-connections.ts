@@ -19,7 +19,12 @@ import type { Endpoint, Peer } from './endpoint.js';
 import type { Stack } from './stack.js';
 import { TOKENS } from './tokens.js';
 
-let connectionCounter = 0;
+/**
+ * The last connection number given in each id space: stacks that trace into the same sink
+ * (or tracer) share one sequence, so the ids in one trace are unique, and a run repeated in
+ * the same process (same seed) numbers its connections the same way.
+ */
+const lastIds = new WeakMap<object, number>();
 
 /** @internal The connections of one stack and the DI scopes of their sessions. */
 export class StackConnections {
@@ -29,11 +34,13 @@ export class StackConnections {
    * @param stack - the owning stack (each connection's owner; clock and tracer)
    * @param container - the stack's DI container (scopes are its children)
    * @param counters - the stack's counters (`connectionsOpened` is counted here)
+   * @param idSpace - what connection ids are unique within: the stack's trace destination, or the stack
    */
   constructor(
     private readonly stack: Stack,
     private readonly container: DependencyContainer,
     private readonly counters: { connectionsOpened: number },
+    private readonly idSpace: object = stack,
   ) {}
 
   /** Number of live connections. */
@@ -46,11 +53,17 @@ export class StackConnections {
     return [...this.table.keys()];
   }
 
+  private nextId(): number {
+    const n = (lastIds.get(this.idSpace) ?? 0) + 1;
+    lastIds.set(this.idSpace, n);
+    return n;
+  }
+
   /** Create a connection with a peer and track it. */
   newConnection(endpoint: Endpoint, peer: Peer): Connection {
     const conn = new Connection(
       this.stack,
-      `c${++connectionCounter}`,
+      `c${this.nextId()}`,
       {
         localAddress: endpoint.localAddress.address,
         localPort: endpoint.localAddress.port,

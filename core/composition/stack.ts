@@ -143,7 +143,7 @@ export class Stack extends EventEmitter<StackEvents> implements ConnectionOwner 
     private readonly resolved: ResolvedStackConfig,
     container: DependencyContainer,
     private readonly substrate: Substrate,
-    env: { clock: Clock; timers: TimerService; random: RandomSource; tracer: Tracer; capture?: DatagramCapture },
+    env: { clock: Clock; timers: TimerService; random: RandomSource; tracer: Tracer; capture?: DatagramCapture; traceTarget?: object },
     private readonly ownsTimers: boolean,
   ) {
     super();
@@ -153,7 +153,7 @@ export class Stack extends EventEmitter<StackEvents> implements ConnectionOwner 
     this.tracer = env.tracer;
     this.capture = env.capture;
     this.captureEpoch = env.clock === realClock ? Date.now() - performance.now() : 0;
-    this.connections = new StackConnections(this, container, this.counters);
+    this.connections = new StackConnections(this, container, this.counters, env.traceTarget);
     this.encapsulation = container.resolve<Encapsulation>(TOKENS.Encapsulation);
     this.security = container.resolve<SecurityProtocol>(TOKENS.Security);
     this.transport = container.resolve<TransportProtocol>(TOKENS.Transport);

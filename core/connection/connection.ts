@@ -44,7 +44,10 @@ const DEFAULT_INFO: MessageInfo = Object.freeze({ stream: 0, ppid: 0, unordered:
  * - `'keylog'` (line: string): an NSS key-log line (DTLS).
  */
 export class Connection extends Duplex {
-  /** Connection id within its stack (for traces), e.g. `c3`. */
+  /**
+   * Connection id for traces, e.g. `c3`: numbered from `c1` in creation order, and unique
+   * among the connections of every stack that traces to the same sink (or tracer).
+   */
   readonly id: string;
   /** Local IP address. */
   readonly localAddress: string;
