@@ -8,6 +8,7 @@
 import type { RandomSource } from '../random/random.js';
 import { SimConfigError } from './errors.js';
 import { checkProbability } from './loss.js';
+import { rejectUnknownKeys } from './option-keys.js';
 import type { PacketFifo, SimPacket } from './packet.js';
 import { parseSize, parseTime, type SizeInput, type TimeInput } from './units.js';
 
@@ -236,6 +237,13 @@ class Red extends DropTail {
   }
 }
 
+/** The keys each discipline's options may have. */
+const QUEUE_KEYS: Readonly<Record<string, readonly string[]>> = {
+  droptail: ['type', 'bytes', 'packets'],
+  codel: ['type', 'bytes', 'packets', 'target', 'interval'],
+  red: ['type', 'bytes', 'packets', 'minThreshold', 'maxThreshold', 'maxP', 'weight', 'gentle'],
+};
+
 /**
  * Builds a queue discipline from options.
  *
@@ -254,6 +262,7 @@ export function createQueue(
 ): QueueDiscipline {
   const o: Exclude<QueueOptions, SizeInput> =
     options === undefined ? {} : typeof options === 'object' ? options : { bytes: options };
+  if (typeof options === 'object') rejectUnknownKeys(o, QUEUE_KEYS[o.type ?? 'droptail'] ?? ['type'], path);
   const bytes = o.bytes === undefined ? Infinity : parseSize(o.bytes, `${path}.bytes`, bdp);
   let packets = o.packets ?? (o.bytes === undefined ? 1000 : Infinity);
   if (typeof packets !== 'number' || !(packets >= 0)) {

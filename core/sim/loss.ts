@@ -7,6 +7,7 @@
  */
 import type { RandomSource } from '../random/random.js';
 import { SimConfigError } from './errors.js';
+import { rejectUnknownKeys } from './option-keys.js';
 
 /** Independent loss with probability `p` per datagram. */
 export interface BernoulliLossOptions {
@@ -106,10 +107,12 @@ export function createLossModel(options: LossOptions | undefined, path: string):
     return p === 0 ? undefined : new BernoulliLoss(p);
   }
   if (options.type === 'bernoulli') {
+    rejectUnknownKeys(options, ['type', 'p'], path);
     const p = checkProbability(options.p, `${path}.p`);
     return p === 0 ? undefined : new BernoulliLoss(p);
   }
   if (options.type === 'gilbert-elliott') {
+    rejectUnknownKeys(options, ['type', 'p', 'r', 'h', 'k'], path);
     return new GilbertElliottLoss(
       checkProbability(options.p, `${path}.p`),
       checkProbability(options.r, `${path}.r`),

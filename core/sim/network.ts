@@ -13,7 +13,8 @@ import { SimConfigError, SimLimitError } from './errors.js';
 import type { SimEvent } from './event.js';
 import { SimHost, type HostNetwork, type RebindOptions, type SimSocket } from './host.js';
 import { LinkDirection, type LinkObserver, type SimLink } from './link.js';
-import { mergeDirection, resolveDirection, type LinkOptions } from './options.js';
+import { rejectUnknownKeys } from './option-keys.js';
+import { checkLinkKeys, mergeDirection, resolveDirection, type LinkOptions } from './options.js';
 import { SimScheduler, type RunResult } from './scheduler.js';
 import { streamRandom } from './seed.js';
 import type { LinkDirectionStats, SimLinkEvent } from './stats.js';
@@ -99,6 +100,7 @@ export class SimNetwork {
 
   /** @param options - seed, event hook, tracer */
   constructor(options: SimNetworkOptions = {}) {
+    rejectUnknownKeys(options, ['seed', 'onEvent', 'tracer'], 'SimNetwork');
     this.seed = options.seed ?? 1;
     const scheduler = this.scheduler;
     this.clock = { now: () => scheduler.now() };
@@ -156,6 +158,7 @@ export class SimNetwork {
     if (ha === hb) throw new SimConfigError('link', 'a link needs two different hosts');
     if (ha.routes.has(hb)) throw new SimConfigError('link', `${ha.label} and ${hb.label} are already linked`);
     const path = `link(${ha.label},${hb.label})`;
+    checkLinkKeys(options, path);
     const ab = resolveDirection(mergeDirection(options, 'ab'), `${path}.ab`);
     const ba = resolveDirection(mergeDirection(options, 'ba'), `${path}.ba`);
     const rtt = ab.delay + ba.delay;
@@ -226,6 +229,11 @@ export class SimNetwork {
    * callbacks queued by an event run before the clock moves on.
    */
   run(options: RunOptions): Promise<RunResult> {
+    try {
+      rejectUnknownKeys(options, ['until', 'for', 'maxEvents'], 'run');
+    } catch (err) {
+      return Promise.reject(err);
+    }
     let until: number;
     if (options.until !== undefined) until = parseTime(options.until, 'run.until');
     else if (options.for !== undefined) until = this.now + parseTime(options.for, 'run.for');

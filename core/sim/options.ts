@@ -8,6 +8,7 @@
 import type { QueueOptions } from './aqm.js';
 import { SimConfigError } from './errors.js';
 import { checkProbability, type DropScript, type LossOptions } from './loss.js';
+import { rejectUnknownKeys } from './option-keys.js';
 import { parseRate, parseSize, parseTime, type RateInput, type SizeInput, type TimeInput } from './units.js';
 
 /** Reordering with an explicit extra delay. */
@@ -104,6 +105,28 @@ export interface ResolvedDirection {
   readonly down: readonly (readonly [number, number])[];
 }
 
+/** The keys of {@link LinkDirectionOptions}. */
+const DIRECTION_KEYS = [
+  'bandwidth', 'delay', 'jitter', 'jitterReorders', 'queue', 'loss', 'dropScript',
+  'reorder', 'duplicate', 'corrupt', 'mtu', 'overhead', 'down',
+] as const satisfies readonly (keyof LinkDirectionOptions)[];
+
+/**
+ * Checks a link's options for unknown keys (common, `ab` and `ba`).
+ * @param options - the link's options as given
+ * @param path - option path for errors (e.g. `link(10.0.0.1,10.0.0.2)`)
+ */
+export function checkLinkKeys(options: LinkOptions, path: string): void {
+  if (typeof options !== 'object' || options === null) throw new SimConfigError(path, `expected an options object, got ${JSON.stringify(options)}`);
+  rejectUnknownKeys(options, [...DIRECTION_KEYS, 'ab', 'ba'], path);
+  for (const dir of ['ab', 'ba'] as const) {
+    const own = options[dir];
+    if (own === undefined) continue;
+    if (typeof own !== 'object' || own === null) throw new SimConfigError(`${path}.${dir}`, `expected an options object, got ${JSON.stringify(own)}`);
+    rejectUnknownKeys(own, DIRECTION_KEYS, `${path}.${dir}`);
+  }
+}
+
 /** Merges the common options with one direction's overrides. */
 export function mergeDirection(options: LinkOptions, dir: 'ab' | 'ba'): LinkDirectionOptions {
   const { ab, ba, ...common } = options;
@@ -124,6 +147,7 @@ export function resolveDirection(o: LinkDirectionOptions, path: string): Resolve
   let reorderDelay = Math.max(delay, 1);
   if (typeof o.reorder === 'number') reorderP = checkProbability(o.reorder, `${path}.reorder`);
   else if (o.reorder !== undefined) {
+    rejectUnknownKeys(o.reorder, ['probability', 'delay'], `${path}.reorder`);
     reorderP = checkProbability(o.reorder.probability, `${path}.reorder.probability`);
     if (o.reorder.delay !== undefined) reorderDelay = parseTime(o.reorder.delay, `${path}.reorder.delay`);
   }
@@ -131,6 +155,7 @@ export function resolveDirection(o: LinkDirectionOptions, path: string): Resolve
   let corruptBits = 1;
   if (typeof o.corrupt === 'number') corruptP = checkProbability(o.corrupt, `${path}.corrupt`);
   else if (o.corrupt !== undefined) {
+    rejectUnknownKeys(o.corrupt, ['probability', 'bits'], `${path}.corrupt`);
     corruptP = checkProbability(o.corrupt.probability, `${path}.corrupt.probability`);
     corruptBits = o.corrupt.bits ?? 1;
     if (!Number.isInteger(corruptBits) || corruptBits < 1) {
@@ -146,8 +171,11 @@ export function resolveDirection(o: LinkDirectionOptions, path: string): Resolve
   if (o.dropScript !== undefined && typeof o.dropScript !== 'function' && !Array.isArray(o.dropScript)) {
     throw new SimConfigError(`${path}.dropScript`, 'expected an array of datagram numbers or a predicate');
   }
+  const bandwidth = o.bandwidth === undefined ? Infinity : parseRate(o.bandwidth, `${path}.bandwidth`);
+  // A zero rate would hold every datagram forever; leave `bandwidth` out for an unlimited link.
+  if (!(bandwidth > 0)) throw new SimConfigError(`${path}.bandwidth`, `expected a rate above 0, got ${JSON.stringify(o.bandwidth)}`);
   return {
-    bandwidth: o.bandwidth === undefined ? Infinity : parseRate(o.bandwidth, `${path}.bandwidth`),
+    bandwidth,
     delay,
     jitter: o.jitter === undefined ? 0 : parseTime(o.jitter, `${path}.jitter`),
     jitterReorders: o.jitterReorders ?? false,

@@ -129,4 +129,33 @@ describe('building networks', () => {
     expect(() => net.link('10.0.0.7', '10.0.0.8', { corrupt: { probability: 0.1, bits: 0 } })).toThrow(SimConfigError);
     expect(() => net.link('10.0.0.9', '10.0.0.10', { down: [[20, 10]] })).toThrow(SimConfigError);
   });
+
+  it('rejects misspelt options, naming the path and the options that exist', () => {
+    const net = new SimNetwork();
+    /** A link with options the types would not allow (a plain-JavaScript user's typo). */
+    const link = (a: string, options: unknown): unknown => net.link(`10.1.0.${a}`, `10.2.0.${a}`, options as LinkOptions);
+    const bad = (a: string, options: unknown, path: string): void => {
+      expect(() => link(a, options)).toThrow(expect.objectContaining({ code: 'ERR_SIM_BAD_OPTION', path: `link(10.1.0.${a},10.2.0.${a})${path}` }));
+    };
+    bad('1', { delya: '50ms' }, '.delya');
+    bad('2', { lose: 0.5 }, '.lose');
+    bad('3', { ab: { jiter: '5ms' } }, '.ab.jiter');
+    bad('4', { queue: { packet: 5 } }, '.ab.queue.packet');
+    bad('5', { queue: { type: 'codel', targt: 5 } }, '.ab.queue.targt');
+    bad('6', { loss: { type: 'gilbert-elliott', p: 0.01, r: 0.5, kk: 1 } }, '.ab.loss.kk');
+    bad('7', { reorder: { probability: 0.1, dealy: 5 } }, '.ab.reorder.dealy');
+    bad('8', { corrupt: { probability: 0.1, bit: 2 } }, '.ab.corrupt.bit');
+    expect(() => link('1', { delya: '50ms' })).toThrow(/expected one of bandwidth, delay, jitter/);
+    expect(() => new SimNetwork({ sed: 3 } as never)).toThrow(expect.objectContaining({ path: 'SimNetwork.sed' }));
+    return expect(net.run({ fro: '1s' } as never)).rejects.toMatchObject({ path: 'run.fro' });
+  });
+
+  it('rejects a bandwidth of zero (leave it out for an unlimited link)', () => {
+    const net = new SimNetwork();
+    for (const [i, bandwidth] of [0, '0Mbit'].entries()) {
+      expect(() => net.link(`10.3.0.${i}`, `10.4.0.${i}`, { bandwidth })).toThrow(
+        expect.objectContaining({ code: 'ERR_SIM_BAD_OPTION', path: `link(10.3.0.${i},10.4.0.${i}).ab.bandwidth` }),
+      );
+    }
+  });
 });
