@@ -55,7 +55,7 @@ export abstract class TcpSegmentArrival extends TcpSessionCore {
         seq: seg.seq,
         ack: seg.ack,
         flags: flagNames(seg.flags),
-        window: seg.window,
+        window: seg.flags & TcpFlags.SYN ? seg.window : seg.window * 2 ** this.opts.sndShift, // bytes (RFC 7323 §2.3)
         length: data.length,
       });
     }
@@ -134,6 +134,7 @@ export abstract class TcpSegmentArrival extends TcpSessionCore {
     const o = seg.options;
     this.opts.negotiate(o, seg.flags, synAck);
     this.rcv.shift = this.opts.rcvShift;
+    this.out.windowShift = this.opts.rcvShift;
     this.snd.negotiate(o.mss, this.opts.sndShift, this.opts.sackOk, this.opts.tsOk, this.ctx.peer.family);
   }
 

@@ -40,6 +40,8 @@ export class SegmentWriter {
   private readonly h: TcpHeaderInit;
   /** Segments sent. */
   segmentsSent = 0;
+  /** Our window-scale shift once negotiated (RFC 7323 §2.3): traces give the window in bytes. */
+  windowShift = 0;
 
   /**
    * @param sink - where datagrams go
@@ -83,7 +85,7 @@ export class SegmentWriter {
         seq: seq >>> 0,
         ack: ack >>> 0,
         flags: flagNames(flags),
-        window,
+        window: flags & TcpFlags.SYN ? window : window * 2 ** this.windowShift, // bytes (the SYN's field is never scaled)
         length: (payload ?? EMPTY).length,
       });
     }

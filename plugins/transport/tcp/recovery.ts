@@ -45,6 +45,8 @@ export interface RecoveryHost {
   readonly tracer: Tracer;
   /** Retransmit `r` now, whatever the window (fast retransmit). */
   retransmit(r: SegmentRecord): void;
+  /** The controller's window changed outside ACK processing: trace the new metrics (`metrics_updated`). */
+  metricsChanged(): void;
 }
 
 /** Recovery state of one connection. */
@@ -212,6 +214,7 @@ export class LossRecovery {
       largestLostSentAt: head.sentAt,
       persistent: false,
     });
+    s.metricsChanged();
     // The fast retransmission itself does not wait for the window (RFC 5681 §3.2 step 2, RFC 6675 §5 step 4.2).
     if (head.lost) s.retransmit(head);
   }
@@ -262,6 +265,7 @@ export class LossRecovery {
     this.s.rtt.backoff = 0;
     this.s.cc?.onSpuriousCongestion?.(now);
     if (this.s.tracer.enabled) this.s.tracer.emit('spurious_retransmission', { detection: 'dsack', ranges: this.epMarked.length });
+    this.s.metricsChanged();
   }
 
   /** A segment was retransmitted with `tsVal`: the first one of an episode arms Eifel detection. */
@@ -296,5 +300,6 @@ export class LossRecovery {
     s.rtt.backoff = 0;
     s.cc?.onSpuriousCongestion?.(now);
     if (s.tracer.enabled) s.tracer.emit('spurious_retransmission', { seq: this.undoEnd >>> 0 });
+    s.metricsChanged();
   }
 }

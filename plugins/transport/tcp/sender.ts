@@ -361,6 +361,7 @@ export class TcpSender implements RecoveryHost {
     }
     this.recovery.onRto(now);
     this.rtt.backoff++;
+    this.metricsChanged();
     const tr = h.ctx.tracer;
     if (tr.enabled) tr.emit('packet_lost', { seq: this.sndUna >>> 0, trigger: 'retransmission_timeout', rto: this.rtt.rto });
     this.rtoTimer.cancel();
@@ -385,6 +386,11 @@ export class TcpSender implements RecoveryHost {
 
   private traceMetrics(): void {
     traceSenderMetrics(this);
+  }
+
+  /** {@inheritDoc RecoveryHost.metricsChanged} */
+  metricsChanged(): void {
+    if (this.host.ctx.tracer.enabled) traceSenderMetrics(this);
   }
 
   /** Send-side statistics (bytes, ms). */

@@ -335,6 +335,7 @@ export abstract class TcpSessionCore implements SenderHost {
     this.snd.restoreSynSent(c.iss);
     this.opts.restore(c);
     this.rcv.shift = this.opts.rcvShift;
+    this.out.windowShift = this.opts.rcvShift;
     this.snd.negotiate(c.mss, this.opts.sndShift, this.opts.sackOk, this.opts.tsOk, this.ctx.peer.family);
     this.state = 'SYN-RECEIVED';
   }
