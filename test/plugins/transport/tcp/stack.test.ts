@@ -74,7 +74,7 @@ async function transfer(
 
 describe('tcp end to end on the simulator (createStack, GUE, reno)', () => {
   it('transfers 64 MB with SHA-256 equality on a clean 100 Mbit/s link', async () => {
-    const r = await transfer(64 * MB, { bandwidth: '100Mbit', delay: '10ms', queue: { limit: '1MB' } } as LinkOptions);
+    const r = await transfer(64 * MB, { bandwidth: '100Mbit', delay: '10ms', queue: { bytes: '1MB' } });
     expect(r.received).toBe(64 * MB);
     expect(r.digest).toBe(r.expected);
   });
