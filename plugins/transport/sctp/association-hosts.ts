@@ -23,8 +23,13 @@ export function setupHost(a: SctpAssociation): SetupHost {
     state: () => a.state,
     setState: (st) => a.setState(st),
     peerTag: () => a.peerTag,
-    setPeerTag: (tag) => void (a.peerTag = tag),
-    send: (vtag, chunk) => a.sendControl(vtag, chunk),
+    setPeerTag: (tag) => {
+      // Packets bundled from now on carry it too (§5.2.4 B changes it on an established association).
+      a.peerTag = tag;
+      a.pk.tag = tag;
+    },
+    send: (vtag, ...chunks) => a.sendControl(vtag, ...chunks),
+    maxPacketSize: () => a.mtu,
     queue: (chunk) => a.pendingControl.push(chunk),
     establish: (n) => establishDataPath(a, n),
     opened: () => markOpened(a),

@@ -340,9 +340,9 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
 
   // ------------------------------------------------------------------ misc
 
-  /** @internal Send `chunk` alone in a packet with verification tag `vtag` (always with a CRC32c). */
-  sendControl(vtag: number, chunk: Uint8Array): void {
-    this.emit([buildPacket(this.init.localPort, this.init.remotePort, vtag, [chunk])]);
+  /** @internal Send `chunks` (usually one) in a packet of their own with verification tag `vtag` (always with a CRC32c). */
+  sendControl(vtag: number, ...chunks: Uint8Array[]): void {
+    this.emit([buildPacket(this.init.localPort, this.init.remotePort, vtag, chunks)]);
     this.pk.packetsSent++;
   }
 

@@ -20,6 +20,28 @@ export class SctpDecodeError extends DecodeError {
   }
 }
 
+/**
+ * An INIT or INIT ACK with an invalid mandatory parameter (RFC 9260 §3.3.2,
+ * §3.3.3): a zero Initiate Tag, zero outbound streams (OS) or zero inbound
+ * streams (MIS). Like any malformed INIT it is dropped and counted as
+ * `sctp_bad_init` (code `ERR_SCTP_BAD_INIT`); the receiver answers it with
+ * an ABORT carrying an Invalid Mandatory Parameter cause (§3.3.10.7),
+ * addressed with {@link SctpInvalidInitError.initiateTag} unless that is 0.
+ */
+export class SctpInvalidInitError extends SctpDecodeError {
+  /** The chunk's Initiate Tag (0 when that is the invalid field). */
+  readonly initiateTag: number;
+
+  /**
+   * @param initiateTag - the Initiate Tag of the chunk
+   * @param message - which field is invalid
+   */
+  constructor(initiateTag: number, message: string) {
+    super('BAD_INIT', message);
+    this.initiateTag = initiateTag;
+  }
+}
+
 /** Names of the error causes of RFC 9260 §3.3.10, for messages. */
 const CAUSE_NAMES: Readonly<Record<number, string>> = {
   1: 'Invalid Stream Identifier',
@@ -72,7 +94,12 @@ export class SctpPeerUnreachableError extends TimeoutError {
   }
 }
 
-/** The association was aborted because the peer violated the protocol (ABORT cause 13 sent). */
+/**
+ * The association was aborted because the peer violated the protocol: ABORT with a Protocol Violation
+ * cause (13), or with the cause naming the fault (Unresolvable Address for a Host Name Address
+ * parameter, RFC 9260 §5.1.2; Invalid Mandatory Parameter for an INIT ACK with a zero Initiate Tag,
+ * OS or MIS, §3.3.3).
+ */
 export class SctpProtocolViolationError extends ToukitError {
   /** @param message - what the peer did */
   constructor(message: string) {

@@ -1,16 +1,19 @@
 /**
- * Association setup messages (RFC 9260 §5.1): this endpoint's INIT, and
- * the INIT ACK with its State Cookie answering a peer's INIT, shared by
- * the stateless server path and by associations answering an INIT
+ * Association setup messages (RFC 9260 §5.1): this endpoint's INIT, the
+ * INIT ACK with its State Cookie answering a peer's INIT, and the ABORT
+ * answering an INIT with an invalid mandatory parameter (§3.3.2), shared
+ * by the stateless server path and by associations answering an INIT
  * (collision or restart, §5.2).
  *
  * @module
  */
 import type { PeerAddress } from '../../../core/contracts/address.js';
-import { encodeInit, type InitChunk } from './chunks/init.js';
+import { encodeAbort } from './chunks/control.js';
+import { decodeInit, encodeInit, type InitChunk } from './chunks/init.js';
 import type { CookieState } from './cookie.js';
+import { SctpInvalidInitError } from './errors.js';
 import type { SctpOptions } from './options.js';
-import { EDMID_DTLS } from './params.js';
+import { CauseCode, EDMID_DTLS } from './params.js';
 
 /**
  * Whether a peer that sent `edmid` in its INIT or INIT ACK takes zero
@@ -109,4 +112,34 @@ export function buildInitAck(opts: SctpOptions, init: InitChunk, p: InitAckParam
     },
     true,
   );
+}
+
+/** Sends `chunk` alone in a packet with verification tag `vtag`. */
+export type ChunkReply = (vtag: number, chunk: Uint8Array) => void;
+
+/**
+ * The ABORT answering an INIT or INIT ACK with an invalid mandatory
+ * parameter: one Invalid Mandatory Parameter cause (RFC 9260 §3.3.10.7);
+ * `reflected` sets the T bit (the packet carries the receiver's own tag).
+ */
+export function invalidInitAbort(reflected: boolean): Uint8Array {
+  return encodeAbort(reflected, [{ code: CauseCode.INVALID_MANDATORY_PARAMETER }]);
+}
+
+/**
+ * Decode the INIT in `p[start, end)` wherever INITs are answered (RFC 9260
+ * §3.3.2). An INIT with zero outbound or inbound streams is discarded once
+ * an ABORT ({@link invalidInitAbort}) has gone to `reply` with the INIT's
+ * Initiate Tag as Verification Tag; one with a zero Initiate Tag is
+ * discarded silently. No association changes state; the caller counts the
+ * drop of the error rethrown.
+ * @throws SctpInvalidInitError for an invalid mandatory parameter; SctpDecodeError for another malformed INIT
+ */
+export function decodeInitOrAbort(p: Uint8Array, start: number, end: number, reply: ChunkReply): InitChunk {
+  try {
+    return decodeInit(p, start, end, false);
+  } catch (err) {
+    if (err instanceof SctpInvalidInitError && err.initiateTag !== 0) reply(err.initiateTag, invalidInitAbort(false));
+    throw err;
+  }
 }

@@ -15,8 +15,7 @@ import { SctpAssociation } from './association.js';
 import { pad4, u32, w32 } from './bytes.js';
 import { COMMON_HEADER_SIZE, ChunkType, DATA_HEADER_SIZE, FLAG_T } from './chunk-types.js';
 import { encodeAbort, encodeEmpty, encodeError } from './chunks/control.js';
-import { decodeInit } from './chunks/init.js';
-import { buildInitAck } from './handshake.js';
+import { buildInitAck, decodeInitOrAbort } from './handshake.js';
 import { openCookie, sealCookie, type CookieResult, type CookieState } from './cookie.js';
 import { SctpDecodeError } from './errors.js';
 import type { SctpOptions } from './options.js';
@@ -139,7 +138,7 @@ export class SctpProtocol implements TransportProtocol, SctpEndpoint {
         if (h.vtag !== 0) return actx.drop('sctp_bad_vtag');
         if (pad4(r.valueEnd) < p.length) return actx.drop('sctp_init_bundled');
         if (existing !== undefined) return existing.handleDatagram(p);
-        const init = decodeInit(p, r.valueStart, r.valueEnd, false);
+        const init = decodeInitOrAbort(p, r.valueStart, r.valueEnd, reply);
         if (!actx.listening(h.dstPort)) {
           actx.drop('sctp_no_listener');
           return reply(init.initiateTag, encodeAbort(false, []));
@@ -206,8 +205,9 @@ export class SctpProtocol implements TransportProtocol, SctpEndpoint {
     if (!actx.listening(s.localPort)) return actx.drop('sctp_no_listener');
     if (this.usedCookies.has(s.localTag)) return actx.drop('sctp_cookie_replay');
     if (existing !== undefined) {
-      // §5.2.4 action A: a restart is only accepted when the tie-tags name the existing association.
-      if (s.localTieTag === 0 || s.localTieTag !== existing.localTag || s.peerTieTag !== existing.peerTag) {
+      // §5.2.4 Table 2: a restart (action A: both tags new, the tie-tags name the existing association) or
+      // nothing; a late cookie (action C) and any combination not in the table are discarded.
+      if (s.localTieTag === 0 || s.localTieTag !== existing.localTag || s.peerTieTag !== existing.peerTag || s.peerTag === existing.peerTag) {
         return actx.drop('sctp_cookie_mismatch');
       }
       existing.peerRestarted();

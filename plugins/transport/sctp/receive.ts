@@ -10,15 +10,17 @@
 import { pad4 } from './bytes.js';
 import { ChunkType, FLAG_T } from './chunk-types.js';
 import { decodeCauses, decodeHeartbeat, decodeShutdown, encodeError, encodeHeartbeatAck, type ErrorCause } from './chunks/control.js';
-import { decodeInit } from './chunks/init.js';
+import { decodeInit, type InitChunk } from './chunks/init.js';
 import { decodeReconfig } from './chunks/reconfig.js';
 import {
   SctpAbortedError,
   SctpDecodeError,
+  SctpInvalidInitError,
   SctpMessageTooLargeError,
   SctpProtocolViolationError,
   SctpReceiveWindowExhaustedError,
 } from './errors.js';
+import { decodeInitOrAbort } from './handshake.js';
 import { checkPacket, packetVtag } from './packet.js';
 import { CauseCode, unknownChunkAction } from './params.js';
 import { DataVerdict, type Receiver } from './receiver.js';
@@ -39,7 +41,8 @@ export function receivePacket(a: SctpAssociation, p: Uint8Array): void {
   if (r.type === ChunkType.INIT) {
     if (vtag !== 0) return void a.drop('sctp_bad_vtag');
     if (pad4(r.valueEnd) < p.length) return void a.drop('sctp_init_bundled');
-    return a.setup.onInit(decodeInit(p, r.valueStart, r.valueEnd, false));
+    // §3.3.2: an INIT with an invalid mandatory parameter gets an ABORT with its own tag; the association stays as it is.
+    return a.setup.onInit(decodeInitOrAbort(p, r.valueStart, r.valueEnd, (tag, chunk) => a.sendControl(tag, chunk)));
   }
   if (r.type === ChunkType.ABORT || r.type === ChunkType.SHUTDOWN_COMPLETE) {
     const reflected = (r.flags & FLAG_T) !== 0;
@@ -72,7 +75,7 @@ export function receivePacket(a: SctpAssociation, p: Uint8Array): void {
         a.tx?.onSack(p, r.valueStart, r.valueEnd);
         break;
       case ChunkType.INIT_ACK:
-        a.setup.onInitAck(decodeInit(p, r.valueStart, r.valueEnd, true));
+        a.setup.onInitAck(decodeInitAck(a, p));
         break;
       case ChunkType.COOKIE_ECHO:
         a.setup.onCookieEcho(r.value());
@@ -131,6 +134,21 @@ export function receivePacket(a: SctpAssociation, p: Uint8Array): void {
   } while (r.next());
   reportUnrecognized(a, unrecognized);
   afterData(a, hadData, immediate);
+}
+
+/**
+ * Decode the INIT ACK at the reader; one with an invalid mandatory parameter goes to setup
+ * first (§3.3.3: in COOKIE-WAIT it destroys the association) and is dropped.
+ * @throws SctpInvalidInitError, SctpDecodeError
+ */
+function decodeInitAck(a: SctpAssociation, p: Uint8Array): InitChunk {
+  const r = a.reader;
+  try {
+    return decodeInit(p, r.valueStart, r.valueEnd, true);
+  } catch (err) {
+    if (err instanceof SctpInvalidInitError) a.setup.onInvalidInitAck(err);
+    throw err;
+  }
 }
 
 /** The error of an ABORT received with `causes`, with a Protocol Violation's Additional Information when it is text (§3.3.10.13). */

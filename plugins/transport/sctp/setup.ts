@@ -1,21 +1,23 @@
 /**
  * Association setup (RFC 9260 §5.1, §5.2): the client's INIT and COOKIE
- * ECHO under T1-init / T1-cookie with Max.Init.Retransmits, the answer to
- * an INIT received during setup (collision, §5.2.1) or on an open
- * association (restart with tie-tags, §5.2.2), COOKIE ECHO on an existing
- * association (§5.2.4 action D, or the collision case), and Stale Cookie
- * recovery (§5.2.6).
+ * ECHO under T1-init / T1-cookie with Max.Init.Retransmits (with an ERROR
+ * reporting the INIT ACK's unrecognized parameters, §3.2.2), an INIT ACK
+ * with an invalid mandatory parameter (§3.3.3), the answer to an INIT
+ * received during setup (collision, §5.2.1) or on an open association
+ * (restart with tie-tags, §5.2.2), COOKIE ECHO on an existing association
+ * (§5.2.4 actions B and D), and Stale Cookie recovery (§5.2.6).
  *
  * @module
  */
 import type { PeerAddress } from '../../../core/contracts/address.js';
 import type { RandomSource } from '../../../core/random/random.js';
 import type { Timer } from '../../../core/time/clock.js';
-import { ChunkType } from './chunk-types.js';
-import { encodeAbort, encodeChunk, encodeEmpty } from './chunks/control.js';
+import { pad4 } from './bytes.js';
+import { COMMON_HEADER_SIZE, ChunkType } from './chunk-types.js';
+import { encodeAbort, encodeChunk, encodeEmpty, encodeUnrecognizedParamsError } from './chunks/control.js';
 import type { InitChunk } from './chunks/init.js';
-import { SctpPeerUnreachableError, SctpProtocolViolationError } from './errors.js';
-import { buildInit, buildInitAck, peerAcceptsZeroChecksum } from './handshake.js';
+import { SctpPeerUnreachableError, SctpProtocolViolationError, type SctpInvalidInitError } from './errors.js';
+import { buildInit, buildInitAck, invalidInitAbort, peerAcceptsZeroChecksum } from './handshake.js';
 import type { SctpOptions } from './options.js';
 import { CauseCode } from './params.js';
 import type { RtoEstimator } from './rto.js';
@@ -53,8 +55,10 @@ export interface SetupHost {
   peerTag(): number;
   /** Learn (or forget, with 0) the peer's tag. */
   setPeerTag(tag: number): void;
-  /** Send `chunk` alone in a packet with verification tag `vtag`. */
-  send(vtag: number, chunk: Uint8Array): void;
+  /** Send `chunks` (in this order) in a packet of their own with verification tag `vtag`. */
+  send(vtag: number, ...chunks: Uint8Array[]): void;
+  /** Largest packet in bytes. */
+  maxPacketSize(): number;
   /** Bundle `chunk` into the next packet. */
   queue(chunk: Uint8Array): void;
   /** Build the data path and enter ESTABLISHED. */
@@ -72,7 +76,10 @@ export interface SetupHost {
 /** Setup and re-setup of one association. */
 export class Setup {
   private initChunk: Uint8Array | null = null;
-  private cookieEcho: Uint8Array | null = null;
+  /** COOKIE ECHO, and the ERROR reporting unrecognized parameters when it fits (§3.2.2): sent, and resent on T1-cookie. */
+  private cookieEcho: Uint8Array[] | null = null;
+  /** That ERROR when it did not fit with the COOKIE ECHO: sent after the COOKIE ACK (§3.2.2). */
+  private lateReport: Uint8Array | null = null;
   private retries = 0;
   private pending: Negotiated | null = null;
   private readonly t1: Timer;
@@ -138,7 +145,11 @@ export class Setup {
     this.host.send(init.initiateTag, ack);
   }
 
-  /** INIT ACK in COOKIE-WAIT (§5.1 C): echo the cookie. */
+  /**
+   * INIT ACK in COOKIE-WAIT (§5.1 C): echo the cookie. Unrecognized parameters to report (§3.2.1) go
+   * in an ERROR bundled after the COOKIE ECHO, which comes first (§3.2.2); when both do not fit one
+   * packet, the ERROR waits for the COOKIE ACK.
+   */
   onInitAck(a: InitChunk): void {
     if (this.host.state() !== 'COOKIE-WAIT') return this.host.drop('sctp_unexpected_init_ack');
     if (a.hostName) {
@@ -158,22 +169,51 @@ export class Setup {
       zeroChecksum: peerAcceptsZeroChecksum(this.secured, a.zeroChecksumEdmid),
     };
     this.host.setPeerTag(a.initiateTag);
-    this.cookieEcho = encodeChunk(ChunkType.COOKIE_ECHO, 0, a.cookie as Uint8Array);
+    const echo = encodeChunk(ChunkType.COOKIE_ECHO, 0, a.cookie as Uint8Array);
+    this.cookieEcho = [echo];
+    if (a.unrecognized.length > 0) {
+      const report = encodeUnrecognizedParamsError(a.unrecognized);
+      if (COMMON_HEADER_SIZE + pad4(echo.length) + report.length <= this.host.maxPacketSize()) this.cookieEcho.push(report);
+      else this.lateReport = report;
+    }
     this.host.setState('COOKIE-ECHOED');
-    this.host.send(a.initiateTag, this.cookieEcho);
+    this.host.send(a.initiateTag, ...this.cookieEcho);
     this.t1.arm(this.host.now() + this.rto.rto);
   }
 
-  /** COOKIE ECHO on this association: collision (§5.2.4) or a duplicate (action D). */
+  /**
+   * An INIT ACK with an invalid mandatory parameter (§3.3.3). In COOKIE-WAIT the association is
+   * destroyed after an ABORT with an Invalid Mandatory Parameter cause, addressed with the INIT ACK's
+   * Initiate Tag or, when that is the zero field, with our own tag reflected (T bit). In any other
+   * state it is discarded (§5.2.3). The caller drops the packet.
+   */
+  onInvalidInitAck(err: SctpInvalidInitError): void {
+    if (this.host.state() !== 'COOKIE-WAIT') return;
+    const reflected = err.initiateTag === 0;
+    this.host.send(reflected ? this.localTag : err.initiateTag, invalidInitAbort(reflected));
+    this.host.fail(new SctpProtocolViolationError(`peer sent an invalid INIT ACK (${err.message})`));
+  }
+
+  /**
+   * COOKIE ECHO on this association (§5.2.4, Table 2): its cookie names our own tag (cookies naming
+   * another, actions A and C, go to the protocol). Stops T1-init or T1-cookie and answers COOKIE ACK.
+   * In COOKIE-WAIT or COOKIE-ECHOED (a setup collision, action B or D) the association is established
+   * from the cookie. Once established, action B (the peer picked a new tag for an INIT it sent after
+   * answering ours) takes the peer's tag from the cookie and nothing else: TSNs, streams and the data
+   * in flight stay as they are; action D (both tags match) changes nothing. A shutdown under way goes on.
+   */
   onCookieEcho(cookie: Uint8Array): void {
     const res = this.endpoint.openCookie(cookie, this.peer);
     if (!res.ok) return this.host.drop(`sctp_cookie_${res.reason}`);
     const s = res.state;
     if (s.localTag !== this.localTag) return this.host.drop('sctp_cookie_mismatch');
     const state = this.host.state();
+    this.t1.cancel();
     if (state === 'COOKIE-WAIT' || state === 'COOKIE-ECHOED') {
-      // Setup collision: the peer echoed the cookie of our INIT ACK.
-      this.t1.cancel();
+      // Setup collision: the peer echoed the cookie of our INIT ACK (no COOKIE ACK of ours will count now).
+      this.pending = null;
+      this.cookieEcho = null;
+      this.lateReport = null;
       this.host.establish({
         peerTag: s.peerTag,
         peerInitialTsn: s.peerInitialTsn,
@@ -186,9 +226,9 @@ export class Setup {
         zeroChecksum: s.zeroChecksum,
       });
     } else if (s.peerTag !== this.host.peerTag()) {
-      return this.host.drop('sctp_cookie_mismatch');
+      // Action B: the endpoint "MUST update its peer's Verification Tag from the State Cookie".
+      this.host.setPeerTag(s.peerTag);
     }
-    // Action D (and the normal server path): answer COOKIE ACK.
     this.host.queue(encodeEmpty(ChunkType.COOKIE_ACK));
     this.host.opened();
   }
@@ -200,6 +240,8 @@ export class Setup {
     this.cookieEcho = null;
     this.host.establish(this.pending);
     this.pending = null;
+    if (this.lateReport !== null) this.host.queue(this.lateReport);
+    this.lateReport = null;
     this.host.opened();
   }
 
@@ -208,6 +250,7 @@ export class Setup {
     if (this.host.state() !== 'COOKIE-ECHOED') return false;
     this.t1.cancel();
     this.pending = null;
+    this.lateReport = null;
     this.host.setPeerTag(0);
     if (++this.retries > this.opts.maxInitRetransmits) {
       this.host.fail(new SctpPeerUnreachableError('stale cookies until Max.Init.Retransmits'));
@@ -225,7 +268,7 @@ export class Setup {
     }
     this.rto.backoff();
     if (state === 'COOKIE-WAIT') this.host.send(0, this.initChunk as Uint8Array);
-    else this.host.send(this.host.peerTag(), this.cookieEcho as Uint8Array);
+    else this.host.send(this.host.peerTag(), ...(this.cookieEcho as Uint8Array[]));
     this.t1.arm(this.host.now() + this.rto.rto);
   }
 

@@ -8,7 +8,7 @@
 import { ChunkType } from '../chunk-types.js';
 import { u32, w16, w32 } from '../bytes.js';
 import { SctpDecodeError } from '../errors.js';
-import { ParamType, concatTlvs, encodeTlv, parseTlvs } from '../params.js';
+import { CauseCode, ParamType, concatTlvs, encodeTlv, parseTlvs } from '../params.js';
 
 /** Encode a chunk with a raw value (`type`, `flags`, value bytes). */
 export function encodeChunk(type: number, flags: number, value: Uint8Array): Uint8Array {
@@ -58,6 +58,15 @@ export function encodeAbort(reflected: boolean, causes: readonly ErrorCause[]): 
 /** Encode an ERROR chunk (§3.3.10). */
 export function encodeError(causes: readonly ErrorCause[]): Uint8Array {
   return encodeChunk(ChunkType.ERROR, 0, concatTlvs(causes.map((c) => encodeTlv(c.code, c.info ?? new Uint8Array(0)))));
+}
+
+/**
+ * Encode the ERROR chunk reporting the unrecognized parameters of an INIT
+ * ACK (RFC 9260 §3.2.2): one Unrecognized Parameters cause (§3.3.10.8) per
+ * parameter, each carrying the parameter's whole TLV as received.
+ */
+export function encodeUnrecognizedParamsError(params: readonly Uint8Array[]): Uint8Array {
+  return encodeError(params.map((info) => ({ code: CauseCode.UNRECOGNIZED_PARAMETERS, info })));
 }
 
 /**

@@ -9,7 +9,7 @@
  */
 import { ChunkType } from '../chunk-types.js';
 import { u16, u32, w16, w32 } from '../bytes.js';
-import { SctpDecodeError } from '../errors.js';
+import { SctpDecodeError, SctpInvalidInitError } from '../errors.js';
 import { ParamType, concatTlvs, encodeTlv, parseTlvs, unknownParamAction } from '../params.js';
 
 const NO_EDMID = -1;
@@ -74,7 +74,8 @@ export interface InitFields {
 
 /**
  * Decode the value of an INIT or INIT ACK chunk.
- * @throws SctpDecodeError `ERR_SCTP_BAD_INIT` when too short or a mandatory field is zero; `ERR_SCTP_BAD_PARAM_LENGTH`
+ * @throws SctpDecodeError `ERR_SCTP_BAD_INIT` when too short (SctpInvalidInitError when the Initiate Tag, OS or MIS
+ *   is zero, §3.3.2); `ERR_SCTP_NO_COOKIE` for an INIT ACK without State Cookie; `ERR_SCTP_BAD_PARAM_LENGTH`
  */
 export function decodeInit(b: Uint8Array, start: number, end: number, isAck: boolean): InitChunk {
   if (end - start < 16) throw new SctpDecodeError('BAD_INIT', 'INIT chunk shorter than 20 bytes');
@@ -83,9 +84,10 @@ export function decodeInit(b: Uint8Array, start: number, end: number, isAck: boo
   const outboundStreams = u16(b, start + 8);
   const maxInboundStreams = u16(b, start + 10);
   const initialTsn = u32(b, start + 12);
-  // RFC 9260 §3.3.2: a zero Initiate Tag, OS or MIS is an invalid mandatory parameter.
+  // RFC 9260 §3.3.2, §3.3.3: a zero Initiate Tag, OS or MIS is an invalid mandatory parameter.
   if (initiateTag === 0 || outboundStreams === 0 || maxInboundStreams === 0) {
-    throw new SctpDecodeError('BAD_INIT', 'INIT with zero Initiate Tag, OS or MIS');
+    const field = initiateTag === 0 ? 'Initiate Tag' : outboundStreams === 0 ? 'number of outbound streams' : 'number of inbound streams';
+    throw new SctpInvalidInitError(initiateTag, `${isAck ? 'INIT ACK' : 'INIT'} with a zero ${field}`);
   }
   let forwardTsn = false;
   let iData = false;
