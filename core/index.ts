@@ -20,8 +20,8 @@ export type {
 } from './composition/stack.js';
 export { loadStackConfig, resolveStackConfig, stackConfigSchema, DEFAULT_MTU, MIN_MTU, MAX_MTU } from './composition/config.js';
 export type { StackConfig, LayerRef, LayerUse, ResolvedLayer, ResolvedStackConfig } from './composition/config.js';
-export { PluginRegistry, defaultRegistry, registerPlugin } from './composition/registry.js';
-export { registerBuiltins } from './composition/builtins.js';
+export { PluginRegistry } from './composition/registry.js';
+export { builtinRegistry, defaultRegistry, registerBuiltins, registerPlugin } from './composition/builtins.js';
 export { TOKENS } from './composition/tokens.js';
 export { validateWithSchema, describeJsonSchema } from './composition/validation.js';
 export type { ValidationResult, ValidationSuccess, ValidationFailure, JsonSchema } from './composition/validation.js';

@@ -1,6 +1,6 @@
 /**
- * The built-in plugins, registered in the process-wide registry by
- * `createStack` (and by importing `toukit`). DTLS, tcp and sctp are taken
+ * The built-in plugins, in the process-wide built-in registry from the
+ * moment `toukit` is imported (`core/composition/builtins.ts`). DTLS, tcp and sctp are taken
  * from their `plugin.ts`, not their `index.ts`: the plugin objects load
  * their protocols on first use, so this module does not pull them in.
  *

@@ -12,7 +12,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { defaultRegistry, registerBuiltins } from '../core/index.js';
+import { defaultRegistry } from '../core/index.js';
 import { stackJsonSchema } from '../core/composition/json-schema.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -22,7 +22,6 @@ type Generator = () => Promise<Record<string, string>>;
 
 const generators: Record<string, Generator> = {
   schema: async () => {
-    registerBuiltins();
     return { 'docs/schema/stack.schema.json': `${JSON.stringify(stackJsonSchema(defaultRegistry), null, 2)}\n` };
   },
 };

@@ -11,8 +11,7 @@ import { performance } from 'node:perf_hooks';
 import type { Duplex } from 'node:stream';
 import { createStack, type Stack, type StackDescription } from '../composition/stack.js';
 import type { StackConfig } from '../composition/config.js';
-import { registerBuiltins } from '../composition/builtins.js';
-import { defaultRegistry } from '../composition/registry.js';
+import { defaultRegistry } from '../composition/builtins.js';
 import type { Connection } from '../connection/connection.js';
 import { LAYERS, type Layer } from '../contracts/plugin.js';
 import { ToukitError } from '../errors.js';
@@ -37,7 +36,6 @@ export interface DemoResult {
 
 /** The strongest stack the registered plugins allow. */
 export function strongestStack(): StackConfig {
-  registerBuiltins();
   const has = (layer: 'security' | 'transport' | 'congestion', name: string): boolean => defaultRegistry.get(layer, name) !== undefined;
   const transport = has('transport', 'tcp') ? 'tcp' : 'datagram';
   const congestion = transport === 'datagram' ? 'none' : has('congestion', 'cubic') ? 'cubic' : 'fixed';

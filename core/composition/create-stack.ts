@@ -20,9 +20,9 @@ import type { DatagramCapture } from '../trace/capture.js';
 import { PcapWriter } from '../trace/pcap.js';
 import { nullTracer, SinkTracer, type TraceSink, type Tracer } from '../trace/tracer.js';
 import { UdpSubstrate } from '../../plugins/substrate/udp/index.js';
-import { registerBuiltins } from './builtins.js';
 import { resolveStackConfig, type StackConfig } from './config.js';
-import { defaultRegistry, PluginRegistry } from './registry.js';
+import { defaultRegistry } from './builtins.js';
+import { PluginRegistry } from './registry.js';
 import { Stack } from './stack.js';
 import { TOKENS } from './tokens.js';
 
@@ -59,7 +59,6 @@ export interface CreateStackOptions {
  * @throws ConfigError naming the offending config path
  */
 export async function createStack(config: StackConfig, options: CreateStackOptions = {}): Promise<Stack> {
-  registerBuiltins();
   const registry = new PluginRegistry(options.registry ?? defaultRegistry);
   for (const p of options.plugins ?? []) registry.register(p);
   const resolved = await resolveStackConfig(config, registry);

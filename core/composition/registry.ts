@@ -59,11 +59,3 @@ export class PluginRegistry {
       .sort();
   }
 }
-
-/** The process-wide registry that built-in plugins register into. */
-export const defaultRegistry = new PluginRegistry();
-
-/** Register a plugin in the process-wide registry so stack configs can name it. */
-export function registerPlugin<L extends Layer, O>(plugin: Plugin<L, O>): void {
-  defaultRegistry.register(plugin);
-}

@@ -10,7 +10,6 @@ import {
   loadStackConfig,
   PluginRegistry,
   defaultRegistry,
-  registerBuiltins,
   type Stack,
   type StackConfig,
   type CongestionControllerFactory,
@@ -216,7 +215,6 @@ describe('custom plugins', () => {
   });
 
   it('the same name may exist in several layers', () => {
-    registerBuiltins();
     const r = new PluginRegistry(defaultRegistry);
     expect(r.get('security', 'none')?.layer).toBe('security');
     expect(r.get('congestion', 'none')?.layer).toBe('congestion');

@@ -2,13 +2,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it, expect, afterEach } from 'vitest';
-import { createStack, defaultRegistry, registerBuiltins, type Stack, type StackConfig } from '../../../core/index.js';
+import { createStack, defaultRegistry, type Stack, type StackConfig } from '../../../core/index.js';
 import { stackJsonSchema } from '../../../core/composition/json-schema.js';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 
-registerBuiltins();
 const schema = stackJsonSchema(defaultRegistry);
 // Ajv, a validator nobody here wrote, in strict mode: an unknown keyword or a
 // malformed schema fails compile() instead of passing unchecked. (strictRequired
