@@ -85,11 +85,11 @@ export const stackConfigSchema: z.ZodType<StackConfig> = z
   })
   .strict();
 
-const baseDirs = new WeakMap<object, string>();
-
 /**
  * Read a stack file (JSON). Module paths inside it (`{ "use": "./my-cc.js" }`)
- * are resolved relative to the file's folder.
+ * are resolved relative to the file's folder here, at load time: the config
+ * returned holds absolute paths, so a copy of it (`{ ...config, mtu }`,
+ * `structuredClone`) still names the same modules.
  * @throws ConfigError `ERR_CONFIG_READ` / `ERR_CONFIG_JSON` when the file cannot be read or parsed
  */
 export async function loadStackConfig(path: string): Promise<StackConfig> {
@@ -108,8 +108,20 @@ export async function loadStackConfig(path: string): Promise<StackConfig> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new ConfigError('(root)', [`${path}: expected a JSON object, got ${Array.isArray(value) ? 'an array' : typeof value}`]);
   }
-  baseDirs.set(value, dirname(resolvePath(path)));
-  return value as StackConfig;
+  const dir = dirname(resolvePath(path));
+  const config = value as Record<string, unknown>;
+  for (const layer of LAYERS) config[layer] = anchorModulePath(config[layer], dir);
+  return config as unknown as StackConfig;
+}
+
+/** A layer reference with a relative module path made absolute against `dir` (anything else unchanged). */
+function anchorModulePath(ref: unknown, dir: string): unknown {
+  const anchor = (use: string): string => (isModuleRef(use) && !use.startsWith('file:') && !isAbsolute(use) ? resolvePath(dir, use) : use);
+  if (typeof ref === 'string') return anchor(ref);
+  if (typeof ref === 'object' && ref !== null && !Array.isArray(ref) && typeof (ref as { use?: unknown }).use === 'string') {
+    return { ...ref, use: anchor((ref as { use: string }).use) };
+  }
+  return ref;
 }
 
 /** One resolved layer. */
@@ -146,7 +158,16 @@ async function importPlugin(spec: string, layer: Layer, baseDir: string): Promis
   const candidates = (Array.isArray(exported) ? exported : [exported]).filter(
     (p): p is AnyPlugin => typeof p === 'object' && p !== null && 'layer' in p && 'create' in p,
   );
-  const match = candidates.find((p) => p.layer === layer);
+  const matches = candidates.filter((p) => p.layer === layer);
+  if (matches.length > 1) {
+    const names = matches.map((p) => `"${p.name}"`).join(', ');
+    throw new ConfigError(
+      layer,
+      [`${layer}: module "${spec}" exports several ${layer} plugins (${names}); export one per module, or register them with registerPlugin and name one`],
+      'ERR_CONFIG_MODULE',
+    );
+  }
+  const match = matches[0];
   if (match === undefined) {
     const found = candidates.map((p) => `${p.layer} plugin "${p.name}"`).join(', ') || 'no plugin';
     throw new ConfigError(layer, [`${layer}: module "${spec}" exports ${found} as its default export; expected ${article(layer)} ${layer} plugin`], 'ERR_CONFIG_MODULE');
@@ -172,11 +193,11 @@ function unknownPlugin(layer: Layer, name: string, registry: PluginRegistry): Co
 export async function resolveStackConfig(config: StackConfig, registry: PluginRegistry): Promise<ResolvedStackConfig> {
   const top = await validateWithSchema(stackConfigSchema, config, '');
   if (!top.ok) throw new ConfigError(top.firstPath, top.issues);
-  const baseDir = baseDirs.get(config) ?? process.cwd();
+  // Stack files arrive with absolute module paths (loadStackConfig); a config built in code is relative to the working directory.
+  const baseDir = process.cwd();
 
   const layers = {} as Record<Layer, ResolvedLayer>;
-  const order: Layer[] = ['encapsulation', 'security', 'transport', 'congestion'];
-  for (const layer of order) {
+  for (const layer of LAYERS) {
     let ref: LayerRef | undefined = config[layer];
     if (ref === undefined) ref = defaultRef(layer, layers, registry);
     const use = typeof ref === 'string' ? ref : 'use' in ref ? ref.use : ref;

@@ -1,6 +1,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, it, expect, afterEach } from 'vitest';
 import { z } from 'zod';
 import {
@@ -205,7 +206,30 @@ describe('custom plugins', () => {
     const config = await loadStackConfig(new URL('./fixtures/module-stack.json', import.meta.url).pathname);
     const s = await createStack(config);
     stacks.push(s);
-    expect(s.describe().layers.congestion).toMatchObject({ name: 'counting', source: './counting-cc.js' });
+    expect(s.describe().layers.congestion).toMatchObject({ name: 'counting', source: join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'counting-cc.js') });
+  });
+
+  it('a copy of a loaded stack file still names the modules next to the file, wherever the process runs', async () => {
+    const config = await loadStackConfig(new URL('./fixtures/module-stack.json', import.meta.url).pathname);
+    for (const copy of [{ ...config, mtu: 1300 }, structuredClone(config)]) {
+      const s = await createStack(copy);
+      stacks.push(s);
+      expect(s.describe().layers.congestion.name).toBe('counting');
+    }
+  });
+
+  it('a module exporting two plugins of the layer is refused as ambiguous', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'toukit-'));
+    const counting = pathToFileURL(fileURLToPath(new URL('./fixtures/counting-cc.js', import.meta.url))).href;
+    await writeFile(
+      join(dir, 'two.mjs'),
+      `import one from ${JSON.stringify(counting)};\nexport default [one, { ...one, name: 'other' }];\n`,
+    );
+    await writeFile(join(dir, 'stack.json'), JSON.stringify({ transport: 'datagram', congestion: './two.mjs' }));
+    await expect(createStack(await loadStackConfig(join(dir, 'stack.json')))).rejects.toMatchObject({
+      code: 'ERR_CONFIG_MODULE',
+      message: expect.stringMatching(/exports several congestion plugins \("counting", "other"\)/),
+    });
   });
 
   it('a module path that does not exist fails with ERR_CONFIG_MODULE', async () => {
