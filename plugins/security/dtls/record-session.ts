@@ -233,17 +233,29 @@ export abstract class DtlsRecordSession implements SecuritySession {
     const level = plaintext[0];
     const desc = plaintext[1];
     this.trace('alert received', { level, description: desc });
-    if (desc === AlertDescription.close_notify) {
-      this.end('closed');
-      this.ctx.closed();
-      return;
-    }
+    if (desc === AlertDescription.close_notify) return this.onCloseNotify();
     if (level === AlertLevel.fatal) {
       const err = new DtlsAlertError(desc, true);
       this.trace('failed', { code: err.code, alert: desc });
       this.end('failed');
       this.ctx.failed(err);
     }
+  }
+
+  /**
+   * The peer closed (RFC 5246 §7.2.1, kept by RFC 6347 §4.1): answer with a
+   * close_notify of our own, as {@link DtlsRecordSession.close} would send
+   * it (only once established), and close at once, discarding pending
+   * writes. It is answered once: the session is then closed and drops what
+   * follows, and a session that sent its close_notify first is closed
+   * already, so the peer's close_notify, the answer, is not answered.
+   */
+  private onCloseNotify(): void {
+    if (this.state === 'established') {
+      this.sendAlert(AlertLevel.warning, AlertDescription.close_notify);
+      this.trace('close_notify answered');
+    }
+    this.endClosed();
   }
 
   // ---------------------------------------------------------------- errors

@@ -2,8 +2,8 @@
  * Interop of the `dtls` plugin with OpenSSL 3 (`openssl s_server` /
  * `s_client -dtls1_2`) on 127.0.0.1 only: both roles, the four suites, with
  * OpenSSL's default cookie exchange and with `-mtu 400`; 1 MB each way
- * compared by SHA-256; close_notify; wrong PSK and an untrusted certificate
- * fail with typed errors.
+ * compared by SHA-256; close_notify (and our answer to OpenSSL's); wrong PSK
+ * and an untrusted certificate fail with typed errors.
  *
  * Plain DTLS on UDP: `encapsulation: 'none'` + `transport: 'datagram'`
  * (zero header bytes). Skipped when openssl is missing unless `CI` is set.
@@ -75,6 +75,11 @@ function ourSuiteOptions(suite: CipherSuiteName, cert: OpensslCert, role: 'serve
 function serverFailure(sink: MemorySink): string | undefined {
   const e = sink.named('handshake_step').find((ev) => ev.data.role === 'server' && ev.data.step === 'failed');
   return e?.data.code as string | undefined;
+}
+
+/** Whether our server answered a close_notify (RFC 5246 §7.2.1); s_client exits without reading the answer, so it shows in our trace. */
+function serverAnsweredCloseNotify(sink: MemorySink): boolean {
+  return sink.named('handshake_step').some((ev) => ev.data.role === 'server' && ev.data.step === 'close_notify answered');
 }
 
 /** Collect a connection's incoming bytes. */
@@ -213,7 +218,8 @@ describe.skipIf(!HAVE_OPENSSL)('DTLS 1.2 interop with OpenSSL 3 (127.0.0.1)', ()
           server.kill();
         }
         // openssl client, our server
-        const stack = await createStack(stackConfig({ ...ourSuiteOptions(suite, cert, 'server'), crypto }), { plugins: [dtlsPlugin] });
+        const sink = new MemorySink();
+        const stack = await createStack(stackConfig({ ...ourSuiteOptions(suite, cert, 'server'), crypto }), { plugins: [dtlsPlugin], trace: sink });
         stacks.push(stack);
         const listener = await stack.listen({ host: '127.0.0.1', port: 0 });
         const got: Buffer[] = [];
@@ -227,6 +233,8 @@ describe.skipIf(!HAVE_OPENSSL)('DTLS 1.2 interop with OpenSSL 3 (127.0.0.1)', ()
           expect(await waitFor(() => Buffer.concat(got).toString().includes('from s_client'), 5000), client.stderr()).toBe(true);
           client.proc.stdin.end();
           expect(await client.exited).toBe(0);
+          // EOF on stdin (-no_ign_eof): s_client sends close_notify, which our server answers with its own.
+          expect(await waitFor(() => serverAnsweredCloseNotify(sink), 3000)).toBe(true);
           expect(client.stdout().toString()).toMatch(/Server Temp Key: ECDH, prime256v1/);
           expect(client.stdout().toString()).toMatch(/Extended master secret: yes/);
           expect(client.stdout().toString()).toMatch(/Secure Renegotiation IS supported/);

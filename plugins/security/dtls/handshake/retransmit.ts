@@ -2,7 +2,10 @@
  * Flight transmission and retransmission (RFC 6347 §4.2.4): the current
  * flight is kept whole; it is resent when the timer expires (doubling from
  * the initial value up to 60 s) or when the peer retransmits the flight ours
- * answers, at most once per quarter of the initial timer.
+ * answers, at most once per quarter of the initial timer. A new flight keeps
+ * the timer of the previous one if that needed a retransmission, and starts
+ * from the initial value again after one that went through without loss
+ * (§4.2.4.1).
  *
  * @module
  */
@@ -15,7 +18,16 @@ export const MAX_RETRANSMIT_TIMEOUT = 60_000;
 /** Sends a flight's datagrams (building fresh records each time). */
 export type FlightTransmitter = (entries: readonly FlightEntry[]) => void;
 
-/** The flight state machine of one session (one Timer, re-armed). */
+/**
+ * The flight state machine of one session (one Timer, re-armed).
+ *
+ * The retransmission timer follows RFC 6347 §4.2.4.1: it starts at the
+ * initial value, doubles on each timeout up to {@link MAX_RETRANSMIT_TIMEOUT},
+ * and is retained by the next flight "until a transmission without loss
+ * occurs": only a flight sent once (neither its timer nor the peer's
+ * retransmission made us resend it) lets the next flight start from the
+ * initial value again.
+ */
 export class FlightSender {
   /** Retransmissions so far. */
   retransmissions = 0;
@@ -24,6 +36,8 @@ export class FlightSender {
   private flight: FlightEntry[] | undefined;
   private expectsReply = false;
   private rto: number;
+  /** Whether the current flight was resent (a loss): the next flight then keeps `rto`. */
+  private resent = false;
   private lastTransmit = -Infinity;
   private answeredPeerSeq = -1;
   private readonly timer: Timer;
@@ -54,12 +68,15 @@ export class FlightSender {
   /**
    * Send a new flight answering the peer message `answeredPeerSeq`; when
    * `expectsReply`, retransmit it on timer expiry until {@link FlightSender.answered}.
+   * Its timer is the previous flight's if that one was resent, else the
+   * initial value (RFC 6347 §4.2.4.1).
    */
   send(entries: FlightEntry[], expectsReply: boolean, answeredPeerSeq: number): void {
     this.flight = entries;
     this.expectsReply = expectsReply;
     this.answeredPeerSeq = answeredPeerSeq;
-    this.rto = this.initialRto;
+    if (!this.resent) this.rto = this.initialRto;
+    this.resent = false;
     this.flights++;
     this.emit();
   }
@@ -85,6 +102,7 @@ export class FlightSender {
 
   private retransmit(why: 'timeout' | 'peer_retransmission'): void {
     this.retransmissions++;
+    this.resent = true;
     this.onRetransmit(why);
     this.emit();
   }

@@ -36,8 +36,11 @@ export function pki(): { ca: GeneratedCertificate; server: GeneratedCertificate;
   return { ca, server, client };
 }
 
+/** Options set on both sides by {@link suiteOptions} and {@link suitePair}. */
+export type SuiteExtra = Pick<DtlsOptionsInput, 'crypto' | 'handshakeTimeout'>;
+
 /** Client and server options for `suite`. */
-export function suiteOptions(suite: CipherSuiteName, extra: { crypto?: 'node' | 'noble' | 'wasm' } = {}): { client: DtlsOptionsInput; server: DtlsOptionsInput } {
+export function suiteOptions(suite: CipherSuiteName, extra: SuiteExtra = {}): { client: DtlsOptionsInput; server: DtlsOptionsInput } {
   if (suite.includes('ECDSA')) {
     const p = pki();
     return {
@@ -49,7 +52,7 @@ export function suiteOptions(suite: CipherSuiteName, extra: { crypto?: 'node' | 
 }
 
 /** A pair for `suite`. */
-export function suitePair(suite: CipherSuiteName, options: SecurityPairOptions = {}, extra: { crypto?: 'node' | 'noble' | 'wasm' } = {}): SecurityPair {
+export function suitePair(suite: CipherSuiteName, options: SecurityPairOptions = {}, extra: SuiteExtra = {}): SecurityPair {
   const o = suiteOptions(suite, extra);
   return new SecurityPair(dtls(o.client, 1), dtls(o.server, 2), options);
 }
