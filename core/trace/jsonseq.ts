@@ -9,7 +9,7 @@
  * every further record is one event `{ time, name, group_id?, data }` whose
  * name carries a qlog category (`transport:packet_sent`, `recovery:metrics_updated`, …).
  *
- * Writes are buffered and synchronous: a file sink appends with
+ * Writes are buffered and synchronous: a file sink writes with
  * `fs.writeSync` once the buffer passes a threshold, so tracing never
  * schedules a Promise per event. A sink never throws out of
  * {@link JsonSeqSink.write}: values JSON cannot carry (bigint, cycles) are
@@ -182,7 +182,7 @@ export class JsonSeqSink implements TraceSink {
   }
 
   /**
-   * A sink appending to the file at `path` (created or truncated) with
+   * A sink writing the file at `path` (created, or truncated: one file per run) with
    * buffered synchronous writes; {@link JsonSeqSink.close} closes the file.
    */
   static toFile(path: string, options: JsonSeqSinkOptions = {}): JsonSeqSink {
