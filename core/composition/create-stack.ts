@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { rmSync } from 'node:fs';
 import 'reflect-metadata';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 import type { CongestionContext, CongestionControllerFactory } from '../contracts/congestion.js';
@@ -121,8 +122,19 @@ export async function createStack(config: StackConfig, options: CreateStackOptio
       useFactory: (s) => s.resolve<CongestionControllerFactory>(TOKENS.Congestion).create(s.resolve<CongestionContext>(TOKENS.CongestionContext)),
     });
   }
-  const capture = options.capture ?? (options.pcap !== undefined ? new PcapWriter({ path: options.pcap }) : undefined);
+  const pcap = options.capture === undefined && options.pcap !== undefined ? new PcapWriter({ path: options.pcap }) : undefined;
+  const capture = options.capture ?? pcap;
   // Connection ids are numbered per trace destination (unique in a trace shared by several stacks).
   const traceTarget = options.tracer ?? sinks[0];
-  return new Stack(resolved, c, substrate, { clock, timers, random, tracer, capture, traceTarget }, ownsTimers);
+  try {
+    return new Stack(resolved, c, substrate, { clock, timers, random, tracer, capture, traceTarget }, ownsTimers);
+  } catch (err) {
+    // The stack was refused before any traffic: leave no empty capture file behind.
+    if (pcap !== undefined) {
+      pcap.close();
+      rmSync(options.pcap as string, { force: true });
+    }
+    if (ownsTimers) timers.close?.();
+    throw err;
+  }
 }

@@ -12,7 +12,7 @@ import { EventEmitter } from 'eventemitter3';
 import { totalLength } from '../bytes.js';
 import { familyOf, type PeerAddress } from '../contracts/address.js';
 import type { CongestionContext, CongestionController } from '../contracts/congestion.js';
-import { PROTO_NONE, type Decapsulated, type Encapsulation, type EncapsulationHeaderSpec } from '../contracts/encapsulation.js';
+import { PROTO_NONE, type Decapsulated, type Encapsulation } from '../contracts/encapsulation.js';
 import type { Layer } from '../contracts/plugin.js';
 import type { HandshakeInfo, SecurityProtocol, SecuritySession } from '../contracts/security.js';
 import type { Substrate } from '../contracts/substrate.js';
@@ -26,6 +26,7 @@ import type { DatagramCapture } from '../trace/capture.js';
 import type { Tracer } from '../trace/tracer.js';
 import type { ResolvedStackConfig } from './config.js';
 import { Endpoint, type Peer } from './endpoint.js';
+import { planHeaders } from './stack-headers.js';
 import { SharedSocket } from './socket-mux.js';
 import { StackConnections, whenConnected } from './stack-connections.js';
 import { TOKENS } from './tokens.js';
@@ -157,23 +158,16 @@ export class Stack extends EventEmitter<StackEvents> implements ConnectionOwner 
     this.encapsulation = container.resolve<Encapsulation>(TOKENS.Encapsulation);
     this.security = container.resolve<SecurityProtocol>(TOKENS.Security);
     this.transport = container.resolve<TransportProtocol>(TOKENS.Transport);
-    this.passthrough = this.security.passthrough === true;
     this.demultiplexes = this.encapsulation.demultiplexes;
-    this.expectedTransform = this.passthrough ? 0 : this.security.transformType;
     this.transportProto = this.transport.proto;
     // The headers sent follow the same rule as the headers accepted (acceptsHeader).
-    const t = this.expectedTransform;
-    const dataSpec: EncapsulationHeaderSpec =
-      t === 0 ? { proto: this.transportProto } : { proto: PROTO_NONE, transform: { type: t, originalProto: this.transportProto } };
-    const hsSpec: EncapsulationHeaderSpec = t === 0 ? dataSpec : { proto: PROTO_NONE, transform: { type: t, originalProto: PROTO_NONE } };
-    this.dataHeader = this.encapsulation.header(dataSpec);
-    this.handshakeHeader = this.encapsulation.header(hsSpec);
-    const encapOverhead = Math.max(this.encapsulation.overhead(dataSpec), this.encapsulation.overhead(hsSpec));
-    this.securityMaxDatagram = resolved.mtu - encapOverhead;
-    this.transportMaxDatagram = this.securityMaxDatagram - (this.passthrough ? 0 : this.security.overhead);
-    if (this.transportMaxDatagram < 64) {
-      throw new ConfigError('mtu', [`mtu: ${resolved.mtu} bytes leave only ${this.transportMaxDatagram} bytes for the transport; expected a larger mtu`]);
-    }
+    const plan = planHeaders(this.encapsulation, resolved.layers.encapsulation.plugin.name, this.security, this.transportProto, resolved.mtu);
+    this.passthrough = plan.passthrough;
+    this.expectedTransform = plan.expectedTransform;
+    this.dataHeader = plan.dataHeader;
+    this.handshakeHeader = plan.handshakeHeader;
+    this.securityMaxDatagram = plan.securityMaxDatagram;
+    this.transportMaxDatagram = plan.transportMaxDatagram;
   }
 
   /** The resolved stack: plugins, options with defaults, per-layer overhead. */
