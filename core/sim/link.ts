@@ -352,7 +352,13 @@ export class LinkDirection implements PacketSink {
     const fn = this.observer.fn;
     if (fn === undefined) return;
     const time = this.scheduler.now();
-    fn(reason === undefined ? { time, type, link: this.label, n, size } : { time, type, link: this.label, n, size, reason });
+    const queueBytes = this.queueBytes;
+    const queuePackets = this.fifo.length;
+    fn(
+      reason === undefined
+        ? { time, type, link: this.label, n, size, queueBytes, queuePackets }
+        : { time, type, link: this.label, n, size, reason, queueBytes, queuePackets },
+    );
   }
 }
 

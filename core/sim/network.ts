@@ -311,7 +311,7 @@ export class SimNetwork {
       socket.countSendError('no_route');
       const fn = this.observer.fn;
       if (fn !== undefined) {
-        fn({ time: this.now, type: 'drop', link: `${host.label}>${to.address}`, n: 0, size: data.length, reason: 'no_route' });
+        fn({ time: this.now, type: 'drop', link: `${host.label}>${to.address}`, n: 0, size: data.length, reason: 'no_route', queueBytes: 0, queuePackets: 0 });
       }
       return;
     }

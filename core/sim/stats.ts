@@ -76,6 +76,13 @@ export interface SimLinkEvent {
   readonly size: number;
   /** Drop reason (type `drop` only). */
   readonly reason?: DropReason;
+  /**
+   * Wire bytes waiting in the direction's queue when the event happened (the datagram being
+   * serialised not counted; a `send` sees the queue its datagram finds, before it joins).
+   */
+  readonly queueBytes: number;
+  /** Datagrams waiting in the direction's queue when the event happened (as for `queueBytes`). */
+  readonly queuePackets: number;
 }
 
 /** A queue-length sample. */

@@ -6,7 +6,9 @@
  * Metric fields are read from `metrics_updated` data under the qlog names
  * (`congestion_window`, `smoothed_rtt`, `bytes_in_flight`, RFC 9002 §A.2
  * and draft-ietf-quic-qlog-quic-events) and the names used in our code
- * (`cwnd`, `srtt`, `bytesInFlight`); `queue_length` is read from any event carrying it.
+ * (`cwnd`, `srtt`, `bytesInFlight`); `queue_length` (bytes waiting) is read from any event
+ * carrying `queue_length` or, as the simulator's link events do, `queueBytes`, one series per
+ * link direction when the events name one (`link`).
  *
  * @module
  */
@@ -33,7 +35,7 @@ const FIELDS: Readonly<Record<Exclude<TraceMetric, 'throughput'>, readonly strin
   cwnd: ['cwnd', 'congestion_window'],
   smoothed_rtt: ['smoothed_rtt', 'srtt', 'smoothedRtt'],
   bytes_in_flight: ['bytes_in_flight', 'bytesInFlight', 'flight_size'],
-  queue_length: ['queue_length'],
+  queue_length: ['queue_length', 'queueBytes'],
 };
 
 /** Most throughput windows one series may have (guards against a tiny `windowMs`). */
@@ -64,10 +66,12 @@ export function packetBytes(data: Readonly<Record<string, unknown>>): number | u
 }
 
 /** Split events by group, keeping the order in which groups first appear. */
-function byGroup(events: readonly TraceEvent[], only: string | undefined): Map<string, TraceEvent[]> {
+function byGroup(events: readonly TraceEvent[], only: string | undefined, byLink = false): Map<string, TraceEvent[]> {
   const groups = new Map<string, TraceEvent[]>();
   for (const e of events) {
-    const g = e.group ?? UNGROUPED;
+    // Queues belong to links: the simulator's link events name theirs (`10.0.0.1>10.0.0.2`).
+    const link = byLink ? e.data.link : undefined;
+    const g = typeof link === 'string' ? link : (e.group ?? UNGROUPED);
     if (only !== undefined && g !== only) continue;
     let list = groups.get(g);
     if (list === undefined) groups.set(g, (list = []));
@@ -120,7 +124,7 @@ export function seriesFromTrace(events: readonly TraceEvent[], options: SeriesFr
   if (!(windowMs > 0) || !Number.isFinite(windowMs)) {
     throw new ConfigError('windowMs', [`windowMs: must be a positive number of ms, got ${windowMs}`]);
   }
-  for (const [group, list] of byGroup(events, options.group)) {
+  for (const [group, list] of byGroup(events, options.group, options.metric === 'queue_length')) {
     let points: [number, number][];
     if (options.metric === 'throughput') {
       points = throughput(list, windowMs);
@@ -153,7 +157,7 @@ export const METRIC_AXES: Readonly<Record<TraceMetric, MetricAxis>> = {
   smoothed_rtt: { label: 'smoothed RTT', unit: 'ms' },
   bytes_in_flight: { label: 'bytes in flight', unit: 'bytes' },
   throughput: { label: 'throughput', unit: 'bytes/s' },
-  queue_length: { label: 'queue length', unit: '' },
+  queue_length: { label: 'queue length', unit: 'bytes' },
 };
 
 /** A ready-to-render chart of one metric over time, one line per group. */

@@ -52,6 +52,25 @@ describe('seriesFromTrace: gauges from metrics_updated', () => {
     });
     expect(s[0].points).toEqual([[1, 3], [2, 5]]);
   });
+
+  it("plots the simulator's queues from a traced network: bytes waiting, one series per link direction", async () => {
+    const { SimNetwork } = await import('../../../../core/sim/index.js');
+    const sink = new MemorySink();
+    const net = new SimNetwork({ seed: 1, tracer: new SinkTracer(() => net.now, [sink]) });
+    const link = net.link('10.0.0.1', '10.0.0.2', { bandwidth: '8Mbit', delay: '1ms' }); // 1 byte per µs
+    const a = await net.host('10.0.0.1').bind({ host: '10.0.0.1', port: 1000 });
+    const b = await net.host('10.0.0.2').bind({ host: '10.0.0.2', port: 2000 });
+    b.onDatagram(() => {});
+    for (let i = 0; i < 5; i++) a.send([new Uint8Array(972)], { address: '10.0.0.2', family: 'IPv4', port: 2000 }); // 1000 wire bytes each
+    expect(link.ab.queueBytes).toBe(4000); // the first is being serialised
+    await net.runUntilIdle();
+    const s = seriesFromTrace(sink.events, { metric: 'queue_length' });
+    expect(s.map((x) => x.name)).toEqual(['10.0.0.1>10.0.0.2']);
+    const values = s[0].points.map(([, v]) => v);
+    expect(Math.max(...values)).toBe(3000); // what the fifth datagram found: three waiting, one being serialised
+    expect(values.at(-1)).toBe(0);
+    expect(chartFromTrace(sink.events, { metric: 'queue_length' }).yUnit).toBe('bytes');
+  });
 });
 
 describe('seriesFromTrace: throughput', () => {
