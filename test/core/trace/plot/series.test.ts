@@ -56,7 +56,9 @@ describe('seriesFromTrace: gauges from metrics_updated', () => {
   it("plots the simulator's queues from a traced network: bytes waiting, one series per link direction", async () => {
     const { SimNetwork } = await import('../../../../core/sim/index.js');
     const sink = new MemorySink();
-    const net = new SimNetwork({ seed: 1, tracer: new SinkTracer(() => net.now, [sink]) });
+    const clock = { now: (): number => 0 };
+    const net = new SimNetwork({ seed: 1, tracer: new SinkTracer(() => clock.now(), [sink]) });
+    clock.now = () => net.now;
     const link = net.link('10.0.0.1', '10.0.0.2', { bandwidth: '8Mbit', delay: '1ms' }); // 1 byte per µs
     const a = await net.host('10.0.0.1').bind({ host: '10.0.0.1', port: 1000 });
     const b = await net.host('10.0.0.2').bind({ host: '10.0.0.2', port: 2000 });
