@@ -333,8 +333,8 @@ export class Endpoint implements DatagramReceiver {
     else if (parts.length === 2) out = [hdr, parts[0], parts[1]];
     else if (parts.length === 3) out = [hdr, parts[0], parts[1], parts[2]];
     else out = [hdr, ...parts];
+    if (!stack.admitSend(out)) return;
     if (stack.capture !== undefined) stack.captureDatagram(this.localAddress, to, out);
-    stack.countSent(out);
     this.socket.socket.send(out, this.client ? undefined : to);
   }
 

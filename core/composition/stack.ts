@@ -368,10 +368,20 @@ export class Stack extends EventEmitter<StackEvents> implements ConnectionOwner 
     if (this.tracer.enabled) this.tracer.emit('packet_dropped', { trigger: reason });
   }
 
-  /** @internal */
-  countSent(parts: readonly Uint8Array[]): void {
+  /**
+   * @internal Count a datagram about to be sent; false (counted as the drop
+   * `oversize_datagram`) when it is larger than the stack's `mtu`: a plugin
+   * broke its `maxDatagramSize`, and the path would drop or fragment it.
+   */
+  admitSend(parts: readonly Uint8Array[]): boolean {
+    const length = totalLength(parts);
+    if (length > this.resolved.mtu) {
+      this.countDrop('oversize_datagram');
+      return false;
+    }
     this.counters.datagramsSent++;
-    this.counters.bytesSent += totalLength(parts);
+    this.counters.bytesSent += length;
+    return true;
   }
 
   /** @internal */
