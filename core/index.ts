@@ -6,7 +6,7 @@
  * const stack = await createStack({ transport: 'datagram' });
  * ```
  *
- * @module
+ * @module toukit
  */
 export { createStack, Stack } from './composition/stack.js';
 export type {

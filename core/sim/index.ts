@@ -3,7 +3,7 @@
  * hosts. A {@link SimHost} is a `Substrate`, so a stack runs on it unchanged:
  * `createStack(config, { substrate: net.host('10.0.0.1') })`.
  *
- * @module
+ * @module toukit/sim
  */
 export { SimNetwork } from './network.js';
 export type { SimNetworkOptions, RunOptions, RunLimitOptions, SimNetworkStats } from './network.js';

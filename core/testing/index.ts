@@ -3,7 +3,7 @@
  * Each suite is a function that declares vitest tests for one plugin interface;
  * run it from your own test file against your plugin.
  *
- * @module
+ * @module toukit/testing
  */
 export * from './encapsulation.js';
 export * from './congestion.js';

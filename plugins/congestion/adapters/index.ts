@@ -4,7 +4,7 @@
  * and NewReno ported through each of them (`reno-linux`, `reno-quiche`
  * plugins) as worked examples.
  *
- * @module
+ * @module toukit/plugins/congestion/adapters
  */
 import type { CongestionControllerFactory } from '../../../core/contracts/congestion.js';
 import { definePlugin } from '../../../core/contracts/plugin.js';

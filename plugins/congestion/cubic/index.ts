@@ -1,7 +1,7 @@
 /**
  * The `cubic` congestion plugin: CUBIC (RFC 9438) with HyStart++ (RFC 9406).
  *
- * @module
+ * @module toukit/plugins/congestion/cubic
  */
 import { z } from 'zod';
 import type { CongestionControllerFactory } from '../../../core/contracts/congestion.js';

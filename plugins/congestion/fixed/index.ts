@@ -2,7 +2,7 @@
  * The `fixed` congestion controller: a constant window in bytes, whatever
  * happens. Useful as a baseline and while testing transports.
  *
- * @module
+ * @module toukit/plugins/congestion/fixed
  */
 import { z } from 'zod';
 import type {

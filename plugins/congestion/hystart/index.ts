@@ -3,7 +3,7 @@
  * default) and `reno` (option `hystart`). Not a plugin by itself: a
  * controller owns one {@link HyStartPlusPlus} per connection.
  *
- * @module
+ * @module toukit/plugins/congestion/hystart
  */
 export {
   HyStartPlusPlus,

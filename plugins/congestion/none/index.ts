@@ -2,7 +2,7 @@
  * The `none` congestion controller: no limit at all (like smoltcp's
  * `NoControl`). For unreliable transports and tests.
  *
- * @module
+ * @module toukit/plugins/congestion/none
  */
 import type { CongestionController, CongestionControllerFactory, CongestionSnapshot } from '../../../core/contracts/congestion.js';
 import { definePlugin } from '../../../core/contracts/plugin.js';

@@ -1,7 +1,7 @@
 /**
  * The `reno` congestion plugin: NewReno (RFC 5681, RFC 3465, RFC 6582).
  *
- * @module
+ * @module toukit/plugins/congestion/reno
  */
 import { z } from 'zod';
 import type { CongestionControllerFactory } from '../../../core/contracts/congestion.js';

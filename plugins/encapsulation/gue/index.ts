@@ -3,7 +3,7 @@
  * (draft-ietf-intarea-gue-09, extensions from draft-ietf-intarea-gue-extensions-06),
  * with a `linux` profile limited to what the Linux `fou` module accepts.
  *
- * @module
+ * @module toukit/plugins/encapsulation/gue
  */
 import { definePlugin, type Plugin } from '../../../core/contracts/plugin.js';
 import { GueEncapsulation } from './encapsulation.js';

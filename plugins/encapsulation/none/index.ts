@@ -5,7 +5,7 @@
  * hands every datagram to its configured transport. Control messages
  * cannot be expressed.
  *
- * @module
+ * @module toukit/plugins/encapsulation/none
  */
 import { z } from 'zod';
 import type { Decapsulated, Encapsulation, EncapsulationHeaderSpec } from '../../../core/contracts/encapsulation.js';

@@ -8,7 +8,7 @@
  * const stack = await createStack({ encapsulation: 'gue', security: { use: 'dtls', options: { psk: { identity: 'me', key: '0102…' } } }, transport: 'datagram' });
  * ```
  *
- * @module
+ * @module toukit/plugins/security/dtls
  */
 
 export { DtlsProtocol, DTLS_TRANSFORM_TYPE } from './protocol.js';

@@ -3,7 +3,7 @@
  * (`passthrough`), so it costs nothing per packet; its sessions still work
  * when driven directly (e.g. by the security compliance suite).
  *
- * @module
+ * @module toukit/plugins/security/none
  */
 import type { SecurityContext, SecurityProtocol, SecuritySession } from '../../../core/contracts/security.js';
 import { definePlugin } from '../../../core/contracts/plugin.js';

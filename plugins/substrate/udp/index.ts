@@ -1,7 +1,7 @@
 /**
  * The UDP substrate: real datagram I/O on `node:dgram`, IPv4 and IPv6.
  *
- * @module
+ * @module toukit/plugins/substrate/udp
  */
 import { createSocket, type Socket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';

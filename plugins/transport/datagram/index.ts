@@ -5,7 +5,7 @@
  * peer). GUE Proto 253 (RFC 3692 experimental) by default. Per-peer state is
  * created by the first datagram, with an idle timeout and a cap on peers.
  *
- * @module
+ * @module toukit/plugins/transport/datagram
  */
 import { z } from 'zod';
 import type { TransportAcceptContext, TransportContext, TransportProtocol, SessionInit } from '../../../core/contracts/transport.js';

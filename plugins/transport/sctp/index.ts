@@ -3,7 +3,7 @@
  * (Proto 132) or directly in UDP (RFC 6951, encapsulation `none`, UDP port
  * {@link SCTP_UDP_PORT} by default), with PR-SCTP (RFC 3758).
  *
- * @module
+ * @module toukit/plugins/transport/sctp
  */
 
 export { SctpProtocol } from './protocol.js';

@@ -8,7 +8,7 @@
  * const stack = await createStack({ encapsulation: 'gue', security: 'none', transport: 'tcp', congestion: 'reno' });
  * ```
  *
- * @module
+ * @module toukit/plugins/transport/tcp
  */
 
 export { tcpOptionsSchema, defaultTcpConfig } from './config.js';
