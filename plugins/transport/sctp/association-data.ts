@@ -23,6 +23,7 @@ import { Receiver } from './receiver.js';
 import { StreamReset, streamResetHost } from './reconfig.js';
 import { Sender } from './sender.js';
 import type { Negotiated } from './setup.js';
+import { traceMetrics } from './trace.js';
 
 /** Build the data path of `a` once both sides agreed (COOKIE ACK, or a valid COOKIE ECHO), hand it the messages sent before, and enter ESTABLISHED. */
 export function establishDataPath(a: SctpAssociation, n: Negotiated): void {
@@ -53,7 +54,7 @@ export function establishDataPath(a: SctpAssociation, n: Negotiated): void {
   });
   // Largest user data per chunk: one chunk header short of a full packet (§6.9).
   const maxData = (a.mtu - COMMON_HEADER_SIZE - (iData ? I_DATA_HEADER_SIZE : DATA_HEADER_SIZE)) & ~3;
-  a.tx = new Sender(a.initialTsn, outStreams, peerArwnd, fwd, iData, cc, a.rto, a.opts, maxData, a, timer);
+  a.tx = new Sender(a.initialTsn, outStreams, peerArwnd, fwd, iData, cc, a.rto, a.opts, maxData, a, timer, ctx.tracer);
   if (n.streamReset) {
     const host = streamResetHost(a, (name, args) => ctx.emitEvent(name, ...args));
     a.reconfig = new StreamReset(a.initialTsn, peerTsn, a.rto, host, timer);
@@ -151,18 +152,7 @@ export function queueOnDataPath(a: SctpAssociation, m: OutMessage): void {
 
 /** After a SACK or T3 expiry on `a`: metrics trace, writable notification once half the send buffer drained, shutdown progress. */
 export function afterAckOn(a: SctpAssociation): void {
-  const tracer = a.ctx.tracer;
-  if (tracer.enabled && a.tx !== null) {
-    const cc = a.tx.cc;
-    tracer.emit('metrics_updated', {
-      congestion_window: cc.cwnd,
-      ssthresh: Number.isFinite(cc.ssthresh) ? cc.ssthresh : null,
-      bytes_in_flight: a.tx.out.bytesInFlight,
-      smoothed_rtt: a.rto.smoothed,
-      rtt_variance: a.rto.variance,
-      rto: a.rto.rto,
-    });
-  }
+  if (a.ctx.tracer.enabled) traceMetrics(a);
   if (a.wantWritable && a.unsentAmount <= a.opts.sendBufferSize / 2) {
     a.wantWritable = false;
     a.ctx.writable();

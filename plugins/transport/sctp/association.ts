@@ -37,6 +37,7 @@ import { Shutdown } from './shutdown.js';
 import type { Sender, SenderHost } from './sender.js';
 import type { AssociationState, SctpEndpoint } from './state.js';
 import { associationStats } from './stats.js';
+import { tracePacketSent } from './trace.js';
 
 /** How the association starts: client (sends INIT) or server (from a validated cookie). */
 export interface AssociationSetup {
@@ -139,7 +140,7 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
     this.outStreams = opts.outboundStreams;
     this.inStreams = opts.maxInboundStreams;
     this.mtu = Math.max(COMMON_HEADER_SIZE + I_DATA_HEADER_SIZE + 4, ctx.maxDatagramSize);
-    this.pk = new Packetizer(this.mtu, init.localPort, init.remotePort, (parts) => this.emit(parts), this);
+    this.pk = new Packetizer(this.mtu, init.localPort, init.remotePort, (parts, userBytes) => this.emit(parts, userBytes), this);
     this.rto = new RtoEstimator(opts.rtoInitial, opts.rtoMin, opts.rtoMax);
     const timer = (cb: () => void): Timer => ctx.timers.createTimer(cb);
     this.shutdown = new Shutdown(this.rto, shutdownHost(this), timer);
@@ -196,7 +197,6 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
   /** Handle one incoming SCTP packet. Never throws. */
   handleDatagram(payload: Uint8Array): void {
     if (this.closedOnce) return void this.drop('sctp_closed');
-    if (this.ctx.tracer.enabled) this.ctx.tracer.emit('packet_received', { transport: 'sctp', length: payload.length, chunk: payload[12] });
     try {
       receivePacket(this, payload);
     } catch (err) {
@@ -342,13 +342,13 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
 
   /** @internal Send `chunks` (usually one) in a packet of their own with verification tag `vtag` (always with a CRC32c). */
   sendControl(vtag: number, ...chunks: Uint8Array[]): void {
-    this.emit([buildPacket(this.init.localPort, this.init.remotePort, vtag, chunks)]);
+    this.emit([buildPacket(this.init.localPort, this.init.remotePort, vtag, chunks)], 0);
     this.pk.packetsSent++;
   }
 
-  /** Hand a packet down (and trace it when tracing is on). */
-  private emit(parts: readonly Uint8Array[]): void {
-    if (this.ctx.tracer.enabled) this.ctx.tracer.emit('packet_sent', { transport: 'sctp', length: parts[0].length, chunk: parts[0][12] });
+  /** Hand a packet carrying `userBytes` of user data down (and trace it when tracing is on). */
+  private emit(parts: readonly Uint8Array[], userBytes: number): void {
+    if (this.ctx.tracer.enabled) tracePacketSent(this.ctx.tracer, parts, userBytes);
     this.ctx.sendDown(parts);
   }
 

@@ -23,8 +23,10 @@ export class Packetizer {
   tag = 0;
   /** Packets handed down. */
   packetsSent = 0;
-  /** DATA bytes in the open packet. */
+  /** DATA bytes in the open packet (chunk headers and user data, as counted in flight). */
   dataBytes = 0;
+  /** User data bytes of the DATA / I-DATA chunks in the open packet (what traces report as `length`). */
+  userBytes = 0;
   /** Bytes in flight before the open packet's first DATA chunk. */
   flightBefore = 0;
   /** The open packet carries a retransmission. */
@@ -38,14 +40,14 @@ export class Packetizer {
    * @param mtu - largest packet in bytes
    * @param localPort - own SCTP port
    * @param remotePort - peer SCTP port
-   * @param sendDown - hands a finished packet down
+   * @param sendDown - hands a finished packet down, with the user data bytes it carries
    * @param listener - told about packets carrying DATA
    */
   constructor(
     mtu: number,
     private readonly localPort: number,
     private readonly remotePort: number,
-    private readonly sendDown: (parts: readonly Uint8Array[]) => void,
+    private readonly sendDown: (parts: readonly Uint8Array[], userBytes: number) => void,
     private readonly listener: PacketSentListener,
   ) {
     this.w = new PacketWriter(mtu);
@@ -89,6 +91,7 @@ export class Packetizer {
     if (fsn < 0) writeData(this.w, flags, tsn, stream, ssn, ppid, payload);
     else writeIData(this.w, flags, tsn, stream, ssn, (flags & FLAG_B) !== 0 ? ppid : fsn, payload);
     this.dataBytes += size;
+    this.userBytes += payload.length;
     if (rtx) this.retransmission = true;
   }
 
@@ -96,7 +99,8 @@ export class Packetizer {
   send(): void {
     if (!this.open) return;
     this.open = false;
-    this.sendDown([this.w.finish(this.zeroChecksum)]);
+    this.sendDown([this.w.finish(this.zeroChecksum)], this.userBytes);
+    this.userBytes = 0;
     this.packetsSent++;
     if (this.dataBytes > 0) {
       this.listener.onDataPacketSent(this.dataBytes, this.flightBefore, this.retransmission);

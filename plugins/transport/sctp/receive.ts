@@ -25,6 +25,7 @@ import { checkPacket, packetVtag } from './packet.js';
 import { CauseCode, unknownChunkAction } from './params.js';
 import { DataVerdict, type Receiver } from './receiver.js';
 import type { SctpAssociation } from './association.js';
+import { tracePacketReceived } from './trace.js';
 
 /**
  * Handle one packet for association `a`.
@@ -33,6 +34,7 @@ import type { SctpAssociation } from './association.js';
 export function receivePacket(a: SctpAssociation, p: Uint8Array): void {
   // RFC 9653 §5.2: having announced Zero Checksum Acceptable (only under DTLS), take zero checksums too.
   checkPacket(p, a.secured);
+  if (a.ctx.tracer.enabled) tracePacketReceived(a.ctx.tracer, p);
   const vtag = packetVtag(p);
   const r = a.reader;
   r.reset(p);

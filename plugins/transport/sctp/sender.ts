@@ -10,6 +10,7 @@
 import type { CongestionController } from '../../../core/contracts/congestion.js';
 import { ReusedCongestionEvents } from '../../../core/congestion/reused-events.js';
 import type { Timer } from '../../../core/time/clock.js';
+import { nullTracer, type Tracer } from '../../../core/trace/tracer.js';
 import { tsnAdd, tsnLe } from './bytes.js';
 import { encodeForwardTsn } from './chunks/forward-tsn.js';
 import { encodeIForwardTsn } from './chunks/idata.js';
@@ -61,6 +62,7 @@ export class Sender implements PacketSentListener {
    * @param maxData - largest DATA payload per chunk in bytes
    * @param host - the association
    * @param createTimer - the session's timer factory
+   * @param tracer - the session's tracer (`packet_lost` at fast retransmit and T3-rtx expiry)
    */
   constructor(
     initialTsn: number,
@@ -74,6 +76,7 @@ export class Sender implements PacketSentListener {
     private readonly maxData: number,
     private readonly host: SenderHost,
     createTimer: (cb: () => void) => Timer,
+    private readonly tracer: Tracer = nullTracer,
   ) {
     this.out = new Outbound(initialTsn, outboundStreams, peerArwnd, iData);
     this.t3 = createTimer(() => this.onT3());
@@ -108,6 +111,7 @@ export class Sender implements PacketSentListener {
     if (o.fastRetransmits > 0) {
       this.counters.fastRetransmits += o.fastRetransmits;
       this.fastRtxPending = true;
+      if (this.tracer.enabled) this.tracer.emit('packet_lost', { transport: 'sctp', trigger: 'fast_retransmit', chunks: o.fastRetransmits });
       if (out.recoverTsn === null) {
         // §7.2.4: enter Fast Recovery; one window reduction per recovery.
         out.recoverTsn = tsnAdd(out.nextTsn, -1);
@@ -145,6 +149,7 @@ export class Sender implements PacketSentListener {
     this.counters.t3Expirations++;
     if (this.host.timeout()) return;
     this.rto.backoff(); // §6.3.3 E2
+    if (this.tracer.enabled) this.tracer.emit('packet_lost', { transport: 'sctp', tsn: tsnAdd(out.cumAck, 1), trigger: 'retransmission_timeout', rto: this.rto.rto });
     // §7.2.3 slow start, except for a zero window probe alone in flight: the receiver dropped
     // it for want of window, not for congestion (as usrsctp: no cwnd penalty on window probes).
     if (!out.probing) this.cc.onRetransmissionTimeout({ now, bytesInFlight: out.bytesInFlight });

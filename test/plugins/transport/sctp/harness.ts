@@ -136,7 +136,7 @@ export interface PairOptions {
   readonly congestion?: (mss: number, rtt: RttStats, params: CongestionParameters | undefined, clock: Clock) => CongestionController;
   /** Whether the server listens (default true). */
   readonly listening?: boolean;
-  /** Tracer given to both sessions (default: none). */
+  /** Tracer of both sessions, as its children `client` and `server` (the event group; default: none). */
   readonly tracer?: Tracer;
   /** Both sides run under a confidential security layer (`ctx.secured`, RFC 9653 zero checksum); default false. */
   readonly secured?: boolean;
@@ -229,7 +229,7 @@ export class SctpPair {
       clock: time,
       timers: time,
       random: this.random,
-      tracer: this.o.tracer ?? nullTracer,
+      tracer: this.o.tracer?.child(role) ?? nullTracer,
     };
   }
 
