@@ -19,6 +19,7 @@ import type { Server } from '../connection/server.js';
 import { ConnectionRefusedError, dropReasonOf, StateError } from '../errors.js';
 import type { DatagramReceiver, SharedSocket } from './socket-mux.js';
 import type { Stack } from './stack.js';
+import { ClosedPeers } from './closed-peers.js';
 
 /** A remote UDP endpoint and what this stack holds for it. */
 export class Peer {
@@ -130,6 +131,8 @@ export class Endpoint implements DatagramReceiver {
   /** The socket's local address. */
   readonly localAddress: PeerAddress;
   private released: Promise<void> | undefined;
+  /** Secure peers closed a moment ago (their late datagrams count as `after_close`). */
+  private readonly closedPeers: ClosedPeers;
 
   /**
    * @param stack - the owning stack
@@ -142,6 +145,7 @@ export class Endpoint implements DatagramReceiver {
     readonly client: boolean,
   ) {
     this.localAddress = socket.socket.address();
+    this.closedPeers = new ClosedPeers(stack.clock);
   }
 
   /** {@inheritDoc DatagramReceiver.accepts} */
@@ -207,6 +211,7 @@ export class Endpoint implements DatagramReceiver {
 
   /** Forget a peer (its security session must be closed already). */
   removePeer(peer: Peer): void {
+    if (!this.stack.passthrough) this.closedPeers.add(peer.address);
     const ports = this.peers.get(peer.address.address);
     if (this.lastPeer === peer) {
       this.lastPeer = undefined;
@@ -242,8 +247,9 @@ export class Endpoint implements DatagramReceiver {
       peer.security.handleDatagram(payload);
       return;
     }
+    const closed = this.closedPeers.has(from);
     if (this.listeners.length === 0) {
-      stack.countDrop('no_session');
+      stack.countDrop(closed ? 'after_close' : 'no_session');
       return;
     }
     let accepted: boolean;
@@ -251,7 +257,7 @@ export class Endpoint implements DatagramReceiver {
       accepted = stack.security.accept(payload, {
         peer: from,
         reply: (parts, kind) => this.transmit(parts, from, kind),
-        drop: (reason) => stack.countDrop(reason),
+        drop: (reason) => stack.countDrop(closed ? 'after_close' : reason),
         clock: stack.clock,
         random: stack.random,
       });
