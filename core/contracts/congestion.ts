@@ -39,6 +39,12 @@ export interface CongestionParameters {
   readonly growOnlyWhenCwndFull?: boolean;
   /** Max.Burst in packets (RFC 9260 §7.2.4), if the transport enforces one. */
   readonly maxBurst?: number;
+  /**
+   * Largest cwnd increase from one ACK in slow start, in bytes (SCTP: one
+   * path MTU per SACK, RFC 9260 §7.2.1). Default: the controller's own bound
+   * (the built-ins: RFC 3465 byte counting, `abcLimit`·SMSS).
+   */
+  readonly slowStartIncreaseLimit?: number;
 }
 
 /** What a controller factory receives. */

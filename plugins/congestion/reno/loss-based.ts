@@ -79,6 +79,8 @@ export abstract class LossBasedController implements CongestionController {
   private largestAckedSentAt = -Infinity;
   private checkpoint: Checkpoint | undefined;
   private readonly growOnlyWhenFull: boolean;
+  /** Largest slow-start increase per ACK, bytes: `abcLimit`·SMSS, or the transport's tighter bound. */
+  private readonly slowStartBound: number;
   private readonly paramsIw: number | undefined;
 
   /**
@@ -97,6 +99,7 @@ export abstract class LossBasedController implements CongestionController {
     this.minCwnd = ctx.params.minCwnd ?? 2 * ctx.mss;
     this.lossWindow = ctx.params.minCwnd ?? ctx.mss;
     this.growOnlyWhenFull = ctx.params.growOnlyWhenCwndFull === true;
+    this.slowStartBound = Math.min(opts.abcLimit * ctx.mss, ctx.params.slowStartIncreaseLimit ?? Infinity);
   }
 
   /** Congestion window in bytes (RFC 5681 §2). */
@@ -259,13 +262,13 @@ export abstract class LossBasedController implements CongestionController {
 
   /**
    * Slow start (RFC 5681 §3.1 with RFC 3465 §2.2 L): cwnd += min(N, L·SMSS),
-   * never past ssthresh. HyStart++ (if enabled, initial slow start only) may
+   * or the transport's `slowStartIncreaseLimit` when smaller, never past ssthresh. HyStart++ (if enabled, initial slow start only) may
    * divide the increment or end slow start.
    * @returns bytes left over for congestion avoidance
    */
   protected slowStart(acked: number, s: AckSummary): number {
     const hs = this.opts.hystart;
-    let inc = Math.min(acked, this.opts.abcLimit * this.mss);
+    let inc = Math.min(acked, this.slowStartBound);
     if (hs !== undefined && hs.active && this.threshold === Infinity) {
       if (hs.onAck(this.largestAckedSentAt, s.rttSample, this.lastSentAt) === 'exit') {
         this.threshold = this.window;

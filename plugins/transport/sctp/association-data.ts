@@ -51,6 +51,8 @@ export function establishDataPath(a: SctpAssociation, n: Negotiated): void {
     minCwnd: mss,
     growOnlyWhenCwndFull: true,
     maxBurst: a.opts.maxBurst,
+    // §7.2.1: in slow start, cwnd grows by at most one path MTU per SACK.
+    slowStartIncreaseLimit: mss,
   });
   // Largest user data per chunk: one chunk header short of a full packet (§6.9).
   const maxData = (a.mtu - COMMON_HEADER_SIZE - (iData ? I_DATA_HEADER_SIZE : DATA_HEADER_SIZE)) & ~3;

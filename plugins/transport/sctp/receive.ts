@@ -3,7 +3,9 @@
  * (or a zero checksum after announcing it, RFC 9653 §5.2) and verification
  * tag checks, then each chunk of the packet dispatched to setup, the
  * receiver, the sender, heartbeats or shutdown; unknown chunks by the
- * two-bit rule; the SACK decision once the packet is read.
+ * two-bit rule, and DATA / FORWARD-TSN of the kind not negotiated (plain
+ * vs I-DATA, RFC 8260) as a protocol violation; the SACK decision once
+ * the packet is read.
  *
  * @module
  */
@@ -62,14 +64,8 @@ export function receivePacket(a: SctpAssociation, p: Uint8Array): void {
       case ChunkType.DATA:
       case ChunkType.I_DATA:
         if (a.rx === null) break;
-        if ((r.type === ChunkType.I_DATA) !== a.iDataOk) {
-          if (r.type === ChunkType.DATA) {
-            // RFC 8260 §2.2: DATA after I-DATA was negotiated is a protocol violation.
-            return a.abortWith(CauseCode.PROTOCOL_VIOLATION, new SctpProtocolViolationError('DATA chunk on an I-DATA association'));
-          }
-          if (unknownChunk(a, p, unrecognized)) return afterData(a, hadData, immediate);
-          break;
-        }
+        // RFC 8260 §2.2: DATA once I-DATA was negotiated, or I-DATA when it was not, is a protocol violation.
+        if ((r.type === ChunkType.I_DATA) !== a.iDataOk) return wrongDataKind(a, r.type === ChunkType.I_DATA ? 'I-DATA' : 'DATA');
         hadData = true;
         if (onData(a, p)) immediate = true;
         break;
@@ -106,20 +102,16 @@ export function receivePacket(a: SctpAssociation, p: Uint8Array): void {
         a.onError(decodeCauses(p, r.valueStart, r.valueEnd));
         break;
       case ChunkType.FORWARD_TSN:
-        if (a.forwardTsnOk && !a.iDataOk && a.rx !== null) {
-          a.rx.onForwardTsn(p, r.valueStart, r.valueEnd);
-          break;
-        }
-        // Not negotiated: an unknown chunk (RFC 3758 §3.6).
-        if (unknownChunk(a, p, unrecognized)) return afterData(a, hadData, immediate);
-        break;
       case ChunkType.I_FORWARD_TSN:
-        if (a.forwardTsnOk && a.iDataOk && a.rx !== null) {
-          a.rx.onIForwardTsn(p, r.valueStart, r.valueEnd);
+        if (!a.forwardTsnOk || a.rx === null) {
+          // PR-SCTP not negotiated: an unknown chunk (RFC 3758 §3.6).
+          if (unknownChunk(a, p, unrecognized)) return afterData(a, hadData, immediate);
           break;
         }
-        // Not negotiated: an unknown chunk (RFC 3758 §3.6).
-        if (unknownChunk(a, p, unrecognized)) return afterData(a, hadData, immediate);
+        // RFC 8260 §2.3.1: FORWARD-TSN goes with DATA only, I-FORWARD-TSN with I-DATA only.
+        if ((r.type === ChunkType.I_FORWARD_TSN) !== a.iDataOk) return wrongDataKind(a, r.type === ChunkType.I_FORWARD_TSN ? 'I-FORWARD-TSN' : 'FORWARD-TSN');
+        if (a.iDataOk) a.rx.onIForwardTsn(p, r.valueStart, r.valueEnd);
+        else a.rx.onForwardTsn(p, r.valueStart, r.valueEnd);
         break;
       case ChunkType.RE_CONFIG:
         if (a.reconfig !== null) {
@@ -163,6 +155,16 @@ function abortedError(causes: readonly { code: number; info: Uint8Array }[]): Sc
     if (/^[\x20-\x7e]+$/.test(text)) detail = text;
   }
   return new SctpAbortedError(causes.map((c) => c.code), detail);
+}
+
+/**
+ * A DATA / FORWARD-TSN chunk of the kind the association did not negotiate
+ * (plain vs I-DATA, RFC 8260 §2.2, §2.3.1): ABORT with a Protocol
+ * Violation cause naming it (RFC 9260 §3.3.10.13), and close.
+ */
+function wrongDataKind(a: SctpAssociation, chunk: 'DATA' | 'I-DATA' | 'FORWARD-TSN' | 'I-FORWARD-TSN'): void {
+  const text = `${chunk} chunk on an association that ${a.iDataOk ? 'uses I-DATA' : 'did not negotiate I-DATA'}`;
+  a.abortWith(CauseCode.PROTOCOL_VIOLATION, new SctpProtocolViolationError(text), new TextEncoder().encode(text));
 }
 
 /** Unknown chunk type (§3.2 two-bit rule); returns true when processing must stop. */

@@ -103,6 +103,9 @@ export class Sender implements PacketSentListener {
     // §8.3, and §6.1: SACKs answering zero-window probes also prove the peer alive.
     if (o.ackedBytes > 0 || o.cumAdvanced || s.arwnd === 0) this.host.progress();
     cc.onAckBegin(now);
+    // RFC 9260 §7.2: every chunk newly acknowledged, by the cumulative ack or a Gap Ack Block, counts
+    // (§7.2.2 partial_bytes_acked); the controller bounds slow start to one MTU per SACK (§7.2.1,
+    // slowStartIncreaseLimit).
     for (const c of o.acked) this.events.packetAcked(cc, c.size, c.sentAt);
     if (out.recoverTsn !== null && tsnLe(out.recoverTsn, out.cumAck)) {
       out.recoverTsn = null;
@@ -128,7 +131,7 @@ export class Sender implements PacketSentListener {
     this.events.ackEnd(
       cc,
       now,
-      o.cumAdvanced ? o.ackedBytes : 0, // §7.2.1: cwnd only grows when the cumulative TSN ack point advances.
+      o.ackedBytes,
       o.priorInFlight,
       out.bytesInFlight,
       o.rttSample >= 0 ? o.rttSample : undefined,

@@ -57,6 +57,15 @@ describe('reno: initial window and slow start (RFC 5681 §3.1, RFC 3465)', () =>
     expect(cc.cwnd).toBe(14 * MSS);
   });
 
+  it("takes the transport's tighter slow-start bound per ACK (SCTP: one MTU per SACK, RFC 9260 §7.2.1)", () => {
+    const { cc } = make(reno, { slowStartIncreaseLimit: MSS });
+    ack(cc, { now: 100, bytes: 5 * MSS });
+    expect(cc.cwnd).toBe(11 * MSS);
+    const { cc: loose } = make(reno, { slowStartIncreaseLimit: 10 * MSS });
+    ack(loose, { now: 100, bytes: 5 * MSS });
+    expect(loose.cwnd).toBe(12 * MSS); // abcLimit still applies
+  });
+
   it('doubles cwnd per round trip when every packet is acked', () => {
     const { cc } = make(reno);
     for (let i = 0; i < 10; i++) ack(cc, { now: 100 + i });

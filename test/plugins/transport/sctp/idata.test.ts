@@ -4,10 +4,26 @@ import fc from 'fast-check';
 import { SctpPair, chunksOf, pattern } from './harness.js';
 import { ChunkType, FLAG_B, FLAG_E, FLAG_U } from '../../../../plugins/transport/sctp/chunk-types.js';
 import { decodeIData, decodeIForwardTsn, encodeIForwardTsn, writeIData } from '../../../../plugins/transport/sctp/chunks/idata.js';
-import { PacketWriter, sealPacket } from '../../../../plugins/transport/sctp/packet.js';
+import { encodeForwardTsn } from '../../../../plugins/transport/sctp/chunks/forward-tsn.js';
+import { PacketWriter, buildPacket, sealPacket } from '../../../../plugins/transport/sctp/packet.js';
+import { CauseCode } from '../../../../plugins/transport/sctp/params.js';
+import type { SctpAssociation } from '../../../../plugins/transport/sctp/association.js';
 
 const sha = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 const on = { interleaving: true };
+
+/** Cause codes of the ABORT chunks the server sent. */
+function abortCauses(pair: SctpPair): number[] {
+  const aborts = pair.wire.s2c.flatMap((p) => chunksOf(p)).filter((c) => c.type === ChunkType.ABORT);
+  return aborts.flatMap((c) => {
+    const codes: number[] = [];
+    for (let i = 0; i + 4 <= c.value.length; ) {
+      codes.push((c.value[i] << 8) | c.value[i + 1]);
+      i += (((c.value[i + 2] << 8) | c.value[i + 3]) + 3) & ~3;
+    }
+    return codes;
+  });
+}
 
 describe('I-DATA and I-FORWARD-TSN codecs (RFC 8260 §2.1, §2.3)', () => {
   it('puts the PPID in the first fragment and the FSN in later ones', () => {
@@ -46,13 +62,67 @@ describe('I-DATA negotiation (RFC 8260 §2.2)', () => {
     expect(one.wire.c2s.flatMap((p) => chunksOf(p).map((c) => c.type))).not.toContain(ChunkType.I_DATA);
   });
 
-  it('aborts when a peer sends DATA on an I-DATA association', async () => {
-    const { buildPacket } = await import('../../../../plugins/transport/sctp/packet.js');
+  it('aborts when a peer sends DATA on an I-DATA association', () => {
     const pair = new SctpPair({ client: on, server: on }).connect();
     const data = new Uint8Array(20);
     data.set([0, 3, 0, 20], 0);
     pair.server!.handleDatagram(buildPacket(5000, 7, pair.server!.localTag, [data]));
     expect(pair.serverLog.closeError).toMatchObject({ code: 'ERR_SCTP_PROTOCOL_VIOLATION' });
+    expect(abortCauses(pair)).toEqual([CauseCode.PROTOCOL_VIOLATION]);
+  });
+
+  it('aborts when a peer sends I-DATA on an association that did not negotiate it', () => {
+    const pair = new SctpPair({ client: on }).connect(); // the server does not offer I-DATA
+    expect(pair.server!.stats().interleaving).toBe(false);
+    const w = new PacketWriter(100);
+    w.begin(5000, 7, pair.server!.localTag);
+    writeIData(w, FLAG_B | FLAG_E, pair.server!.rx!.map.cumTsn + 1, 0, 0, 51, Uint8Array.of(1, 2, 3, 4));
+    pair.server!.handleDatagram(w.finish());
+    expect(pair.serverLog.closeError).toMatchObject({ code: 'ERR_SCTP_PROTOCOL_VIOLATION' });
+    expect(abortCauses(pair)).toEqual([CauseCode.PROTOCOL_VIOLATION]);
+    expect(pair.serverLog.messages).toHaveLength(0);
+    // The cause says why (§3.3.10.13 Additional Information), so the peer's error does too.
+    pair.time.run(pair.time.now() + 50);
+    expect(pair.clientLog.closeError).toMatchObject({ code: 'ERR_SCTP_ABORTED', detail: 'I-DATA chunk on an association that did not negotiate I-DATA' });
+  });
+});
+
+describe('I-FORWARD-TSN negotiation (RFC 8260 §2.3.1)', () => {
+  const forwardTsn = (s: SctpAssociation): Uint8Array => encodeForwardTsn(s.rx!.map.cumTsn, []);
+  const iForwardTsn = (s: SctpAssociation): Uint8Array => encodeIForwardTsn(s.rx!.map.cumTsn, []);
+
+  it('aborts when a peer sends FORWARD-TSN on an association that uses I-DATA', () => {
+    const pair = new SctpPair({ client: on, server: on }).connect();
+    const s = pair.server!;
+    expect(s.stats()).toMatchObject({ interleaving: true, partialReliability: true });
+    s.handleDatagram(buildPacket(5000, 7, s.localTag, [forwardTsn(s)]));
+    expect(pair.serverLog.closeError).toMatchObject({ code: 'ERR_SCTP_PROTOCOL_VIOLATION' });
+    expect(abortCauses(pair)).toEqual([CauseCode.PROTOCOL_VIOLATION]);
+  });
+
+  it('aborts when a peer sends I-FORWARD-TSN on an association that uses DATA', () => {
+    const pair = new SctpPair({ client: on }).connect();
+    const s = pair.server!;
+    expect(s.stats()).toMatchObject({ interleaving: false, partialReliability: true });
+    s.handleDatagram(buildPacket(5000, 7, s.localTag, [iForwardTsn(s)]));
+    expect(pair.serverLog.closeError).toMatchObject({ code: 'ERR_SCTP_PROTOCOL_VIOLATION' });
+    expect(abortCauses(pair)).toEqual([CauseCode.PROTOCOL_VIOLATION]);
+  });
+
+  it('treats both as unknown chunks when PR-SCTP was not negotiated (RFC 3758 §3.6): reported in an ERROR, the association stays', () => {
+    for (const server of [{ partialReliability: false }, { ...on, partialReliability: false }]) {
+      const pair = new SctpPair({ client: on, server }).connect();
+      const s = pair.server!;
+      expect(s.stats().partialReliability).toBe(false);
+      const sent = pair.wire.s2c.length;
+      s.handleDatagram(buildPacket(5000, 7, s.localTag, [forwardTsn(s)]));
+      s.handleDatagram(buildPacket(5000, 7, s.localTag, [iForwardTsn(s)]));
+      pair.time.run(pair.time.now() + 100);
+      const errors = pair.wire.s2c.slice(sent).flatMap((p) => chunksOf(p)).filter((c) => c.type === ChunkType.ERROR);
+      expect(errors.map((c) => (c.value[0] << 8) | c.value[1])).toEqual([CauseCode.UNRECOGNIZED_CHUNK, CauseCode.UNRECOGNIZED_CHUNK]);
+      expect(errors.map((c) => c.value[4])).toEqual([ChunkType.FORWARD_TSN, ChunkType.I_FORWARD_TSN]);
+      expect(s.state).toBe('ESTABLISHED');
+    }
   });
 });
 
