@@ -360,7 +360,7 @@ export class DtlsClient extends DtlsSession {
       : masterSecret(this.crypto, pms, this.clientRandom, this.serverRandom);
     this.ctx.emitEvent('keylog', keylogLine(this.clientRandom, this.master));
     if (sendCertVerify) {
-      const signature = this.config.signer!.sign(this.transcript.bytes());
+      const signature = this.sign(this.transcript.bytes());
       const cv = encodeCertificateVerify({ scheme: ECDSA_SECP256R1_SHA256, signature });
       entries.push({ type: ContentType.handshake, epoch: 0, payload: this.handshakeMessage(HandshakeType.certificate_verify, cv) });
     }

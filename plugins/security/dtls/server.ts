@@ -262,7 +262,7 @@ export class DtlsServer extends DtlsSession {
       if (suite.kx === 'ecdhe_psk') {
         push(HandshakeType.server_key_exchange, encodeServerKeyExchange({ pskIdentityHint: new Uint8Array(0), params }));
       } else {
-        const signature = this.config.signer!.sign(concatBytes(this.clientRandom, this.serverRandom, params));
+        const signature = this.sign(concatBytes(this.clientRandom, this.serverRandom, params));
         push(HandshakeType.server_key_exchange, encodeServerKeyExchange({ params, signatureScheme: ECDSA_SECP256R1_SHA256, signature }));
       }
     }

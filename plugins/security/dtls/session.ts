@@ -123,6 +123,18 @@ export abstract class DtlsSession extends DtlsRecordSession {
     return this.transcript.digest();
   }
 
+  /**
+   * Our ECDSA signature over `data` (ServerKeyExchange, RFC 8422 §5.4;
+   * CertificateVerify, RFC 5246 §7.4.8): hedged RFC 6979 with 32 bytes of
+   * the stack's random source as the additional data (RFC 6979 §3.6), so the
+   * signature, like every other handshake byte, follows from that source.
+   */
+  protected sign(data: Uint8Array): Uint8Array {
+    const extraEntropy = new Uint8Array(32);
+    this.ctx.random.fill(extraEntropy);
+    return this.config.signer!.sign(data, extraEntropy);
+  }
+
   /** Send a new flight; when `expectsReply`, retransmit it on timer expiry until the peer answers. */
   protected sendFlight(entries: FlightEntry[], expectsReply: boolean): void {
     this.flight.send(entries, expectsReply, this.lastPeerSeq);

@@ -79,7 +79,8 @@ export const nobleCrypto: CryptoProvider = {
     const sk = privateKey.slice();
     return {
       publicKey: p256.getPublicKey(sk, false),
-      sign: (data) => p256.sign(data, sk, { prehash: true, format: 'der' }),
+      // RFC 6979 (hedged by extraEntropy when given), low-S: noble's defaults, and what crypto/ecdsa-p256.ts matches.
+      sign: (data, extraEntropy) => p256.sign(data, sk, { prehash: true, format: 'der', lowS: true, extraEntropy: extraEntropy ?? false }),
     };
   },
   ecdsaVerify(publicKey, data, derSignature) {

@@ -45,8 +45,15 @@ export interface EcdhKeyPair {
 export interface SigningKey {
   /** Uncompressed public point (65 B). */
   readonly publicKey: Uint8Array;
-  /** DER-encoded ECDSA signature over SHA-256(`data`). */
-  sign(data: Uint8Array): Uint8Array;
+  /**
+   * DER-encoded, low-S ECDSA signature over SHA-256(`data`), with the nonce
+   * of RFC 6979 §3.2 hedged with `extraEntropy` as the additional data k' of
+   * §3.6: the same key, data and `extraEntropy` give the same bytes in every
+   * provider, and without `extraEntropy` the signature is plain RFC 6979.
+   * A session passes 32 bytes from its random source, so a seeded source
+   * reproduces the handshake and a crypto-random one hedges the nonce.
+   */
+  sign(data: Uint8Array, extraEntropy?: Uint8Array): Uint8Array;
 }
 
 /** Every primitive the DTLS plugin uses. */

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { RandomSource } from '../../../../core/random/random.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import { derEncode } from './der.js';
 import { toPem } from './pem.js';
@@ -26,6 +27,14 @@ export interface CertificateSpec {
   readonly issuer?: CertificateIssuer;
   /** 32-byte private scalar (random when absent). */
   readonly privateKey?: Uint8Array;
+  /**
+   * Source of the random private scalar and of the serial number (default:
+   * the provider's crypto-random `randomFill`). With a seeded source (e.g. a
+   * simulator's `net.random('certificates')`), `notBefore` and `notAfter`,
+   * the same spec gives the same certificate and key every run, with every
+   * provider: the signature is RFC 6979 deterministic.
+   */
+  readonly random?: Pick<RandomSource, 'fill'>;
 }
 
 /** The issuer of a certificate made by {@link generateCertificate}. */
@@ -72,18 +81,19 @@ function time(ms: number): Uint8Array {
   return derEncode(0x18, enc.encode(body));
 }
 
-/** Generate a certificate per `spec`, signing with `crypto`. */
+/** Generate a certificate per `spec`, signing with `crypto` (ECDSA P-256/SHA-256, plain RFC 6979 nonce). */
 export function generateCertificate(crypto: CryptoProvider, spec: CertificateSpec): GeneratedCertificate {
+  const fill = spec.random !== undefined ? (b: Uint8Array) => spec.random!.fill(b) : (b: Uint8Array) => crypto.randomFill(b);
   let privateScalar = spec.privateKey;
   if (privateScalar === undefined) {
     privateScalar = new Uint8Array(32);
-    crypto.randomFill(privateScalar);
+    fill(privateScalar);
     privateScalar[0] &= 0x7f;
   }
   const key = crypto.signingKey(privateScalar);
   const sigAlg = seq(oid(OIDS.ecdsaWithSha256));
   const serial = new Uint8Array(9);
-  crypto.randomFill(serial);
+  fill(serial);
   serial[0] = 0x01;
   const now = Date.now();
   const san: Uint8Array[] = [];

@@ -10,6 +10,7 @@ import { verifyPeerChain } from '../../../../../plugins/security/dtls/x509/verif
 import { DtlsCertificateError } from '../../../../../plugins/security/dtls/errors.js';
 import { toHex } from '../../../../../plugins/security/dtls/bytes.js';
 import { ConfigError } from '../../../../../core/errors.js';
+import { SeededRandom } from '../../../../../core/random/random.js';
 import { pki } from '../fixtures.js';
 
 const DAY = 86400_000;
@@ -107,5 +108,29 @@ describe.each([nodeCrypto, nobleCrypto, wasmCrypto])('peer chain validation ($na
     const forged = server.der.slice();
     forged[forged.length - 5] ^= 1;
     rejects(() => verifyPeerChain(crypto, [forged], { ca: [caCert] }), 48);
+  });
+});
+
+describe('certificate generation from a seeded random source', () => {
+  const spec = (seed: number) => ({
+    commonName: 'sim.test',
+    dnsNames: ['sim.test'],
+    notBefore: Date.UTC(2026, 0, 1),
+    notAfter: Date.UTC(2036, 0, 1),
+    random: new SeededRandom(seed),
+  });
+
+  it('the same seed and validity give the same key and certificate with every provider (RFC 6979 signature), another seed others', () => {
+    const pems = [nodeCrypto, wasmCrypto, nobleCrypto].map((c) => generateCertificate(c, spec(1)));
+    for (const g of pems) {
+      expect(g.certificate).toBe(pems[0].certificate);
+      expect(g.privateKey).toBe(pems[0].privateKey);
+    }
+    expect(generateCertificate(nodeCrypto, spec(1)).certificate).toBe(pems[0].certificate);
+    const other = generateCertificate(nodeCrypto, spec(2));
+    expect(other.certificate).not.toBe(pems[0].certificate);
+    expect(other.privateKey).not.toBe(pems[0].privateKey);
+    const self = parseCertificate(pems[0].der);
+    expect(verifyPeerChain(nodeCrypto, [pems[0].der], { ca: [self], serverName: 'sim.test', now: Date.UTC(2027, 0, 1) }).commonName).toBe('sim.test');
   });
 });
