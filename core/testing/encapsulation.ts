@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { Buffer } from 'node:buffer';
 import { describe, it, expect } from 'vitest';
 import {
   emptyDecapsulated,
@@ -51,7 +52,7 @@ function headerOrRefusal(encap: Encapsulation, spec: EncapsulationHeaderSpec): U
   try {
     return encap.header(spec);
   } catch (err) {
-    expect(err).toBeInstanceOf(ToukitError);
+    expect(err, `header(${JSON.stringify(spec)}) may refuse a spec it does not support only with a ToukitError`).toBeInstanceOf(ToukitError);
     return undefined;
   }
 }
@@ -73,13 +74,13 @@ export function describeEncapsulationCompliance(
   describe(`${name}: encapsulation compliance`, () => {
     it('describes itself: a name, a valid default port or none, a demultiplexing flag', async () => {
       const encap = await makeEncapsulation();
-      expect(typeof encap.name).toBe('string');
-      expect(encap.name.length).toBeGreaterThan(0);
-      expect(typeof encap.demultiplexes).toBe('boolean');
+      expect(typeof encap.name, 'Encapsulation.name must be a string').toBe('string');
+      expect(encap.name.length, 'Encapsulation.name must not be empty').toBeGreaterThan(0);
+      expect(typeof encap.demultiplexes, 'Encapsulation.demultiplexes must be a boolean').toBe('boolean');
       if (encap.defaultPort !== undefined) {
-        expect(Number.isInteger(encap.defaultPort)).toBe(true);
-        expect(encap.defaultPort).toBeGreaterThan(0);
-        expect(encap.defaultPort).toBeLessThanOrEqual(65535);
+        expect(Number.isInteger(encap.defaultPort), `defaultPort ${encap.defaultPort} must be an integer UDP port`).toBe(true);
+        expect(encap.defaultPort, 'defaultPort must be a UDP port from 1 to 65535').toBeGreaterThan(0);
+        expect(encap.defaultPort, 'defaultPort must be a UDP port from 1 to 65535').toBeLessThanOrEqual(65535);
       }
     });
 
@@ -87,8 +88,8 @@ export function describeEncapsulationCompliance(
       const encap = await makeEncapsulation();
       for (const proto of DATA_PROTOS) {
         const h = encap.header({ proto });
-        expect(encap.header({ proto })).toBe(h);
-        expect(encap.overhead({ proto })).toBe(h.length);
+        expect(encap.header({ proto }), `header({ proto: ${proto} }) must return the same cached Uint8Array each time (no allocation per datagram)`).toBe(h);
+        expect(encap.overhead({ proto }), `overhead({ proto: ${proto} }) must be the length of its header`).toBe(h.length);
       }
     });
 
@@ -101,18 +102,19 @@ export function describeEncapsulationCompliance(
         const datagram = concat(h, payload);
         const out = dirtyRecord();
         encap.decapsulate(datagram, out);
-        expect(out.payloadOffset).toBe(h.length);
-        expect(datagram.subarray(out.payloadOffset)).toEqual(payload);
-        expect(out.control).toBe(false);
-        expect(out.transformType).toBe(0);
-        expect(out.directIp).toBe(false);
+        const what = `decapsulating header({ proto: ${proto} }) + payload`;
+        expect(out.payloadOffset, `${what}: payloadOffset must be the header length`).toBe(h.length);
+        expect(datagram.subarray(out.payloadOffset), `${what}: the payload must come back unchanged`).toEqual(payload);
+        expect(out.control, `${what}: a data datagram is not a control message`).toBe(false);
+        expect(out.transformType, `${what}: no transform was requested`).toBe(0);
+        expect(out.directIp, `${what}: not a direct-IP datagram`).toBe(false);
         if (encap.demultiplexes) {
-          expect(out.proto).toBe(proto);
-          expect(out.originalProto).toBe(proto);
+          expect(out.proto, `${what}: a demultiplexing encapsulation reports the protocol`).toBe(proto);
+          expect(out.originalProto, `${what}: originalProto equals proto without a transform`).toBe(proto);
         } else {
-          expect(out.proto).toBe(-1);
+          expect(out.proto, `${what}: an encapsulation that does not demultiplex reports proto -1`).toBe(-1);
         }
-        expect(encap.header({ proto })).toEqual(snapshot);
+        expect(encap.header({ proto }), 'decapsulate() must not modify the cached header').toEqual(snapshot);
       }
     });
 
@@ -121,12 +123,12 @@ export function describeEncapsulationCompliance(
       for (const ctype of [0, 1, 200]) {
         const h = headerOrRefusal(encap, { proto: ctype, control: true });
         if (h === undefined) continue;
-        expect(encap.demultiplexes).toBe(true);
+        expect(encap.demultiplexes, 'only a demultiplexing encapsulation can carry control messages; others refuse them with a ToukitError').toBe(true);
         const out = dirtyRecord();
         encap.decapsulate(concat(h, Uint8Array.of(1, 2, 3, 4)), out);
-        expect(out.control).toBe(true);
-        expect(out.proto).toBe(ctype);
-        expect(out.payloadOffset).toBe(h.length);
+        expect(out.control, `a control message (type ${ctype}) must decode with control: true`).toBe(true);
+        expect(out.proto, `a control message reports its control type (${ctype}) as proto`).toBe(ctype);
+        expect(out.payloadOffset, 'payloadOffset must be the header length').toBe(h.length);
       }
     });
 
@@ -138,12 +140,12 @@ export function describeEncapsulationCompliance(
       const record = Uint8Array.of(0x17, 0xfe, 0xfd, 0, 1, 0, 0, 0, 0, 0, 1, 0, 0);
       const out = dirtyRecord();
       encap.decapsulate(concat(h, record), out);
-      expect(out.payloadOffset).toBe(h.length);
-      expect(out.control).toBe(false);
+      expect(out.payloadOffset, 'payloadOffset must be the header length').toBe(h.length);
+      expect(out.control, 'a transformed data datagram is not a control message').toBe(false);
       if (encap.demultiplexes) {
-        expect(out.proto).toBe(PROTO_NONE);
-        expect(out.transformType).toBe(TRANSFORM_DTLS);
-        expect(out.originalProto).toBe(6);
+        expect(out.proto, 'a transformed payload reports Proto 59 (no next header)').toBe(PROTO_NONE);
+        expect(out.transformType, 'the transform type must round-trip').toBe(TRANSFORM_DTLS);
+        expect(out.originalProto, 'the original protocol (6) must round-trip').toBe(6);
       }
     });
 
@@ -156,7 +158,7 @@ export function describeEncapsulationCompliance(
       encap.decapsulate(concat(plain, new Uint8Array(16)), out);
       const fresh = dirtyRecord();
       encap.decapsulate(concat(plain, new Uint8Array(16)), fresh);
-      expect(out).toEqual(fresh);
+      expect(out, 'decapsulate() must overwrite every field of the record it is given (records are reused per datagram)').toEqual(fresh);
     });
 
     it(`never throws anything but a DecodeError on ${fuzzRuns} random datagrams, and offsets stay in bounds`, async () => {
@@ -176,15 +178,17 @@ export function describeEncapsulationCompliance(
         try {
           encap.decapsulate(bytes, out);
           decoded++;
-          expect(out.payloadOffset).toBeGreaterThanOrEqual(0);
-          expect(out.payloadOffset).toBeLessThanOrEqual(bytes.length);
+          const hex = Buffer.from(bytes).toString('hex');
+          expect(out.payloadOffset, `payloadOffset must lie within the datagram (${hex})`).toBeGreaterThanOrEqual(0);
+          expect(out.payloadOffset, `payloadOffset must lie within the datagram (${hex})`).toBeLessThanOrEqual(bytes.length);
         } catch (err) {
-          expect(err).toBeInstanceOf(DecodeError);
-          expect((err as DecodeError).code).toMatch(/^ERR_[A-Z0-9_]+$/);
-          expect((err as DecodeError).reason).toMatch(/^[a-z0-9_]+$/);
+          const hex = Buffer.from(bytes).toString('hex');
+          expect(err, `decapsulate() may throw only a DecodeError on bad input; it threw ${String(err)} on ${hex}`).toBeInstanceOf(DecodeError);
+          expect((err as DecodeError).code, 'a DecodeError code looks like ERR_SOMETHING').toMatch(/^ERR_[A-Z0-9_]+$/);
+          expect((err as DecodeError).reason, 'a DecodeError reason (the drop counter name) looks like snake_case').toMatch(/^[a-z0-9_]+$/);
         }
       }
-      expect(decoded).toBeGreaterThan(0);
+      expect(decoded, `none of ${fuzzRuns} datagrams (half of them valid headers with one damaged byte) decoded`).toBeGreaterThan(0);
     });
   });
 }

@@ -13,6 +13,10 @@
  * Messages are sent with `Connection.send` and read from the connection's
  * `'message'` events; contents are compared byte for byte.
  *
+ * The rules every transport keeps (datagram sizes, determinism, timers,
+ * congestion window, bad input) are checked by `describeTransportCompliance`:
+ * run it too.
+ *
  * @module
  */
 import { Buffer } from 'node:buffer';
@@ -24,6 +28,7 @@ import type { MessageInfo } from '../contracts/transport.js';
 import { ToukitError } from '../errors.js';
 import { SeededRandom } from '../random/random.js';
 import type { LinkOptions } from '../sim/index.js';
+import { connectOrReport, statsOf } from './scenario.js';
 import { simPair, type SimPair } from './transport.js';
 
 /** What the transport under test promises; tests that do not apply are not declared. */
@@ -65,7 +70,7 @@ async function open(makeConfig: () => StackConfig, o: MessageTransportCompliance
     c.on('error', (e: Error) => errors.push(e));
     c.resume();
   });
-  const conn = await pair.net.runUntil(pair.client.connect({ host: '10.0.0.2', port: 6080 }), { limit: '60s' });
+  const conn = await connectOrReport(pair, '60s');
   conn.on('error', (e: Error) => errors.push(e));
   return { pair, conn, received, errors };
 }
@@ -108,9 +113,12 @@ export function describeMessageTransportCompliance(
           s.conn.send(m);
         }
         await s.pair.net.run({ for: '10s' });
-        expect(s.received.map((r) => r.data.length)).toEqual(sent.map((m) => m.length));
-        s.received.forEach((r, i) => expect(Buffer.compare(Buffer.from(r.data), Buffer.from(sent[i]))).toBe(0));
-        for (const r of s.received) expect(typeof r.info.unordered).toBe('boolean');
+        expect(
+          s.received.map((r) => r.data.length),
+          `the sizes of the messages received must be those of the 60 sent (one send() is one 'message' event, never split or merged); client ${statsOf(s.conn)}`,
+        ).toEqual(sent.map((m) => m.length));
+        s.received.forEach((r, i) => expect(Buffer.compare(Buffer.from(r.data), Buffer.from(sent[i])), `message ${i} must arrive with the contents sent`).toBe(0));
+        for (const r of s.received) expect(typeof r.info.unordered, 'MessageInfo.unordered must be a boolean').toBe('boolean');
       } finally {
         await s.pair.close();
       }
@@ -119,10 +127,10 @@ export function describeMessageTransportCompliance(
     it('refuses a message larger than it can ever send with a typed error, and keeps working', async () => {
       const s = await open(makeStackConfig, options, lossless);
       try {
-        expect(() => s.conn.send(new Uint8Array(64 * 1024 * 1024))).toThrow(ToukitError);
+        expect(() => s.conn.send(new Uint8Array(64 * 1024 * 1024)), 'a 64 MiB message must be refused at once with a ToukitError (e.g. PayloadTooLargeError), not queued or sent in pieces').toThrow(ToukitError);
         s.conn.send(Uint8Array.of(0, 0, 0, 9));
         await s.pair.net.run({ for: '2s' });
-        expect(s.received.map((r) => idOf(r.data))).toEqual([9]);
+        expect(s.received.map((r) => idOf(r.data)), 'after refusing a message the connection must still carry the next one (and only it)').toEqual([9]);
       } finally {
         await s.pair.close();
       }
@@ -135,12 +143,12 @@ export function describeMessageTransportCompliance(
           const rng = new SeededRandom(12);
           for (let i = 0; i < 32; i++) s.conn.send(message(rng, i, 100), { stream: i % 8, ppid: 1000 + i });
           await s.pair.net.run({ for: '5s' });
-          expect(s.received.length).toBe(32);
+          expect(s.received.length, `32 messages were sent on 8 streams; client ${statsOf(s.conn)}`).toBe(32);
           for (const r of s.received) {
             const id = idOf(r.data);
-            expect(r.info).toMatchObject({ stream: id % 8, ppid: 1000 + id, unordered: false });
+            expect(r.info, `message ${id} was sent on stream ${id % 8} with PPID ${1000 + id}: MessageInfo must carry them`).toMatchObject({ stream: id % 8, ppid: 1000 + id, unordered: false });
           }
-          expect(() => s.conn.send(Uint8Array.of(1), { stream: 65535 })).toThrow(ToukitError);
+          expect(() => s.conn.send(Uint8Array.of(1), { stream: 65535 }), 'sending on a stream that was not negotiated must throw a ToukitError').toThrow(ToukitError);
         } finally {
           await s.pair.close();
         }
@@ -152,7 +160,7 @@ export function describeMessageTransportCompliance(
           s.conn.send(Uint8Array.of(0, 0, 0, 1), { stream: 1, unordered: true });
           s.conn.send(Uint8Array.of(0, 0, 0, 2), { stream: 1 });
           await s.pair.net.run({ for: '2s' });
-          expect(s.received.map((r) => [idOf(r.data), r.info.unordered]).sort()).toEqual([
+          expect(s.received.map((r) => [idOf(r.data), r.info.unordered]).sort(), 'a message sent with { unordered: true } arrives with MessageInfo.unordered true, an ordered one with false').toEqual([
             [1, true],
             [2, false],
           ]);
@@ -176,13 +184,16 @@ export function describeMessageTransportCompliance(
             s.conn.send(m, options.multistream === true ? { stream: i % streams } : {});
           }
           await s.pair.net.run({ for: '120s' });
-          expect(s.errors).toEqual([]);
-          expect(s.received.length).toBe(200);
+          expect(s.errors, 'neither connection may fail under loss, duplication and reordering').toEqual([]);
+          expect(
+            s.received.length,
+            `a reliable transport delivers all 200 messages exactly once within 120 s under 5 % loss (received ${s.received.length}: ${s.received.length > 200 ? 'duplicates were delivered' : 'the transfer stalled or lost messages'}); client ${statsOf(s.conn)}`,
+          ).toBe(200);
           for (let st = 0; st < streams; st++) {
             const got = s.received.filter((r) => r.info.stream === st).map((r) => idOf(r.data));
-            expect(got).toEqual(sent.map((_, i) => i).filter((i) => i % streams === st));
+            expect(got, `messages of stream ${st} must arrive in the order sent, each once`).toEqual(sent.map((_, i) => i).filter((i) => i % streams === st));
           }
-          for (const r of s.received) expect(Buffer.compare(Buffer.from(r.data), Buffer.from(sent[idOf(r.data)]))).toBe(0);
+          for (const r of s.received) expect(Buffer.compare(Buffer.from(r.data), Buffer.from(sent[idOf(r.data)])), `message ${idOf(r.data)} must arrive with the contents sent`).toBe(0);
         } finally {
           await s.pair.close();
         }
@@ -199,13 +210,15 @@ export function describeMessageTransportCompliance(
             s.conn.send(message(rng, 1000 + i, 200), { stream: 0 });
           }
           await s.pair.net.run({ for: '600s' });
-          expect(s.errors).toEqual([]);
+          expect(s.errors, 'neither connection may fail when messages expire').toEqual([]);
           const reliable = s.received.filter((r) => r.info.stream === 0).map((r) => idOf(r.data));
-          expect(reliable).toEqual(Array.from({ length: 100 }, (_, i) => 1000 + i));
+          expect(reliable, `the 100 reliable messages of stream 0 must all arrive in order although messages of stream 1 are abandoned (${reliable.length} arrived); client ${statsOf(s.conn)}`).toEqual(
+            Array.from({ length: 100 }, (_, i) => 1000 + i),
+          );
           const partial = s.received.filter((r) => r.info.stream === 1).map((r) => idOf(r.data));
-          expect(new Set(partial).size).toBe(partial.length);
-          expect(partial.length).toBeLessThan(100);
-          expect(partial).toEqual([...partial].sort((a, b) => a - b));
+          expect(new Set(partial).size, 'an abandoned-or-delivered message must never be delivered twice').toBe(partial.length);
+          expect(partial.length, 'with maxRetransmits: 0 under 20 % loss some messages must be given up (none was)').toBeLessThan(100);
+          expect(partial, 'partially reliable messages of one stream must still arrive in order').toEqual([...partial].sort((a, b) => a - b));
         } finally {
           await s.pair.close();
         }

@@ -19,16 +19,20 @@
  * describeReliableStreamCompliance('sctp', () => ({ transport: 'sctp', congestion: 'reno' }), { halfClose: false });
  * ```
  *
+ * The rules every transport keeps (datagram sizes, determinism, timers,
+ * congestion window, bad input) are checked by `describeTransportCompliance`:
+ * run it too.
+ *
  * @module
  */
 import { Buffer } from 'node:buffer';
-import { createHash } from 'node:crypto';
 import { describe, it, expect } from 'vitest';
 import type { CreateStackOptions } from '../composition/stack.js';
 import type { StackConfig } from '../composition/config.js';
 import type { Connection } from '../connection/connection.js';
-import { SeededRandom } from '../random/random.js';
 import type { LinkOptions } from '../sim/index.js';
+import { connectOrReport, runUntilDone, statsOf } from './scenario.js';
+import { checkBulkTransfer, closed, payload, sha256, sink, type Sink } from './stream-checks.js';
 import { simPair } from './transport.js';
 import type { SimPair } from './transport.js';
 
@@ -55,49 +59,6 @@ export interface ReliableStreamComplianceOptions {
   readonly halfClose?: boolean;
 }
 
-/** SHA-256 (hex) and byte count of everything a connection delivers. */
-interface Sink {
-  readonly bytes: () => number;
-  readonly digest: () => string;
-  readonly ended: () => boolean;
-}
-
-function sink(conn: Connection): Sink {
-  const h = createHash('sha256');
-  let n = 0;
-  let ended = false;
-  let digest: string | undefined;
-  conn.on('data', (d: Buffer) => {
-    h.update(d);
-    n += d.length;
-  });
-  conn.on('end', () => {
-    ended = true;
-  });
-  return {
-    bytes: () => n,
-    digest: () => (digest ??= h.digest('hex')),
-    ended: () => ended,
-  };
-}
-
-function payload(size: number, seed: number): Uint8Array {
-  const b = new Uint8Array(size);
-  new SeededRandom(seed).fill(b);
-  return b;
-}
-
-function sha256(b: Uint8Array): string {
-  return createHash('sha256').update(b).digest('hex');
-}
-
-function closed(conn: Connection): Promise<void> {
-  return new Promise((resolve) => {
-    if (conn.destroyed && conn.closed) resolve();
-    else conn.once('close', () => resolve());
-  });
-}
-
 /**
  * Declare the reliable-stream compliance tests. `makeStackConfig` returns
  * the stack config under test (called once per network).
@@ -114,31 +75,7 @@ export function describeReliableStreamCompliance(
     return simPair(makeStackConfig(), { stackOptions: options.stackOptions, seed: options.seed, link });
   }
 
-  /** Client sends `size` bytes and ends; server counts, then ends its side. */
-  async function bulk(link: LinkOptions): Promise<void> {
-    const p = await pair(link);
-    try {
-      const srv = await p.server.listen({ host: '10.0.0.2', port: 6080 });
-      let got: Sink | undefined;
-      let serverConn: Connection | undefined;
-      srv.on('connection', (c: Connection) => {
-        serverConn = c;
-        got = sink(c);
-        c.on('end', () => c.end());
-      });
-      const conn = await p.net.runUntil(p.client.connect({ host: '10.0.0.2', port: 6080 }), { limit });
-      conn.resume();
-      const data = payload(size, 17);
-      conn.end(data);
-      await p.net.runUntil(closed(conn), { limit });
-      expect(got?.ended()).toBe(true);
-      expect(got?.bytes()).toBe(size);
-      expect(got?.digest()).toBe(sha256(data));
-      expect(serverConn).toBeDefined();
-    } finally {
-      await p.close();
-    }
-  }
+  const bulk = (link: LinkOptions): Promise<void> => checkBulkTransfer(makeStackConfig, link, options);
 
   describe(`reliable stream compliance: ${name}`, () => {
     it('completes the handshake on both sides', async () => {
@@ -147,10 +84,10 @@ export function describeReliableStreamCompliance(
         const srv = await p.server.listen({ host: '10.0.0.2', port: 6080 });
         let accepted: Connection | undefined;
         srv.on('connection', (c: Connection) => (accepted = c));
-        const conn = await p.net.runUntil(p.client.connect({ host: '10.0.0.2', port: 6080 }), { limit });
+        const conn = await connectOrReport(p, limit);
         await p.net.run({ for: '100ms' });
-        expect(conn.connected).toBe(true);
-        expect(accepted?.connected).toBe(true);
+        expect(conn.connected, 'the client connection must be connected once connect() resolved (ctx.opened())').toBe(true);
+        expect(accepted?.connected, `the server's connection must be connected 100 ms after the client's (ctx.opened() on the server session); server connection: ${statsOf(accepted)}`).toBe(true);
       } finally {
         await p.close();
       }
@@ -179,13 +116,15 @@ export function describeReliableStreamCompliance(
           c.on('data', (d: Buffer) => chunks.push(d));
           c.on('end', () => c.end(Buffer.concat(chunks).reverse()));
         });
-        const conn = await p.net.runUntil(p.client.connect({ host: '10.0.0.2', port: 6080 }), { limit });
+        const conn = await connectOrReport(p, limit);
         const got = sink(conn);
         const data = payload(100_000, 5);
         conn.end(data);
-        await p.net.runUntil(closed(conn), { limit });
-        expect(got.ended()).toBe(true);
-        expect(got.digest()).toBe(sha256(Uint8Array.from(data).reverse()));
+        await runUntilDone(p.net, closed(conn), limit, 'a half-closed exchange (client sends 100000 bytes and ends, the server answers them reversed, then ends)', () =>
+          [`client received ${got.bytes()} of 100000 bytes back (end ${got.ended() ? 'received' : 'not received'})`, `client connection: ${statsOf(conn)}`].join('\n'),
+        );
+        expect(got.ended(), 'after a half-close the server can still send, then end: the client must see the end').toBe(true);
+        expect(got.digest(), `the client must get back exactly the 100000 bytes it sent, reversed (got ${got.bytes()} bytes)`).toBe(sha256(Uint8Array.from(data).reverse()));
       } finally {
         await p.close();
       }
@@ -203,16 +142,18 @@ export function describeReliableStreamCompliance(
             c.on('error', (e: Error) => (writeError = e));
             c.on('end', () => c.end(Buffer.from('too late')));
           });
-          const conn = await p.net.runUntil(p.client.connect({ host: '10.0.0.2', port: 6080 }), { limit });
+          const conn = await connectOrReport(p, limit);
           const back = sink(conn);
           const data = payload(100_000, 5);
           conn.end(data);
-          await p.net.runUntil(closed(conn), { limit });
+          await runUntilDone(p.net, closed(conn), limit, 'a close without half-close (the client sends 100000 bytes and ends)', () =>
+            [`server received ${got?.bytes() ?? 0} of 100000 bytes (end ${got?.ended() === true ? 'received' : 'not received'})`, `client connection: ${statsOf(conn)}`].join('\n'),
+          );
           await p.net.run({ for: '1s' });
-          expect(got?.ended()).toBe(true);
-          expect(got?.digest()).toBe(sha256(data));
-          expect(back.bytes()).toBe(0);
-          expect(writeError).toBeInstanceOf(Error);
+          expect(got?.ended(), "the server must see the client's end after its data").toBe(true);
+          expect(got?.digest(), `the server must receive exactly the 100000 bytes sent (got ${got?.bytes() ?? 0})`).toBe(sha256(data));
+          expect(back.bytes(), 'without half-close, data the server writes after the end must not reach the client').toBe(0);
+          expect(writeError, 'without half-close, a write after the peer ended must fail with an error, not be lost silently').toBeInstanceOf(Error);
         } finally {
           await p.close();
         }
@@ -230,13 +171,13 @@ export function describeReliableStreamCompliance(
           c.on('error', (e: Error) => (error = e));
           c.resume();
         });
-        const conn = await p.net.runUntil(p.client.connect({ host: '10.0.0.2', port: 6080 }), { limit });
+        const conn = await connectOrReport(p, limit);
         conn.write(payload(10_000, 1));
         await p.net.run({ for: '200ms' });
         conn.destroy();
         await p.net.run({ for: '1s' });
-        expect(accepted?.destroyed).toBe(true);
-        expect(error).toBeInstanceOf(Error);
+        expect(accepted?.destroyed, `destroying the client must close the server's connection within 1 s (abort sends RST / ABORT); server connection: ${statsOf(accepted)}`).toBe(true);
+        expect(error, "the server's connection must close with an error after the peer's abort").toBeInstanceOf(Error);
       } finally {
         await p.close();
       }

@@ -331,27 +331,27 @@ export function describeSecurityCompliance(
         await pair.runUntil(() => pair.server !== undefined);
         pair.serverLog.delivered.length = 0;
       }
-      expect(pair.clientLog.failed).toBeUndefined();
-      expect(pair.serverLog.failed).toBeUndefined();
-      expect(pair.client.established).toBe(true);
-      expect(pair.server?.established).toBe(true);
+      expect(pair.clientLog.failed, 'the client handshake must not fail (ctx.failed)').toBeUndefined();
+      expect(pair.serverLog.failed, 'the server handshake must not fail (ctx.failed)').toBeUndefined();
+      expect(pair.client.established, 'the client session must be established after the handshake (ctx.established)').toBe(true);
+      expect(pair.server?.established, 'the server session must be established after the handshake (ctx.established)').toBe(true);
       return { pair, protocols };
     }
 
     it('completes a handshake and reports it on both sides', async () => {
       const { pair } = await established();
-      expect(pair.clientLog.established?.protocol).toBeTruthy();
-      expect(pair.serverLog.established?.cipherSuite).toBe(pair.clientLog.established?.cipherSuite);
+      expect(pair.clientLog.established?.protocol, 'HandshakeInfo.protocol must name the protocol').toBeTruthy();
+      expect(pair.serverLog.established?.cipherSuite, 'both sides must report the same negotiated cipher suite').toBe(pair.clientLog.established?.cipherSuite);
     });
 
     it('carries data both ways, one datagram per send, in order', async () => {
       const { pair } = await established();
       for (let i = 0; i < 5; i++) pair.client.send([bytes(`ping ${i}`), bytes('!')]);
       await pair.runUntil(() => pair.serverLog.delivered.length === 5);
-      expect(pair.serverLog.delivered.map(text)).toEqual([0, 1, 2, 3, 4].map((i) => `ping ${i}!`));
+      expect(pair.serverLog.delivered.map(text), 'each send([parts]) is delivered as one datagram with its parts concatenated, in order on a clean link').toEqual([0, 1, 2, 3, 4].map((i) => `ping ${i}!`));
       pair.server!.send([bytes('pong')]);
       await pair.runUntil(() => pair.clientLog.delivered.length === 1);
-      expect(text(pair.clientLog.delivered[0])).toBe('pong');
+      expect(text(pair.clientLog.delivered[0]), 'the server must be able to send back to the client').toBe('pong');
     });
 
     it('drops a tampered datagram without ending the session (confidential protocols)', async () => {
@@ -364,24 +364,24 @@ export function describeSecurityCompliance(
       tampered[tampered.length - 1] ^= 0x01;
       pair.toServer(tampered);
       pair.toServer(wire); // replay of the authentic datagram
-      expect(pair.serverLog.delivered.length).toBe(1);
-      expect(Object.keys(pair.serverLog.drops).length).toBeGreaterThan(0);
-      expect(pair.server!.established).toBe(true);
+      expect(pair.serverLog.delivered.length, 'a tampered datagram and a replayed one must not be delivered (integrity and replay protection)').toBe(1);
+      expect(Object.keys(pair.serverLog.drops).length, 'rejected datagrams must be counted with ctx.drop(reason)').toBeGreaterThan(0);
+      expect(pair.server!.established, 'a tampered datagram must not end the session (an attacker could otherwise kill it)').toBe(true);
       pair.client.send([bytes('still alive')]);
       await pair.runUntil(() => pair.serverLog.delivered.length === 2);
-      expect(text(pair.serverLog.delivered[1])).toBe('still alive');
+      expect(text(pair.serverLog.delivered[1]), 'the session must keep working after dropping a tampered datagram').toBe('still alive');
     });
 
     it('closes: the closing side stops, a confidential peer is told', async () => {
       const { pair, protocols } = await established();
       pair.client.close();
-      expect(pair.client.established).toBe(false);
+      expect(pair.client.established, 'after close() the closing side is no longer established').toBe(false);
       await pair.runUntil(() => pair.serverLog.closed > 0, 1000);
       if (protocols.client.confidential) {
-        expect(pair.serverLog.closed).toBe(1);
-        expect(pair.server!.established).toBe(false);
+        expect(pair.serverLog.closed, 'a confidential protocol tells the peer it closes (e.g. close_notify): the peer must call ctx.closed() once').toBe(1);
+        expect(pair.server!.established, 'the peer told of the close is no longer established').toBe(false);
       }
-      expect(() => pair.client.stats()).not.toThrow();
+      expect(() => pair.client.stats(), 'stats() must work after close()').not.toThrow();
     });
   });
 }

@@ -7,6 +7,18 @@
  * describeTransportCompliance('my-transport', { transport: { use: myPlugin } });
  * ```
  *
+ * Besides connecting and exchanging data, it checks the rules of the plugin
+ * guide ("Writing a transport") by instrumenting what the sessions are
+ * handed: no datagram above `ctx.maxDatagramSize`; the same seeded run
+ * twice (the second with the wall clock moved ahead) sends the same
+ * datagrams and arms the same timers; timers are created once, not per
+ * write, and none stays armed after close, abort or `stack.close()`; a
+ * `congestion-controlled` transport never sends new data beyond
+ * `canSend(bytesInFlight)` of a small fixed window and reports every
+ * packet to `onPacketSent`; `handleDatagram` of an established session
+ * never throws on truncated, mutated or garbage datagrams, and the
+ * connection keeps working.
+ *
  * @module
  */
 import { Buffer } from 'node:buffer';
@@ -19,6 +31,9 @@ import { SeededRandom } from '../random/random.js';
 import { SimNetwork } from '../sim/index.js';
 import type { LinkOptions } from '../sim/index.js';
 import type { TransportAcceptContext } from '../contracts/transport.js';
+import { checkBadInputToEstablishedSession, checkCongestionWindowRespected, checkDatagramSizes, type CheckResult } from './transport-rules.js';
+import { connectOrReport, statsOf } from './scenario.js';
+import { checkDeterminism, checkTimersPerWrite, checkTimersReleased } from './transport-lifecycle.js';
 
 /** Options of {@link describeTransportCompliance}. */
 export interface TransportComplianceOptions {
@@ -76,8 +91,8 @@ export function describeTransportCompliance(name: string, config: StackConfig, o
       const s = await createStack(config, options.stackOptions);
       try {
         const t = s.describe().layers.transport;
-        expect(t.overhead).toBeGreaterThanOrEqual(0);
-        expect(s.describe().maxTransportDatagram).toBeGreaterThan(t.overhead);
+        expect(t.overhead, 'TransportProtocol.overhead (header bytes per data datagram) must not be negative').toBeGreaterThanOrEqual(0);
+        expect(s.describe().maxTransportDatagram, 'the largest transport datagram must leave room for a payload after the transport header').toBeGreaterThan(t.overhead);
       } finally {
         await s.close();
       }
@@ -88,15 +103,15 @@ export function describeTransportCompliance(name: string, config: StackConfig, o
       try {
         const srv = await p.server.listen({ host: '10.0.0.2', port: 6080 });
         srv.on('connection', (c) => c.on('data', (d: Buffer) => c.write(Buffer.from(d.toString().toUpperCase()))));
-        const conn = await p.net.runUntil(p.client.connect({ host: '10.0.0.2', port: 6080 }));
-        expect(conn.remoteAddress).toBe('10.0.0.2');
-        expect(conn.localAddress).toBe('10.0.0.1');
+        const conn = await connectOrReport(p);
+        expect(conn.remoteAddress, 'remote address of the client connection').toBe('10.0.0.2');
+        expect(conn.localAddress, 'local address of the client connection').toBe('10.0.0.1');
         const got = collect(conn);
         conn.write('hello');
         await p.net.run({ for: '2s' });
-        expect(got.text()).toBe('HELLO');
-        expect(() => JSON.stringify(conn.stats())).not.toThrow();
-        expect(() => JSON.stringify(p.server.stats())).not.toThrow();
+        expect(got.text(), `the server echoes what it receives upper-cased: "hello" written by the client must come back as "HELLO" within 2 s (client ${statsOf(conn)})`).toBe('HELLO');
+        expect(() => JSON.stringify(conn.stats()), 'TransportSession.stats() must be JSON-serialisable').not.toThrow();
+        expect(() => JSON.stringify(p.server.stats()), 'stack stats must be JSON-serialisable').not.toThrow();
       } finally {
         await p.close();
       }
@@ -124,34 +139,17 @@ export function describeTransportCompliance(name: string, config: StackConfig, o
         for (let i = 0; i < 2000; i++) {
           const bytes = new Uint8Array(rng.uint32() % 80);
           rng.fill(bytes);
+          const hex = Buffer.from(bytes).toString('hex');
           try {
             transport.demuxKey(bytes);
           } catch (err) {
-            expect(err).toBeInstanceOf(DecodeError);
+            expect(err, `demuxKey may throw only a DecodeError on bad input; it threw ${String(err)} on ${hex}`).toBeInstanceOf(DecodeError);
           }
-          expect(() => transport.handleUnmatched(bytes, ctx)).not.toThrow();
+          expect(() => transport.handleUnmatched(bytes, ctx), `handleUnmatched must never throw (bad input is dropped with ctx.drop); input ${hex}`).not.toThrow();
         }
       } finally {
         await s.close();
       }
-    });
-
-    it('is deterministic: the same seed gives the same outcome', async () => {
-      const run = async (): Promise<string> => {
-        const p = await simPair(config, options);
-        try {
-          const srv = await p.server.listen({ host: '10.0.0.2', port: 6080 });
-          srv.on('connection', (c) => c.pipe(c));
-          const conn = await p.net.runUntil(p.client.connect({ host: '10.0.0.2', port: 6080 }));
-          const got = collect(conn);
-          for (let i = 0; i < 20; i++) conn.write(`m${i};`);
-          await p.net.run({ for: '5s' });
-          return `${p.net.now}|${got.text()}|${JSON.stringify(p.net.stats())}`;
-        } finally {
-          await p.close();
-        }
-      };
-      expect(await run()).toBe(await run());
     });
 
     it('stack.close() ends open connections', async () => {
@@ -159,12 +157,25 @@ export function describeTransportCompliance(name: string, config: StackConfig, o
       const srv = await p.server.listen({ host: '10.0.0.2', port: 6080 });
       let accepted: Connection | undefined;
       srv.on('connection', (c) => (accepted = c));
-      const conn = await p.net.runUntil(p.client.connect({ host: '10.0.0.2', port: 6080 }));
+      const conn = await connectOrReport(p);
       conn.write('x');
       await p.net.run({ for: '1s' });
       await p.close();
-      expect(conn.destroyed).toBe(true);
-      expect(accepted?.destroyed ?? true).toBe(true);
+      expect(conn.destroyed, 'stack.close() must destroy the client connection').toBe(true);
+      expect(accepted?.destroyed ?? true, "stack.close() must destroy the server's connection").toBe(true);
     });
+
+    const rule = (title: string, check: (c: StackConfig, o: TransportComplianceOptions) => Promise<CheckResult>): void => {
+      it(title, async (ctx) => {
+        const skipped = await check(config, options);
+        if (skipped !== undefined) ctx.skip(skipped);
+      });
+    };
+    rule('never sends a datagram larger than ctx.maxDatagramSize, nor a UDP payload above the stack mtu', checkDatagramSizes);
+    rule('is deterministic: the same seed gives the same datagrams and timer deadlines, whatever the wall clock', checkDeterminism);
+    rule('creates timers once per session, not per write', checkTimersPerWrite);
+    rule('leaves no timer armed after a close, an abort or stack.close()', checkTimersReleased);
+    rule('congestion-controlled: never sends new data beyond canSend() of a fixed window, and reports every packet sent', checkCongestionWindowRespected);
+    rule('never throws from handleDatagram on malformed input to an established session, and keeps working', checkBadInputToEstablishedSession);
   });
 }
