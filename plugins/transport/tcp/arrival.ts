@@ -269,10 +269,7 @@ export abstract class TcpSegmentArrival extends TcpSessionCore {
     const wasFin = rcv.finReceived;
     const result = acceptsText || hasFin ? rcv.receive(seq, acceptsText ? data : EMPTY, hasFin) : ReceiveResult.Duplicate;
     if (!wasFin && rcv.finReceived) this.onFin();
-    if ((this.state as TcpState) === 'TIME-WAIT') {
-      this.sendAck(); // ACK the FIN that completed the close
-      return;
-    }
+    if ((this.state as TcpState) === 'TIME-WAIT') return; // the FIN that completed the close was acknowledged on entry
     if ((this.state as TcpState) === 'CLOSED') return;
     const fullSize = snd.rcvFullSize;
     const immediate =
@@ -303,11 +300,11 @@ export abstract class TcpSegmentArrival extends TcpSessionCore {
         this.setState('CLOSE-WAIT');
         break;
       case 'FIN-WAIT-1':
-        if (this.snd.finAckedFlag) this.enterTimeWait();
+        if (this.snd.finAckedFlag) this.enterTimeWait(true);
         else this.setState('CLOSING');
         break;
       case 'FIN-WAIT-2':
-        this.enterTimeWait();
+        this.enterTimeWait(true);
         break;
       default:
         break;

@@ -277,8 +277,14 @@ export abstract class TcpSessionCore implements SenderHost {
   }
 
   /** Enter TIME-WAIT: hand the 2·MSL state to the protocol's table and release the session (RFC 9293 §3.6.1). @internal */
-  protected enterTimeWait(): void {
+  /**
+   * Enter TIME-WAIT (RFC 9293 §3.6) and report the close.
+   * @param ackFin - the peer's FIN brought us here: acknowledge it first, while the
+   *   connection's socket is still there (reporting the close may release it)
+   */
+  protected enterTimeWait(ackFin = false): void {
     this.setState('TIME-WAIT');
+    if (ackFin) this.sendAck();
     this.hooks.timeWait?.({
       demuxKey: this.demuxKey,
       sndNxt: this.snd.sndNxt >>> 0,
