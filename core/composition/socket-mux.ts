@@ -8,7 +8,7 @@
 import type { PeerAddress } from '../contracts/address.js';
 import { emptyDecapsulated, type Decapsulated, type Encapsulation } from '../contracts/encapsulation.js';
 import type { Substrate, SubstrateSocket } from '../contracts/substrate.js';
-import { dropReasonOf, ToukitError } from '../errors.js';
+import { dropReasonOf, StateError, ToukitError } from '../errors.js';
 
 /** Something that receives datagrams from a shared socket (a stack's endpoint). */
 export interface DatagramReceiver {
@@ -83,10 +83,37 @@ export class SharedSocket {
   async remove(receiver: DatagramReceiver): Promise<void> {
     const i = this.receivers.indexOf(receiver);
     if (i >= 0) this.receivers.splice(i, 1);
-    if (this.receivers.length === 0) {
-      this.release();
-      this.closing ??= this.socket.close();
-      await this.closing;
+    await this.closeIfUnused();
+  }
+
+  /** Close the socket if no receiver uses it (e.g. a stack closed while the socket was being bound). */
+  async closeIfUnused(): Promise<void> {
+    if (this.receivers.length > 0) return;
+    this.release();
+    this.closing ??= this.socket.close();
+    await this.closing;
+  }
+
+  /**
+   * Refuse a new receiver whose datagrams (these headers) a receiver of the socket already takes
+   * (its `accepts`): the newcomer would receive nothing.
+   * @throws StateError `ERR_ADDRESS_IN_USE`
+   */
+  assertUnclaimed(headers: readonly Uint8Array[]): void {
+    const dec = emptyDecapsulated();
+    for (const header of headers) {
+      try {
+        this.encapsulation.decapsulate(header, dec);
+      } catch {
+        continue;
+      }
+      if (this.receivers.some((r) => r.accepts(dec))) {
+        const a = this.socket.address();
+        throw new StateError(
+          'ERR_ADDRESS_IN_USE',
+          `UDP ${a.address}:${a.port} is shared with a stack that already takes this stack's datagrams (same transport, or both secured); use another port, or one stack with several listeners (transportPort)`,
+        );
+      }
     }
   }
 

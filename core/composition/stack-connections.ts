@@ -163,14 +163,20 @@ export function whenConnected(conn: Connection, signal: AbortSignal | undefined)
       conn.destroy();
       reject(reason instanceof Error ? reason : new ToukitError('ABORT_ERR', 'connect aborted'));
     };
+    // Until the promise settles, an error is reported by the rejection; afterwards the connection
+    // is the application's, and an 'error' without a listener is as fatal as on a net.Socket.
+    const reported = (): void => {};
     const cleanup = (): void => {
       conn.off('connect', onConnect);
       conn.off('close', onClose);
+      conn.off('error', reported);
       signal?.removeEventListener('abort', onAbort);
     };
     conn.on('connect', onConnect);
     conn.on('close', onClose);
-    conn.on('error', () => {}); // the rejection reports it
-    signal?.addEventListener('abort', onAbort, { once: true });
+    conn.on('error', reported);
+    // A signal that fired while the socket was being bound fires no 'abort' event any more.
+    if (signal?.aborted === true) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -132,6 +132,23 @@ describe('Stack on real UDP', () => {
     expect(await rb).toBe('B:2');
   });
 
+  it('a second stack whose datagrams another stack on the shared socket already takes is refused (ERR_ADDRESS_IN_USE)', async () => {
+    const substrate = new UdpSubstrate();
+    const psk = { identity: 'me', key: '00112233445566778899aabbccddeeff' };
+    const a = await stack({ transport: 'tcp' }, { substrate });
+    const sa = await a.listen({ host: '127.0.0.1', port: 0 });
+    const port = sa.address().port;
+    const sameTransport = await stack({ transport: 'tcp' }, { substrate });
+    await expect(sameTransport.listen({ host: '127.0.0.1', port, transportPort: 81 })).rejects.toMatchObject({ code: 'ERR_ADDRESS_IN_USE' });
+    const otherTransport = await stack({ transport: 'sctp' }, { substrate });
+    await expect(otherTransport.listen({ host: '127.0.0.1', port })).resolves.toBeDefined();
+    // Two secured stacks would both take every handshake datagram.
+    const s1 = await stack({ security: { use: 'dtls', options: { psk } }, transport: 'datagram' }, { substrate });
+    const s1srv = await s1.listen({ host: '127.0.0.1', port: 0 });
+    const s2 = await stack({ security: { use: 'dtls', options: { psk } }, transport: { use: 'datagram', options: { proto: 254 } } }, { substrate });
+    await expect(s2.listen({ host: '127.0.0.1', port: s1srv.address().port })).rejects.toMatchObject({ code: 'ERR_ADDRESS_IN_USE' });
+  });
+
   it('GUE control messages go to the control handler, never to a transport', async () => {
     const server = await stack({ transport: 'datagram' });
     const srv = await server.listen({ host: '127.0.0.1', port: 0 });
