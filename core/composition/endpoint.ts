@@ -103,6 +103,7 @@ export class Peer {
     this.pendingClient = undefined;
     pending?.conn.destroy(new StateError('ERR_SECURITY_CLOSED', 'the peer closed the secure session'));
     for (const c of [...this.sessions.values()]) {
+      c.drainFromTransport(); // what the transport received before the close reaches the reader
       c.session?.dispose();
       c.closedFromTransport();
     }

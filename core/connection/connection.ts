@@ -215,6 +215,8 @@ export class Connection extends Duplex {
   /** A direct write or a `send()` returned false: emit `'drain'` when the session can take more. */
   private needDrain = false;
 
+  /** Set while {@link Connection.drainFromTransport} runs: every delivery is accepted. */
+  private draining = false;
   /** The error a direct write threw, reported through `_write` (see {@link Connection.write}). */
   private failedWrite: Error | undefined;
 
@@ -231,7 +233,7 @@ export class Connection extends Duplex {
     if (this.listenerCount('message') > 0) this.emit('message', data, info ?? DEFAULT_INFO);
     if (info !== undefined && info.stream !== 0) {
       const ch = this.channels.get(info.stream);
-      return ch === undefined ? true : ch.deliver(data);
+      return ch === undefined || ch.deliver(data) || this.draining;
     }
     if (this.readableEnded || this.destroyed) return true;
     if (this.readableFlowing === true && this.readableLength === 0 && !this.inRead && this.readableEncoding === null) {
@@ -240,9 +242,9 @@ export class Connection extends Duplex {
       this.emit('data', Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength));
       return true;
     }
-    const ok = this.push(data);
-    if (!ok) this.readPaused = true;
-    return ok;
+    if (this.push(data) || this.draining) return true;
+    this.readPaused = true;
+    return false;
   }
 
   /** @internal The transport handshake completed. */
@@ -268,6 +270,23 @@ export class Connection extends Duplex {
   remoteEndedFromTransport(): void {
     if (!this.readableEnded) this.push(null);
     for (const ch of this.channels.values()) ch.push(null);
+  }
+
+  /**
+   * @internal The layer below the transport closed cleanly (e.g. the peer's DTLS
+   * close_notify) while the session may still hold data it received, and
+   * acknowledged, but has not delivered because the reader was slow: take all of
+   * it now, into the readable buffer, whatever the reader's pace. The session is
+   * disposed next, and nothing it acknowledged may be lost.
+   */
+  drainFromTransport(): void {
+    if (this.sessionClosed || this.session === undefined) return;
+    this.draining = true;
+    try {
+      this.session.resume();
+    } finally {
+      this.draining = false;
+    }
   }
 
   /** @internal The session closed. */
