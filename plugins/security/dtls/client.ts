@@ -24,6 +24,7 @@ import { DtlsDecodeError, DtlsHandshakeError } from './errors.js';
 import { ccsEntry } from './handshake/flight.js';
 import type { FlightEntry } from './handshake/flight.js';
 import type { HandshakeFragment } from './handshake/header.js';
+import { certificateRequestAccepts } from './handshake/client-certificate.js';
 import { u16List } from './handshake/extensions.js';
 import {
   encodeCertificate,
@@ -33,10 +34,10 @@ import {
   parseCertificate,
   parseCertificateRequest,
   parseHelloVerifyRequest,
-  parseServerHello,
   parseServerKeyExchange,
 } from './handshake/messages.js';
-import type { ClientHello, EcdheParams, HelloVerifyRequest } from './handshake/messages.js';
+import type { CertificateRequest, ClientHello, EcdheParams, HelloVerifyRequest } from './handshake/messages.js';
+import { checkServerHelloExtensions, readServerHello } from './handshake/server-hello-extensions.js';
 import type { HandshakeMessage } from './handshake/reassembly.js';
 import { deriveProtections, ephemeralScalar, keylogLine, pskPremaster } from './keys.js';
 import { extendedMasterSecret, masterSecret, verifyData } from './prf.js';
@@ -92,7 +93,8 @@ export class DtlsClient extends DtlsSession {
   private peerChain: Uint8Array[] = [];
   private peerKey: Uint8Array | undefined;
   private serverParams: EcdheParams | undefined;
-  private certificateRequested = false;
+  /** The server's CertificateRequest, if it sent one (RFC 5246 §7.4.4). */
+  private certificateRequest: CertificateRequest | undefined;
   /** HelloVerifyRequests answered so far (at most {@link MAX_HELLO_VERIFY_REQUESTS}). */
   private helloVerifies = 0;
   /** message_seq of our latest ClientHello (0, then one more per HelloVerifyRequest answered). */
@@ -259,18 +261,14 @@ export class DtlsClient extends DtlsSession {
   }
 
   private onServerHello(msg: HandshakeMessage): void {
-    const sh = parseServerHello(msg.body);
+    const sh = readServerHello(msg.body);
     if (sh.version !== DTLS12) throw new DtlsHandshakeError('ERR_DTLS_VERSION', `server chose version 0x${sh.version.toString(16)}`, AlertDescription.protocol_version);
     const suite = suiteById(sh.cipherSuite);
     if (suite === undefined || !this.offered.includes(suite)) {
       throw new DtlsHandshakeError('ERR_DTLS_BAD_SERVER_HELLO', 'server chose a suite that was not offered', AlertDescription.illegal_parameter);
     }
     if (sh.compressionMethod !== 0) throw new DtlsHandshakeError('ERR_DTLS_BAD_SERVER_HELLO', 'server chose compression', AlertDescription.illegal_parameter);
-    const ri = sh.extensions.get(ExtensionType.renegotiation_info);
-    if (ri !== undefined && (ri.length !== 1 || ri[0] !== 0)) {
-      throw new DtlsHandshakeError('ERR_DTLS_RENEGOTIATION', 'non-empty renegotiation_info on the initial handshake', AlertDescription.handshake_failure);
-    }
-    this.ems = sh.extensions.has(ExtensionType.extended_master_secret);
+    this.ems = checkServerHelloExtensions(this.hello.extensions, sh.extensions).extendedMasterSecret;
     this.suite = suite;
     this.serverRandom = sh.random.slice();
     this.addToTranscript(msg);
@@ -286,6 +284,7 @@ export class DtlsClient extends DtlsSession {
       ca: creds.ca,
       fingerprint: creds.fingerprint,
       serverName: this.config.options.serverName,
+      purpose: 'server',
       cache: this.config.peerCertificates,
     });
     this.peerKey = leaf.publicKey;
@@ -316,8 +315,7 @@ export class DtlsClient extends DtlsSession {
   }
 
   private onCertificateRequest(msg: HandshakeMessage): void {
-    parseCertificateRequest(msg.body);
-    this.certificateRequested = true;
+    this.certificateRequest = parseCertificateRequest(msg.body);
     this.addToTranscript(msg);
     this.hs = 'hello_done';
   }
@@ -329,10 +327,11 @@ export class DtlsClient extends DtlsSession {
     const creds = this.config.credentials;
     const entries: FlightEntry[] = [];
     let sendCertVerify = false;
-    if (this.certificateRequested) {
-      const chain = creds.privateKey !== undefined ? creds.chain : [];
-      sendCertVerify = chain.length > 0;
-      const body = sendCertVerify ? (this.config.certificateBody ?? encodeCertificate(chain)) : encodeCertificate(chain);
+    const request = this.certificateRequest;
+    if (request !== undefined) {
+      // Our certificate only if the request accepts it, else an empty Certificate (RFC 5246 §7.4.6).
+      sendCertVerify = creds.privateKey !== undefined && creds.chain.length > 0 && certificateRequestAccepts(request);
+      const body = sendCertVerify ? (this.config.certificateBody ?? encodeCertificate(creds.chain)) : encodeCertificate([]);
       entries.push({ type: ContentType.handshake, epoch: 0, payload: this.handshakeMessage(HandshakeType.certificate, body) });
     }
     let z: Uint8Array | undefined;
@@ -371,7 +370,7 @@ export class DtlsClient extends DtlsSession {
     entries.push({ type: ContentType.handshake, epoch: 1, payload: this.handshakeMessage(HandshakeType.finished, finished) });
     this.writeEpoch = 1;
     this.hs = 'ccs';
-    this.trace('client flight sent', { certificate: this.certificateRequested });
+    this.trace('client flight sent', { certificateRequested: request !== undefined, certificate: sendCertVerify });
     this.sendFlight(entries, true);
     this.setReadKeys(keys.read);
   }

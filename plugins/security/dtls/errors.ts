@@ -78,3 +78,24 @@ export class DtlsCertificateError extends DtlsHandshakeError {
     super('ERR_DTLS_CERT_VERIFY', message, alert);
   }
 }
+
+/**
+ * A certificate carries a critical extension this implementation does not
+ * recognize or does not process (e.g. nameConstraints): RFC 5280 §4.2 says a
+ * certificate-using system MUST reject it. The alert is
+ * unsupported_certificate (43, RFC 5246 §7.2.2); `code` stays
+ * `ERR_DTLS_CERT_VERIFY`.
+ */
+export class DtlsCertificateExtensionError extends DtlsCertificateError {
+  /** The extension's OBJECT IDENTIFIER in dotted form, e.g. `2.5.29.30`. */
+  readonly oid: string;
+
+  /**
+   * @param oid - dotted OID of the critical extension
+   * @param which - which certificate carries it, for the message (e.g. `peer certificate`)
+   */
+  constructor(oid: string, which: string) {
+    super(`${which} has a critical extension that is not supported (${oid}; RFC 5280 §4.2)`, AlertDescription.unsupported_certificate);
+    this.oid = oid;
+  }
+}

@@ -14,7 +14,14 @@
 export { DtlsProtocol, DTLS_TRANSFORM_TYPE } from './protocol.js';
 export { dtlsOptionsSchema } from './options.js';
 export type { DtlsOptions, DtlsOptionsInput, DtlsPsk, PskKey, PskLookup } from './options.js';
-export { DtlsAlertError, DtlsCertificateError, DtlsDecodeError, DtlsHandshakeError, DtlsHandshakeTimeoutError } from './errors.js';
+export {
+  DtlsAlertError,
+  DtlsCertificateError,
+  DtlsCertificateExtensionError,
+  DtlsDecodeError,
+  DtlsHandshakeError,
+  DtlsHandshakeTimeoutError,
+} from './errors.js';
 export { CIPHER_SUITE_NAMES } from './suites.js';
 export type { CipherSuiteName } from './suites.js';
 export { generateCertificate } from './x509/selfsigned.js';

@@ -287,7 +287,8 @@ export class DtlsServer extends DtlsSession {
       }
     } else {
       const creds = this.config.credentials;
-      this.clientKey = verifyPeerChain(this.crypto, this.clientChain, { ca: creds.ca, fingerprint: creds.fingerprint, cache: this.config.peerCertificates }).publicKey;
+      const trust = { ca: creds.ca, fingerprint: creds.fingerprint, purpose: 'client', cache: this.config.peerCertificates } as const;
+      this.clientKey = verifyPeerChain(this.crypto, this.clientChain, trust).publicKey;
     }
     this.hs = 'key_exchange';
   }

@@ -244,12 +244,17 @@ export interface CertificateRequest {
   readonly signatureSchemes: readonly number[];
 }
 
-/** Decode a CertificateRequest (the certificate_authorities list is ignored). */
+/**
+ * Decode a CertificateRequest (the certificate_authorities list is ignored);
+ * certificate_types<1..2^8-1> and supported_signature_algorithms<2..2^16-2>
+ * must not be empty (RFC 5246 §7.4.4).
+ */
 export function parseCertificateRequest(body: Uint8Array): CertificateRequest {
   const r = new ByteReader(body);
   const certificateTypes = r.vec8();
+  if (certificateTypes.length === 0) throw decodeError('dtls_bad_certificate_request', 'empty certificate_types');
   const algs = r.vec16();
-  if (algs.length % 2 !== 0) throw decodeError('dtls_bad_certificate_request', 'odd signature algorithms length');
+  if (algs.length === 0 || algs.length % 2 !== 0) throw decodeError('dtls_bad_certificate_request', 'empty or odd supported_signature_algorithms');
   const signatureSchemes: number[] = [];
   for (let i = 0; i < algs.length; i += 2) signatureSchemes.push((algs[i] << 8) | algs[i + 1]);
   r.vec16();

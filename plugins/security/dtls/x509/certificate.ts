@@ -1,7 +1,8 @@
 /**
  * Parsing of X.509 certificates (RFC 5280 §4.1) — only what DTLS needs:
- * the signed TBS bytes, names, validity, an ECDSA P-256 public key,
- * subjectAltName and basicConstraints.
+ * the signed TBS bytes, version, names, validity, an ECDSA P-256 public key,
+ * and the extensions of `extensions.ts` (subjectAltName, basicConstraints,
+ * keyUsage, extKeyUsage, and which critical ones are not supported).
  *
  * @module
  */
@@ -9,13 +10,20 @@ import { Buffer } from 'node:buffer';
 import { decodeError } from '../errors.js';
 import { OID, derChildren, expectTag, oidHex, readDer } from './der.js';
 import type { Der } from './der.js';
+import { parseCertificateExtensions } from './extensions.js';
+import type { CertificateExtensions } from './extensions.js';
 
-/** The parts of a certificate the handshake uses. */
-export interface Certificate {
+export { KeyPurpose, KeyUsage } from './extensions.js';
+export type { CertificateExtensions } from './extensions.js';
+
+/** The parts of a certificate the handshake uses (with its extensions, RFC 5280 §4.2). */
+export interface Certificate extends CertificateExtensions {
   /** The whole certificate DER. */
   readonly der: Uint8Array;
   /** The DER of tbsCertificate (what the issuer signed). */
   readonly tbs: Uint8Array;
+  /** Version: 1, 2 or 3 (RFC 5280 §4.1.2.1). */
+  readonly version: number;
   /** signatureAlgorithm OID (hex of its content). */
   readonly signatureAlgorithm: string;
   /** signatureValue (DER ECDSA-Sig-Value for ECDSA). */
@@ -30,14 +38,8 @@ export interface Certificate {
   readonly notAfter: number;
   /** Uncompressed P-256 public point, when the key is ECDSA P-256. */
   readonly publicKey?: Uint8Array;
-  /** subjectAltName dNSName entries. */
-  readonly dnsNames: readonly string[];
-  /** subjectAltName iPAddress entries in text form. */
-  readonly ipAddresses: readonly string[];
   /** Subject commonName, if any. */
   readonly commonName?: string;
-  /** basicConstraints cA. */
-  readonly isCA: boolean;
 }
 
 function parseTime(el: Der): number {
@@ -51,16 +53,6 @@ function parseTime(el: Der): number {
     return Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6]));
   }
   throw decodeError('dtls_bad_der', 'bad certificate time');
-}
-
-function ipToText(b: Uint8Array): string {
-  if (b.length === 4) return Array.from(b).join('.');
-  if (b.length === 16) {
-    const groups: string[] = [];
-    for (let i = 0; i < 16; i += 2) groups.push(((b[i] << 8) | b[i + 1]).toString(16));
-    return groups.join(':');
-  }
-  return '';
 }
 
 function commonNameOf(name: Der): string | undefined {
@@ -86,7 +78,12 @@ export function parseCertificate(der: Uint8Array): Certificate {
   if (sigBits.content.length < 1 || sigBits.content[0] !== 0) throw decodeError('dtls_bad_der', 'bad signature bit string');
   const fields = derChildren(tbs);
   let i = 0;
-  if (fields[0]?.tag === 0xa0) i++;
+  let version = 1;
+  if (fields[0]?.tag === 0xa0) {
+    const v = expectTag(derChildren(fields[i++])[0], 0x02, 'version').content;
+    if (v.length !== 1 || v[0] > 2) throw decodeError('dtls_bad_der', 'bad certificate version');
+    version = v[0] + 1;
+  }
   i++; // serialNumber
   i++; // signature AlgorithmIdentifier
   const issuer = expectTag(fields[i++], 0x30, 'issuer');
@@ -100,30 +97,12 @@ export function parseCertificate(der: Uint8Array): Certificate {
     const point = keyBits.content.subarray(1);
     if (point.length === 65 && point[0] === 4) publicKey = point;
   }
-  const dnsNames: string[] = [];
-  const ipAddresses: string[] = [];
-  let isCA = false;
-  for (; i < fields.length; i++) {
-    if (fields[i].tag !== 0xa3) continue;
-    const exts = derChildren(expectTag(derChildren(fields[i])[0], 0x30, 'extensions'));
-    for (const ext of exts) {
-      const parts = derChildren(ext);
-      const id = oidHex(expectTag(parts[0], 0x06, 'extnID'));
-      const value = expectTag(parts[parts.length - 1], 0x04, 'extnValue');
-      if (id === OID.subjectAltName) {
-        for (const gn of derChildren(readDer(value.content))) {
-          if (gn.tag === 0x82) dnsNames.push(Buffer.from(gn.content).toString('latin1'));
-          else if (gn.tag === 0x87) ipAddresses.push(ipToText(gn.content));
-        }
-      } else if (id === OID.basicConstraints) {
-        const bc = derChildren(readDer(value.content));
-        isCA = bc[0]?.tag === 0x01 && bc[0].content[0] !== 0;
-      }
-    }
-  }
+  // issuerUniqueID [1] and subjectUniqueID [2] may come first (v2/v3); extensions are [3].
+  const extensions = parseCertificateExtensions(fields.slice(i).find((f) => f.tag === 0xa3));
   return {
     der,
     tbs: tbs.raw,
+    version,
     signatureAlgorithm: sigAlg[0]?.tag === 0x06 ? oidHex(sigAlg[0]) : '',
     signature: sigBits.content.subarray(1),
     issuer: issuer.raw,
@@ -131,9 +110,7 @@ export function parseCertificate(der: Uint8Array): Certificate {
     notBefore: parseTime(validity[0]),
     notAfter: parseTime(validity[1]),
     publicKey,
-    dnsNames,
-    ipAddresses,
     commonName: commonNameOf(subject),
-    isCA,
+    ...extensions,
   };
 }

@@ -72,6 +72,21 @@ export function oidHex(el: Der): string {
   return Buffer.from(el.content).toString('hex');
 }
 
+/** Dotted text of an OBJECT IDENTIFIER's content bytes (X.690 §8.19), e.g. `2.5.29.15`. */
+export function oidText(content: Uint8Array): string {
+  const arcs: number[] = [];
+  let v = 0;
+  for (const b of content) {
+    v = v * 128 + (b & 0x7f);
+    if ((b & 0x80) === 0) {
+      if (arcs.length === 0) arcs.push(v < 40 ? 0 : v < 80 ? 1 : 2, v < 80 ? v % 40 : v - 80);
+      else arcs.push(v);
+      v = 0;
+    }
+  }
+  return arcs.join('.');
+}
+
 /** OIDs used here, as hex of their DER content. */
 export const OID = {
   /** id-ecPublicKey 1.2.840.10045.2.1. */
@@ -84,6 +99,14 @@ export const OID = {
   subjectAltName: '551d11',
   /** basicConstraints 2.5.29.19. */
   basicConstraints: '551d13',
+  /** keyUsage 2.5.29.15. */
+  keyUsage: '551d0f',
+  /** extKeyUsage 2.5.29.37. */
+  extKeyUsage: '551d25',
+  /** subjectKeyIdentifier 2.5.29.14. */
+  subjectKeyIdentifier: '551d0e',
+  /** authorityKeyIdentifier 2.5.29.35. */
+  authorityKeyIdentifier: '551d23',
   /** commonName 2.5.4.3. */
   commonName: '550403',
 } as const;

@@ -1,12 +1,20 @@
 /**
  * Generation of ECDSA P-256 certificates (self-signed, or signed by a given
- * issuer) for tests and quick setups, without OpenSSL.
+ * issuer) for tests and quick setups, without OpenSSL. Every certificate has
+ * a critical keyUsage (RFC 5280 §4.2.1.3): digitalSignature for a leaf (its
+ * key signs ServerKeyExchange or CertificateVerify, RFC 5246 §7.4.2,
+ * §7.4.6), keyCertSign, cRLSign and digitalSignature for a CA (so a CA
+ * certificate can serve as a self-signed leaf too); no extendedKeyUsage, so
+ * a leaf serves as a server or a client certificate.
  *
  * @module
  */
+import { ConfigError } from '../../../../core/errors.js';
 import type { RandomSource } from '../../../../core/random/random.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import { derEncode } from './der.js';
+import { KeyUsage } from './extensions.js';
+import { ipAddressOctets } from './ip.js';
 import { toPem } from './pem.js';
 
 /** What to put in a generated certificate. */
@@ -15,7 +23,7 @@ export interface CertificateSpec {
   readonly commonName: string;
   /** subjectAltName DNS names. */
   readonly dnsNames?: readonly string[];
-  /** subjectAltName IPv4 addresses. */
+  /** subjectAltName IP addresses (IPv4 or IPv6 text); anything else throws a ConfigError. */
   readonly ipAddresses?: readonly string[];
   /** notBefore, ms since the epoch (default: now − 1 h). */
   readonly notBefore?: number;
@@ -64,6 +72,7 @@ const OIDS = {
   commonName: Uint8Array.of(0x55, 0x04, 0x03),
   subjectAltName: Uint8Array.of(0x55, 0x1d, 0x11),
   basicConstraints: Uint8Array.of(0x55, 0x1d, 0x13),
+  keyUsage: Uint8Array.of(0x55, 0x1d, 0x0f),
 };
 
 const enc = new TextEncoder();
@@ -72,6 +81,15 @@ const oid = (o: Uint8Array): Uint8Array => derEncode(0x06, o);
 
 function name(cn: string): Uint8Array {
   return seq(derEncode(0x31, seq(oid(OIDS.commonName), derEncode(0x0c, enc.encode(cn)))));
+}
+
+/** A critical keyUsage extension with the bits of `mask` (bits 0–7), DER: trailing zero bits dropped. */
+function keyUsageExtension(mask: number): Uint8Array {
+  let byte = 0;
+  for (let n = 0; n < 8; n++) if (mask & (1 << n)) byte |= 0x80 >> n;
+  let unused = 0;
+  while (unused < 7 && (byte & (1 << unused)) === 0) unused++;
+  return seq(oid(OIDS.keyUsage), derEncode(0x01, Uint8Array.of(0xff)), derEncode(0x04, derEncode(0x03, Uint8Array.of(unused, byte))));
 }
 
 function time(ms: number): Uint8Array {
@@ -98,10 +116,15 @@ export function generateCertificate(crypto: CryptoProvider, spec: CertificateSpe
   const now = Date.now();
   const san: Uint8Array[] = [];
   for (const d of spec.dnsNames ?? []) san.push(derEncode(0x82, enc.encode(d)));
-  for (const ip of spec.ipAddresses ?? []) san.push(derEncode(0x87, Uint8Array.from(ip.split('.').map(Number))));
+  for (const ip of spec.ipAddresses ?? []) {
+    const octets = ipAddressOctets(ip);
+    if (octets === undefined) throw new ConfigError('ipAddresses', [`ipAddresses: expected an IPv4 or IPv6 address, got ${JSON.stringify(ip)}`], 'ERR_DTLS_BAD_CERTIFICATE_SPEC');
+    san.push(derEncode(0x87, octets));
+  }
   const exts: Uint8Array[] = [];
   if (san.length > 0) exts.push(seq(oid(OIDS.subjectAltName), derEncode(0x04, seq(...san))));
   if (spec.isCA) exts.push(seq(oid(OIDS.basicConstraints), derEncode(0x01, Uint8Array.of(0xff)), derEncode(0x04, seq(derEncode(0x01, Uint8Array.of(0xff))))));
+  exts.push(keyUsageExtension(spec.isCA ? KeyUsage.keyCertSign | KeyUsage.cRLSign | KeyUsage.digitalSignature : KeyUsage.digitalSignature));
   const tbs = seq(
     derEncode(0xa0, derEncode(0x02, Uint8Array.of(2))),
     derEncode(0x02, serial),
@@ -110,7 +133,7 @@ export function generateCertificate(crypto: CryptoProvider, spec: CertificateSpe
     seq(time(spec.notBefore ?? now - 3600_000), time(spec.notAfter ?? now + 30 * 86400_000)),
     name(spec.commonName),
     seq(seq(oid(OIDS.ecPublicKey), oid(OIDS.prime256v1)), derEncode(0x03, Uint8Array.of(0), key.publicKey)),
-    ...(exts.length > 0 ? [derEncode(0xa3, seq(...exts))] : []),
+    derEncode(0xa3, seq(...exts)),
   );
   const signer = spec.issuer !== undefined ? crypto.signingKey(spec.issuer.privateKey) : key;
   const der = seq(tbs, sigAlg, derEncode(0x03, Uint8Array.of(0), signer.sign(tbs)));
