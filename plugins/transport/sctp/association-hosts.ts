@@ -11,11 +11,12 @@
  */
 import { establishDataPath } from './association-data.js';
 import type { SctpAssociation } from './association.js';
-import { markOpened, signalRemoteEnded } from './association-lifecycle.js';
+import { markOpened } from './association-lifecycle.js';
 import type { CookieState } from './cookie.js';
 import type { HeartbeatHost } from './heartbeat.js';
 import type { Negotiated, SetupHost } from './setup.js';
 import type { ShutdownHost } from './shutdown.js';
+import { signalRemoteEnded } from './unread.js';
 
 /** The {@link SetupHost} of `a`: its state and tags, unbundled sends, and the data path built on success. */
 export function setupHost(a: SctpAssociation): SetupHost {

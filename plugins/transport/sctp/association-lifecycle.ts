@@ -1,9 +1,9 @@
 /**
  * The association's life as its context sees it, and how it ends: opened
- * once (§5.1; a shutdown asked for during setup starts then), the peer's
- * end of data once (§9.2), failure once the error counter passes
- * Association.Max.Retrans (RFC 9260 §8.1), ABORT with a cause (§9.1), and
- * the release on CLOSED (every timer stopped, the demux entry removed).
+ * once (§5.1; a shutdown asked for during setup starts then), failure once
+ * the error counter passes Association.Max.Retrans (RFC 9260 §8.1), ABORT
+ * with a cause (§9.1), and the release on CLOSED (every timer stopped, the
+ * demux entry removed). The peer's end of data (§9.2) is in unread.ts.
  *
  * Plain functions over the {@link SctpAssociation}; none runs per packet.
  *
@@ -19,14 +19,6 @@ export function markOpened(a: SctpAssociation): void {
   a.isOpened = true;
   a.ctx.opened();
   if (a.shutdown.requested) a.end();
-}
-
-/** Tell the context once that the peer of `a` will send no more (after delivering what is complete). */
-export function signalRemoteEnded(a: SctpAssociation): void {
-  if (a.remoteEndedSent) return;
-  a.remoteEndedSent = true;
-  a.rx?.inbound.flush();
-  a.ctx.remoteEnded();
 }
 
 /** Count one timeout of `a` toward Association.Max.Retrans (RFC 9260 §8.1); true when the association failed and closed. */

@@ -7,8 +7,8 @@
  *
  * The class holds the state and the session API; the data path (building
  * it, user messages, bundling) is in association-data.ts, the hosts of
- * setup, shutdown and heartbeats in association-hosts.ts, and opening,
- * failure, abort and release in association-lifecycle.ts.
+ * setup, shutdown and heartbeats in association-hosts.ts, opening, failure,
+ * abort and release in association-lifecycle.ts, the peer's end in unread.ts.
  *
  * @module
  */
@@ -38,6 +38,7 @@ import type { Sender, SenderHost } from './sender.js';
 import type { AssociationState, SctpEndpoint } from './state.js';
 import { associationStats } from './stats.js';
 import { tracePacketSent } from './trace.js';
+import { dropUnread, endSignals, receiveAfterClose, reportClosed, resumeDelivery } from './unread.js';
 
 /** How the association starts: client (sends INIT) or server (from a validated cookie). */
 export interface AssociationSetup {
@@ -103,8 +104,8 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
   isOpened = false;
   /** @internal The association reached CLOSED (it handles nothing more). */
   closedOnce = false;
-  /** @internal The context was told the peer will send no more. */
-  remoteEndedSent = false;
+  /** @internal The peer's end and a graceful close, told the context once the application read everything (unread.ts). */
+  readonly ending = endSignals();
   /** @internal A send returned false: notify `writable` once half the send buffer drained. */
   wantWritable = false;
   /** @internal Control chunks for the next packet. */
@@ -196,7 +197,7 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
 
   /** Handle one incoming SCTP packet. Never throws. */
   handleDatagram(payload: Uint8Array): void {
-    if (this.closedOnce) return void this.drop('sctp_closed');
+    if (this.closedOnce) return receiveAfterClose(this, payload);
     try {
       receivePacket(this, payload);
     } catch (err) {
@@ -220,9 +221,9 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
     this.flush();
   }
 
-  /** The application consumed data: resume delivery and re-open the window. */
+  /** The application consumed data: resume delivery, re-open the window, and end once everything was read (unread.ts). */
   resume(): void {
-    if (this.rx !== null && !this.closedOnce && this.rx.resume()) this.flush();
+    resumeDelivery(this);
   }
 
   /** @internal An ERROR chunk: Stale Cookie goes to setup, anything else to the application as `sctp-error`. */
@@ -313,8 +314,9 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
     if (!this.closedOnce) this.shutdown.end(this.isOpened);
   }
 
-  /** Abort (RFC 9260 §9.1): send ABORT with User-Initiated Abort and close. */
+  /** Abort (RFC 9260 §9.1): send ABORT with User-Initiated Abort and close; messages not read are dropped. */
   abort(): void {
+    dropUnread(this, true);
     if (this.closedOnce) return;
     if (this.peerTag !== 0) this.sendControl(this.peerTag, encodeAbort(false, [{ code: CauseCode.USER_INITIATED_ABORT }]));
     this.finish();
@@ -325,16 +327,17 @@ export class SctpAssociation implements TransportSession, ReceiverHost, SenderHo
     abortWithCause(this, code, err, info);
   }
 
-  /** @internal Close (with `err` on failure): stop timers, tell the context once. */
+  /** @internal Close (with `err` on failure): stop timers, tell the context once (a graceful close after the application read everything). */
   finish(err?: Error): void {
     if (this.closedOnce) return;
     releaseAssociation(this);
     this.trace('CLOSED');
-    this.ctx.closed(err);
+    reportClosed(this, err);
   }
 
-  /** Release timers without sending anything. */
+  /** Release timers without sending anything; messages not read are dropped. */
   dispose(): void {
+    dropUnread(this, false);
     if (!this.closedOnce) releaseAssociation(this);
   }
 

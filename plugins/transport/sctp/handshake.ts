@@ -8,7 +8,8 @@
  * @module
  */
 import type { PeerAddress } from '../../../core/contracts/address.js';
-import { encodeAbort } from './chunks/control.js';
+import { ChunkType, FLAG_T } from './chunk-types.js';
+import { encodeAbort, encodeEmpty } from './chunks/control.js';
 import { decodeInit, encodeInit, type InitChunk } from './chunks/init.js';
 import type { CookieState } from './cookie.js';
 import { SctpInvalidInitError } from './errors.js';
@@ -141,5 +142,27 @@ export function decodeInitOrAbort(p: Uint8Array, start: number, end: number, rep
   } catch (err) {
     if (err instanceof SctpInvalidInitError && err.initiateTag !== 0) reply(err.initiateTag, invalidInitAbort(false));
     throw err;
+  }
+}
+
+/**
+ * The answer to an out-of-the-blue packet whose first chunk has type
+ * `type` (RFC 9260 §8.4; INIT and COOKIE ECHO, rules 3 and 4, are setup's),
+ * to send with the packet's own verification tag, or null to discard it
+ * silently: ABORT, SHUTDOWN COMPLETE, COOKIE ACK and ERROR (rules 2, 6, 7);
+ * SHUTDOWN ACK gets SHUTDOWN COMPLETE (rule 5) and anything else ABORT
+ * (rule 8), both with the T bit (the tag is the receiver's own).
+ */
+export function outOfTheBlueAnswer(type: number): Uint8Array | null {
+  switch (type) {
+    case ChunkType.ABORT:
+    case ChunkType.SHUTDOWN_COMPLETE:
+    case ChunkType.COOKIE_ACK:
+    case ChunkType.ERROR:
+      return null;
+    case ChunkType.SHUTDOWN_ACK:
+      return encodeEmpty(ChunkType.SHUTDOWN_COMPLETE, FLAG_T);
+    default:
+      return encodeAbort(true, []);
   }
 }

@@ -14,8 +14,8 @@ import { dropReasonOf } from '../../../core/errors.js';
 import { SctpAssociation } from './association.js';
 import { pad4, u32, w32 } from './bytes.js';
 import { COMMON_HEADER_SIZE, ChunkType, DATA_HEADER_SIZE, FLAG_T } from './chunk-types.js';
-import { encodeAbort, encodeEmpty, encodeError } from './chunks/control.js';
-import { buildInitAck, decodeInitOrAbort } from './handshake.js';
+import { encodeAbort, encodeError } from './chunks/control.js';
+import { buildInitAck, decodeInitOrAbort, outOfTheBlueAnswer } from './handshake.js';
 import { openCookie, sealCookie, type CookieResult, type CookieState } from './cookie.js';
 import { SctpDecodeError } from './errors.js';
 import type { SctpOptions } from './options.js';
@@ -169,16 +169,12 @@ export class SctpProtocol implements TransportProtocol, SctpEndpoint {
         // Reflected-tag ABORT / SHUTDOWN COMPLETE (§8.5.1 B/C) go to the association; else discard (§8.4 rules 2, 6).
         if (existing !== undefined && (r.flags & FLAG_T) !== 0) return existing.handleDatagram(p);
         return actx.drop('sctp_ootb');
-      case ChunkType.SHUTDOWN_ACK:
+      default: {
+        // §8.4 rules 5, 7, 8: SHUTDOWN COMPLETE for a SHUTDOWN ACK, nothing for COOKIE ACK or ERROR, else ABORT.
         actx.drop('sctp_ootb');
-        return reply(h.vtag, encodeEmpty(ChunkType.SHUTDOWN_COMPLETE, FLAG_T));
-      case ChunkType.COOKIE_ACK:
-      case ChunkType.ERROR:
-        return actx.drop('sctp_ootb');
-      default:
-        // §8.4 rule 8: answer ABORT with the T bit, the packet's own tag.
-        actx.drop('sctp_ootb');
-        return reply(h.vtag, encodeAbort(true, []));
+        const answer = outOfTheBlueAnswer(r.type);
+        if (answer !== null) reply(h.vtag, answer);
+      }
     }
   }
 
