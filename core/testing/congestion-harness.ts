@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { SmoothedRtt } from '../congestion/smoothed-rtt.js';
 import type { CongestionContext, CongestionController, CongestionControllerFactory, CongestionEvent, CongestionParameters, CongestionPhase } from '../contracts/congestion.js';
 import { nullTracer } from '../trace/tracer.js';
 import { EVENT_METHODS, findRetained, HarnessEvents } from './congestion-events.js';
@@ -31,7 +32,7 @@ export class Harness {
   /** Send times of the outstanding packets, oldest first. */
   readonly sent: number[] = [];
   /** RTT estimates handed to the controller. */
-  readonly rtt = { latest: 0, smoothed: 0, variance: 0, min: Infinity };
+  readonly rtt = new SmoothedRtt();
   /** The reused event objects. */
   readonly events = new HarnessEvents();
   /** The controller under test. */
@@ -92,16 +93,7 @@ export class Harness {
     if (sentAt === undefined) return;
     this.now += dt;
     const r = Math.max(1, this.now - sentAt);
-    const rtt = this.rtt;
-    rtt.latest = r;
-    rtt.min = Math.min(rtt.min, r);
-    if (rtt.smoothed === 0) {
-      rtt.smoothed = r;
-      rtt.variance = r / 2;
-    } else {
-      rtt.variance = 0.75 * rtt.variance + 0.25 * Math.abs(rtt.smoothed - r);
-      rtt.smoothed = 0.875 * rtt.smoothed + 0.125 * r;
-    }
+    this.rtt.sample(r);
     if (sentAt > this.recoveryStart) this.inRecovery = false;
     const prior = this.inFlight;
     const bytes = Math.min(this.mss, prior);

@@ -5,18 +5,10 @@
  *
  * @module
  */
-import type { RttStats } from '../../../core/contracts/congestion.js';
+import { SmoothedRtt } from '../../../core/congestion/smoothed-rtt.js';
 
 /** RTT estimator and RTO for one destination (RFC 9260 §6.3.1). */
-export class RtoEstimator implements RttStats {
-  /** Most recent RTT sample in ms (0 before the first). */
-  latest = 0;
-  /** SRTT in ms (0 before the first sample). */
-  smoothed = 0;
-  /** RTTVAR in ms. */
-  variance = 0;
-  /** Smallest RTT sample in ms. */
-  min = Infinity;
+export class RtoEstimator extends SmoothedRtt {
   /** Current RTO in ms. */
   rto: number;
 
@@ -30,21 +22,14 @@ export class RtoEstimator implements RttStats {
     private readonly rtoMin: number,
     private readonly rtoMax: number,
   ) {
+    super();
     this.rto = rtoInitial;
   }
 
   /** Feed one RTT measurement `r` in ms (rules C1–C3 of §6.3.1). */
-  sample(r: number): void {
+  override sample(r: number): void {
     if (!(r >= 0)) return;
-    this.latest = r;
-    if (r < this.min) this.min = r;
-    if (this.smoothed === 0) {
-      this.smoothed = r;
-      this.variance = r / 2;
-    } else {
-      this.variance = 0.75 * this.variance + 0.25 * Math.abs(this.smoothed - r);
-      this.smoothed = 0.875 * this.smoothed + 0.125 * r;
-    }
+    super.sample(r);
     this.rto = Math.min(this.rtoMax, Math.max(this.rtoMin, this.smoothed + 4 * this.variance));
   }
 

@@ -17,8 +17,8 @@ import type {
   CongestionController,
   CongestionControllerFactory,
   CongestionParameters,
-  RttStats,
 } from '../../../core/contracts/congestion.js';
+import { SmoothedRtt } from '../../../core/congestion/smoothed-rtt.js';
 import { SeededRandom } from '../../../core/random/random.js';
 import type { Tracer } from '../../../core/trace/tracer.js';
 import { nullTracer } from '../../../core/trace/tracer.js';
@@ -52,22 +52,10 @@ export interface DriverConfig {
 }
 
 /** Mutable RTT estimator (RFC 6298 §2) shared with the controllers. */
-export class RttEstimator implements RttStats {
-  latest = 0;
-  smoothed = 0;
-  variance = 0;
-  min = Infinity;
+export class RttEstimator extends SmoothedRtt {
   /** Feed one sample in ms. */
   update(r: number): void {
-    this.latest = r;
-    if (r < this.min) this.min = r;
-    if (this.smoothed === 0) {
-      this.smoothed = r;
-      this.variance = r / 2;
-    } else {
-      this.variance = 0.75 * this.variance + 0.25 * Math.abs(this.smoothed - r);
-      this.smoothed = 0.875 * this.smoothed + 0.125 * r;
-    }
+    this.sample(r);
   }
 }
 
