@@ -149,32 +149,43 @@ export class StackConnections {
  */
 export function whenConnected(conn: Connection, signal: AbortSignal | undefined): Promise<Connection> {
   return new Promise<Connection>((resolve, reject) => {
+    // Until the promise settles, an error is reported by the rejection. After it resolves, the
+    // caller adds its own 'error' listener once `await` returns, one event-loop turn later at the
+    // earliest: an error raised before that (a peer that completes the handshake and aborts in the
+    // same datagram) is held meanwhile and then handed to the caller's listeners, if it added any
+    // (conn.errored keeps it either way). After that turn an 'error' without a listener is as
+    // fatal as on a net.Socket.
+    let held: Error | undefined;
+    const guard = (err: Error): void => {
+      held ??= err;
+    };
     const onConnect = (): void => {
-      cleanup();
+      cleanup(false);
       resolve(conn);
+      setImmediate(() => {
+        conn.off('error', guard);
+        if (held !== undefined && conn.listenerCount('error') > 0) conn.emit('error', held);
+      });
     };
     const onClose = (): void => {
-      cleanup();
+      cleanup(true);
       reject(conn.errored ?? new StateError('ERR_CONNECTION_CLOSED', 'the connection closed before it was established'));
     };
     const onAbort = (): void => {
-      cleanup();
+      cleanup(true);
       const reason: unknown = signal?.reason;
       conn.destroy();
       reject(reason instanceof Error ? reason : new ToukitError('ABORT_ERR', 'connect aborted'));
     };
-    // Until the promise settles, an error is reported by the rejection; afterwards the connection
-    // is the application's, and an 'error' without a listener is as fatal as on a net.Socket.
-    const reported = (): void => {};
-    const cleanup = (): void => {
+    const cleanup = (dropGuard: boolean): void => {
       conn.off('connect', onConnect);
       conn.off('close', onClose);
-      conn.off('error', reported);
+      if (dropGuard) conn.off('error', guard);
       signal?.removeEventListener('abort', onAbort);
     };
     conn.on('connect', onConnect);
     conn.on('close', onClose);
-    conn.on('error', reported);
+    conn.on('error', guard);
     // A signal that fired while the socket was being bound fires no 'abort' event any more.
     if (signal?.aborted === true) onAbort();
     else signal?.addEventListener('abort', onAbort, { once: true });

@@ -40,6 +40,8 @@ const DEFAULT_INFO: MessageInfo = Object.freeze({ stream: 0, ppid: 0, unordered:
  * A toukit connection. Events beyond the Duplex ones:
  * - `'connect'` (): the handshake(s) completed;
  * - `'message'` (data: Uint8Array, info: MessageInfo): one message (message transports and datagram);
+ *   while the application has never read the stream itself (no `'data'`/`'readable'` listener,
+ *   no `resume()`/`pipe()`), messages go to this event only and are not also queued there;
  * - `'handshake'` (info: HandshakeInfo): the security handshake completed;
  * - `'keylog'` (line: string): an NSS key-log line (DTLS).
  */
@@ -230,12 +232,16 @@ export class Connection extends Duplex {
   /** @internal Deliver data or a message from the transport. */
   deliverFromTransport(data: Uint8Array, info: MessageInfo | undefined): boolean {
     this.bytesReadCount += data.length;
-    if (this.listenerCount('message') > 0) this.emit('message', data, info ?? DEFAULT_INFO);
+    const messages = this.listenerCount('message') > 0;
+    if (messages) this.emit('message', data, info ?? DEFAULT_INFO);
     if (info !== undefined && info.stream !== 0) {
       const ch = this.channels.get(info.stream);
       return ch === undefined || ch.deliver(data) || this.draining;
     }
     if (this.readableEnded || this.destroyed) return true;
+    // An application that takes 'message' events and has never read the stream: the message is
+    // delivered, and queueing it in a buffer nobody reads would only stall the transport.
+    if (messages && this.readableFlowing === null && this.listenerCount('readable') === 0) return true;
     if (this.readableFlowing === true && this.readableLength === 0 && !this.inRead && this.readableEncoding === null) {
       // Flowing with nothing buffered: push() would emit 'data' at once too, but it also
       // schedules a process.nextTick (maybeReadMore) per chunk; emit directly instead.
@@ -273,11 +279,8 @@ export class Connection extends Duplex {
   }
 
   /**
-   * @internal The layer below the transport closed cleanly (e.g. the peer's DTLS
-   * close_notify) while the session may still hold data it received, and
-   * acknowledged, but has not delivered because the reader was slow: take all of
-   * it now, into the readable buffer, whatever the reader's pace. The session is
-   * disposed next, and nothing it acknowledged may be lost.
+   * @internal The layer below closed cleanly (the peer's DTLS close_notify): take everything the
+   * session received and acknowledged but held for a slow reader, into the readable buffer.
    */
   drainFromTransport(): void {
     if (this.sessionClosed || this.session === undefined) return;

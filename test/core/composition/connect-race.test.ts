@@ -5,7 +5,10 @@
  * connect() leaves no 'error' listener of its own behind (an unhandled
  * error is as fatal as on a net.Socket).
  */
+import { Duplex } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import type { Connection } from '../../../core/connection/connection.js';
+import { whenConnected } from '../../../core/composition/stack-connections.js';
 import { createStack } from '../../../core/index.js';
 import { SimNetwork } from '../../../core/sim/index.js';
 
@@ -44,10 +47,25 @@ describe('connect() while its socket is being bound', () => {
     });
   }
 
-  it('leaves no error listener of its own on the connection it resolves with', async () => {
+  it('leaves no error listener of its own on the connection once the caller had a turn', async () => {
     const { net, server, client } = await pair('tcp');
     const conn = await net.runUntil(client.connect({ host: '10.0.0.2', port: 6080 }));
+    await new Promise((r) => setImmediate(r));
     expect(conn.listenerCount('error')).toBe(0);
     await net.runUntil(Promise.all([client.close(), server.close()]));
+  });
+
+  it('holds an error raised between the connect and the caller\'s first turn (one datagram that connects and aborts), then hands it to the listener the caller adds', async () => {
+    const conn = new Duplex({ read() {}, write: (_c, _e, cb: () => void) => cb() }) as unknown as Connection;
+    const attempt = whenConnected(conn, undefined);
+    // As a datagram handler would: after this callback Node runs the next-tick queue (the
+    // 'error' of destroy()) before the promise jobs (the caller's code after `await`).
+    setImmediate(() => {
+      conn.emit('connect');
+      conn.destroy(new Error('aborted by peer'));
+    });
+    const c = await attempt;
+    const err = await new Promise<Error>((resolve) => c.on('error', resolve));
+    expect(err.message).toBe('aborted by peer');
   });
 });
