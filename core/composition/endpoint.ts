@@ -223,7 +223,7 @@ export class Endpoint implements DatagramReceiver {
       ports.delete(peer.address.port);
       if (ports.size === 0) this.peers.delete(peer.address.address);
     }
-    this.maybeRelease();
+    void this.maybeRelease();
   }
 
   /** Number of peers with state. */
@@ -363,10 +363,10 @@ export class Endpoint implements DatagramReceiver {
     }
   }
 
-  /** Release the socket when nothing uses this endpoint any more. */
-  maybeRelease(): void {
-    if (this.released !== undefined || this.listeners.length > 0 || this.peers.size > 0) return;
-    void this.release();
+  /** Release the socket when nothing uses this endpoint any more; settles once it is closed (undefined if it stays). */
+  maybeRelease(): Promise<void> | undefined {
+    if (this.released !== undefined || this.listeners.length > 0 || this.peers.size > 0) return undefined;
+    return this.release();
   }
 
   /** Detach from the socket (closing it when no other stack uses it). */

@@ -170,7 +170,8 @@ export class Stack extends EventEmitter<StackEvents> implements ConnectionOwner 
           if (i >= 0) ep.listeners.splice(i, 1);
           this.servers.delete(s);
           if (ep.listeners.length === 0) ep.closeIdlePeers();
-          ep.maybeRelease();
+          // server.close() resolves once a socket nobody uses any more is closed: the port can be bound again.
+          await ep.maybeRelease();
         },
         countDrop: (reason) => this.countDrop(reason),
       },

@@ -149,6 +149,24 @@ describe('Stack on real UDP', () => {
     await expect(s2.listen({ host: '127.0.0.1', port: s1srv.address().port })).rejects.toMatchObject({ code: 'ERR_ADDRESS_IN_USE' });
   });
 
+  it('server.close() frees the port: the same stack, or another on the shared substrate, can listen on it again at once', async () => {
+    const substrate = new UdpSubstrate();
+    const a = await stack({ transport: 'tcp' }, { substrate });
+    const first = await a.listen({ host: '127.0.0.1', port: 0 });
+    const port = first.address().port;
+    await first.close();
+    const again = await a.listen({ host: '127.0.0.1', port });
+    expect(again.address().port).toBe(port);
+    await again.close();
+    const b = await stack({ transport: 'tcp' }, { substrate });
+    expect((await b.listen({ host: '127.0.0.1', port })).address().port).toBe(port);
+    const c = await stack({ transport: 'datagram' }); // its own substrate
+    const other = await c.listen({ host: '127.0.0.1', port: 0 });
+    const otherPort = other.address().port;
+    await other.close();
+    expect((await (await stack({ transport: 'datagram' })).listen({ host: '127.0.0.1', port: otherPort })).address().port).toBe(otherPort);
+  });
+
   it('GUE control messages go to the control handler, never to a transport', async () => {
     const server = await stack({ transport: 'datagram' });
     const srv = await server.listen({ host: '127.0.0.1', port: 0 });
