@@ -116,7 +116,12 @@ export async function loadStackConfig(path: string): Promise<StackConfig> {
 
 /** A layer reference with a relative module path made absolute against `dir` (anything else unchanged). */
 function anchorModulePath(ref: unknown, dir: string): unknown {
-  const anchor = (use: string): string => (isModuleRef(use) && !use.startsWith('file:') && !isAbsolute(use) ? resolvePath(dir, use) : use);
+  const anchor = (use: string): string => {
+    if (!isModuleRef(use)) return use;
+    // A relative file: URL (`file:./x.js`) is relative to the stack file too.
+    if (use.startsWith('file:')) return use.startsWith('file:/') ? use : pathToFileURL(resolvePath(dir, use.slice(5))).href;
+    return isAbsolute(use) ? use : resolvePath(dir, use);
+  };
   if (typeof ref === 'string') return anchor(ref);
   if (typeof ref === 'object' && ref !== null && !Array.isArray(ref) && typeof (ref as { use?: unknown }).use === 'string') {
     return { ...ref, use: anchor((ref as { use: string }).use) };

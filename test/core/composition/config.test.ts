@@ -218,6 +218,16 @@ describe('custom plugins', () => {
     }
   });
 
+  it('a relative file: URL in a stack file is relative to the file too', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'toukit-'));
+    const counting = fileURLToPath(new URL('./fixtures/counting-cc.js', import.meta.url));
+    await writeFile(join(dir, 'cc.mjs'), `export { default } from ${JSON.stringify(pathToFileURL(counting).href)};\n`);
+    await writeFile(join(dir, 'stack.json'), JSON.stringify({ transport: 'datagram', congestion: 'file:./cc.mjs' }));
+    const s = await createStack(await loadStackConfig(join(dir, 'stack.json')));
+    stacks.push(s);
+    expect(s.describe().layers.congestion.name).toBe('counting');
+  });
+
   it('a module exporting two plugins of the layer is refused as ambiguous', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'toukit-'));
     const counting = pathToFileURL(fileURLToPath(new URL('./fixtures/counting-cc.js', import.meta.url))).href;
