@@ -13,7 +13,7 @@
  * @module
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { isIPv4, isIPv6 } from 'node:net';
+import { parseIpAddress } from '../ip-address.js';
 import type { PeerAddress } from '../contracts/address.js';
 import { totalLength } from '../bytes.js';
 import type { DatagramCapture } from './capture.js';
@@ -50,37 +50,13 @@ export interface PcapWriterOptions {
   readonly snaplen?: number;
 }
 
-/** Parses a textual IPv4 or IPv6 address into 4 or 16 bytes. */
+/**
+ * Parses a textual IPv4 or IPv6 address into 4 or 16 bytes.
+ * @throws ToukitError `ERR_PCAP_BAD_ADDRESS` when it is not an IP address
+ */
 export function ipAddressBytes(address: string): Uint8Array {
-  const text = address.includes('%') ? address.slice(0, address.indexOf('%')) : address;
-  if (isIPv4(text)) return Uint8Array.from(text.split('.').map(Number));
-  if (!isIPv6(text)) throw new ToukitError('ERR_PCAP_BAD_ADDRESS', `not an IP address: ${address}`);
-  let head = text;
-  let tail = '';
-  const dbl = text.indexOf('::');
-  if (dbl >= 0) {
-    head = text.slice(0, dbl);
-    tail = text.slice(dbl + 2);
-  }
-  const words = (s: string): number[] => {
-    if (s === '') return [];
-    const out: number[] = [];
-    for (const part of s.split(':')) {
-      if (part.includes('.')) {
-        const v4 = part.split('.').map(Number);
-        out.push((v4[0] << 8) | v4[1], (v4[2] << 8) | v4[3]);
-      } else out.push(parseInt(part, 16));
-    }
-    return out;
-  };
-  const h = words(head);
-  const t = words(tail);
-  const all = dbl >= 0 ? [...h, ...new Array<number>(8 - h.length - t.length).fill(0), ...t] : h;
-  const bytes = new Uint8Array(16);
-  for (let i = 0; i < 8; i++) {
-    bytes[2 * i] = all[i] >>> 8;
-    bytes[2 * i + 1] = all[i] & 0xff;
-  }
+  const bytes = parseIpAddress(address);
+  if (bytes === undefined) throw new ToukitError('ERR_PCAP_BAD_ADDRESS', `not an IP address: ${address}`);
   return bytes;
 }
 

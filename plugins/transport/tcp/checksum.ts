@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { isIPv4, isIPv6 } from 'node:net';
+import { parseIpAddress } from '../../../core/ip-address.js';
 import { copyParts } from '../../../core/bytes.js';
 import { wordSumKernel } from './checksum-wasm.js';
 import type { WordSumKernel } from './checksum-wasm.js';
@@ -20,43 +20,7 @@ const PROTO_TCP = 6;
  * Parse a textual IPv4 or IPv6 address (an IPv6 zone `%eth0` is ignored)
  * into 4 or 16 bytes, or undefined when it is not an IP address.
  */
-export function ipAddressBytes(address: string): Uint8Array | undefined {
-  const pct = address.indexOf('%');
-  const a = pct >= 0 ? address.slice(0, pct) : address;
-  if (isIPv4(a)) {
-    const out = new Uint8Array(4);
-    const parts = a.split('.');
-    for (let i = 0; i < 4; i++) out[i] = Number(parts[i]);
-    return out;
-  }
-  if (!isIPv6(a)) return undefined;
-  const out = new Uint8Array(16);
-  let text = a;
-  // Embedded dotted quad (::ffff:1.2.3.4): turn it into two hex groups.
-  const lastColon = text.lastIndexOf(':');
-  const tail = text.slice(lastColon + 1);
-  if (tail.includes('.')) {
-    const q = tail.split('.').map(Number);
-    text = `${text.slice(0, lastColon + 1)}${((q[0] << 8) | q[1]).toString(16)}:${((q[2] << 8) | q[3]).toString(16)}`;
-  }
-  const dbl = text.indexOf('::');
-  const head = dbl >= 0 ? text.slice(0, dbl) : text;
-  const rest = dbl >= 0 ? text.slice(dbl + 2) : '';
-  const hg = head === '' ? [] : head.split(':');
-  const tg = rest === '' ? [] : rest.split(':');
-  for (let i = 0; i < hg.length; i++) {
-    const v = parseInt(hg[i], 16);
-    out[2 * i] = v >>> 8;
-    out[2 * i + 1] = v;
-  }
-  for (let i = 0; i < tg.length; i++) {
-    const v = parseInt(tg[i], 16);
-    const pos = 8 - tg.length + i;
-    out[2 * pos] = v >>> 8;
-    out[2 * pos + 1] = v;
-  }
-  return out;
-}
+export const ipAddressBytes: (address: string) => Uint8Array | undefined = parseIpAddress;
 
 let acc = 0;
 let accOdd = false;
