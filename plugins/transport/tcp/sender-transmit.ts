@@ -60,8 +60,7 @@ export function sendLoop(s: TcpSender, now: number): void {
       }
       if (!cc.canSend(s.inFlight())) return;
       if (now < 0) now = h.ctx.clock.now();
-      // The FIN takes a sequence number: it rides along only if it fits in the window too.
-      sendNew(s, off, len, s.finQueued && len === unsent && len < usable, now);
+      sendNew(s, off, len, finRides(s, len, unsent, usable), now);
       continue;
     }
     if (s.finQueued && !s.finSent) {
@@ -77,6 +76,14 @@ export function sendLoop(s: TcpSender, now: number): void {
     }
     return;
   }
+}
+
+/**
+ * Whether a queued FIN goes out with a segment of `len` bytes: the segment carries the last of
+ * the data, and the window has room for the FIN's sequence number too.
+ */
+function finRides(s: TcpSender, len: number, unsent: number, usable: number): boolean {
+  return s.finQueued && !s.finSent && len === unsent && len < usable;
 }
 
 /** Arm the persist timer (backed-off RTO, at most `maxRto`) when nothing is in flight and it is not armed. */
@@ -172,7 +179,7 @@ export function onPersist(s: TcpSender): void {
   const usable = s.sndUna + s.sndWnd - s.sndNxt;
   if (usable > 0 && s.cc !== undefined) {
     const len = Math.min(unsent, usable, s.sendMss);
-    sendNew(s, off, len, finPending && len === unsent && len < usable, h.ctx.clock.now()); // SWS override (RFC 9293 §3.8.6.2.1)
+    sendNew(s, off, len, finRides(s, len, unsent, usable), h.ctx.clock.now()); // SWS override (RFC 9293 §3.8.6.2.1)
     return;
   }
   if (s.takeAnswered()) s.probesUnanswered = 0;
