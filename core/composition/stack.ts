@@ -183,7 +183,11 @@ export class Stack extends EventEmitter<StackEvents> implements ConnectionOwner 
     return server;
   }
 
-  /** Open a connection; resolves when the handshake(s) completed. */
+  /**
+   * Open a connection; resolves when the handshake(s) completed. An `'error'` the connection raises
+   * before the caller's code after `await` has run is held for one event-loop turn and then emitted
+   * to the `'error'` listeners added by then (`conn.errored` has it either way).
+   */
   async connect(options: ConnectOptions): Promise<Connection> {
     this.assertOpen();
     options.signal?.throwIfAborted();
